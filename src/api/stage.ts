@@ -1,0 +1,65 @@
+/**
+ * The handler-facing API: all a stage module may import (with the providers). Kept apart from the
+ * runtime so handlers never touch Redis keys or the state machine.
+ */
+import type { Logger } from 'pino';
+import type { Store } from '../store/db.ts';
+import type { LlmClient, Providers } from '../providers/types.ts';
+
+/** A decoded stream entry: flat fields, JSON-encoded values already parsed per the input schema. */
+export type StageMessage = Record<string, unknown> & { document_uuid: string };
+export type StageOutput = Record<string, unknown>;
+
+export interface StageContext {
+  readonly stage: string;
+  readonly documentUuid: string;
+  readonly messageId: string;
+  /** 1-based attempt number of this message at this stage. */
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  /** Aborts on shutdown (after the grace period) and when the handler's `timeout` passes. */
+  readonly signal: AbortSignal;
+  /** pino child logger carrying document uuid, stage, message id and attempt. */
+  readonly log: Logger;
+  readonly store: Store;
+  readonly providers: Providers;
+  /** Shortcut for `providers.llm`: undefined when the pipeline runs with local NLP only. */
+  readonly llm: LlmClient | undefined;
+  /** The stage's `options` from pipeline.yaml. */
+  readonly options: Readonly<Record<string, unknown>>;
+  /** Extends this message's claim so it is not reclaimed while the handler is alive. Called automatically too. */
+  heartbeat(): Promise<void>;
+}
+
+export interface SetupContext {
+  readonly stage: string;
+  readonly log: Logger;
+  readonly store: Store;
+  readonly providers: Providers;
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+export interface StageDefinition<I extends StageMessage = StageMessage, O extends StageOutput = StageOutput> {
+  /** A name for logs; one handler module may serve several stages of pipeline.yaml. */
+  readonly name: string;
+  /** Once per process before the first message (load models, start worker pools). */
+  setup?(ctx: SetupContext): Promise<void>;
+  /** Processes one message; returns the next stage's message (ids and pointers only). */
+  run(msg: I, ctx: StageContext): Promise<O>;
+  /** Once per process at shutdown. */
+  close?(): Promise<void>;
+}
+
+const STAGE_BRAND = Symbol.for('docpipe.stage');
+
+export function defineStage<I extends StageMessage = StageMessage, O extends StageOutput = StageOutput>(
+  definition: StageDefinition<I, O>,
+): StageDefinition<I, O> {
+  if (!definition || typeof definition.run !== 'function') throw new TypeError('defineStage: a stage needs a run(msg, ctx) function');
+  if (typeof definition.name !== 'string' || !definition.name) throw new TypeError('defineStage: a stage needs a name');
+  return Object.freeze(Object.assign(Object.create(null), definition, { [STAGE_BRAND]: true })) as StageDefinition<I, O>;
+}
+
+export function isStage(value: unknown): value is StageDefinition {
+  return !!value && typeof value === 'object' && (value as Record<symbol, unknown>)[STAGE_BRAND] === true;
+}

@@ -1,0 +1,59 @@
+/**
+ * Provider interfaces stages program against. Each has a local default that works offline and a
+ * cloud implementation; stages receive them through the handler context, never construct clients.
+ */
+import type { ProvidersConfig } from '../config/types.ts';
+
+export interface SourceFile {
+  /** The bytes of the file (already size-checked). */
+  bytes: Buffer;
+  /** Base name, e.g. `contract.pdf`. */
+  name: string;
+  /** Where it came from: an absolute local path, `s3://…` or `supabase://…`. */
+  location: string;
+}
+
+/** Reads source files from the configured roots (`file://`, plain paths), `s3://` and `supabase://`. */
+export interface FileSource {
+  read(filePath: string, options?: { signal?: AbortSignal }): Promise<SourceFile>;
+  /** Resolves a local path and checks it lies under an allowed root; throws InvalidMessageError when not. */
+  resolveLocal(filePath: string): string;
+}
+
+export interface LlmJsonRequest {
+  /** Instructions (the prompt-injection guard is added by the client). */
+  system: string;
+  /** The document material. */
+  user: string;
+  /** JSON Schema the answer must satisfy (structured output). */
+  schema: Record<string, unknown>;
+  schemaName: string;
+  signal?: AbortSignal;
+}
+
+/** An OpenAI-compatible chat model with structured output; absent when the pipeline runs locally. */
+export interface LlmClient {
+  readonly model: string;
+  json<T>(request: LlmJsonRequest): Promise<T>;
+}
+
+export interface Transcript {
+  text: string;
+  language?: string;
+  durationSeconds?: number;
+  segments?: Array<{ start: number; end: number; text: string }>;
+}
+
+export interface Transcriber {
+  readonly name: string;
+  transcribe(audio: Buffer, fileName: string, options?: { signal?: AbortSignal }): Promise<Transcript>;
+}
+
+export interface Providers {
+  readonly settings: ProvidersConfig;
+  readonly files: FileSource;
+  /** Undefined when `providers.llm.provider` is `local`. */
+  readonly llm: LlmClient | undefined;
+  /** Undefined when `providers.transcription.provider` is `none`. */
+  readonly transcriber: Transcriber | undefined;
+}

@@ -1,0 +1,59 @@
+/**
+ * Every Redis key name docpipe uses, in one place (DESIGN §3, §6). Operators and other services
+ * (the seed's Python producers) rely on these names: change them only with the design.
+ */
+export interface StageNames {
+  stream: string;
+  group: string;
+  dlq: string;
+}
+
+export function stageNames(prefix: string, stage: string, overrides: Partial<Record<keyof StageNames, string | undefined>> = {}): StageNames {
+  return {
+    stream: overrides.stream ?? `${prefix}:${stage}:pending`,
+    group: overrides.group ?? `${stage}-service-group`,
+    dlq: overrides.dlq ?? `${prefix}:${stage}:dlq`,
+  };
+}
+
+/** Keys that are not per stage. */
+export class Keys {
+  readonly prefix: string;
+  constructor(prefix: string) {
+    this.prefix = prefix;
+  }
+  completed(): string {
+    return `${this.prefix}:processing:completed`;
+  }
+  /** The document's state mirror (hash). */
+  doc(uuid: string): string {
+    return `${this.prefix}:doc:${uuid}`;
+  }
+  /** The document's capped history (stream). */
+  docEvents(uuid: string): string {
+    return `${this.prefix}:doc:${uuid}:events`;
+  }
+  /** Sorted set of a stage's scheduled retries (score = due time in ms). */
+  retries(stage: string): string {
+    return `${this.prefix}:${stage}:retry`;
+  }
+  /** Hash of counters per stage and outcome (processed, retried, dead-lettered, skipped…). */
+  stats(stage: string): string {
+    return `${this.prefix}:stats:${stage}`;
+  }
+  /** Per-minute counters (hash, expires after two hours) for "last minute / last hour" figures. */
+  statsMinute(stage: string, minute: number): string {
+    return `${this.prefix}:stats:${stage}:m:${minute}`;
+  }
+  /** Counter of events rejected by the state machine. */
+  illegal(): string {
+    return `${this.prefix}:stats:illegal-transitions`;
+  }
+  /** Set of live runner processes (hash consumer -> heartbeat ms). */
+  runners(): string {
+    return `${this.prefix}:runners`;
+  }
+}
+
+/** Group the completion consumer (store write-back) uses on the completed and dead-letter streams. */
+export const OUTCOME_GROUP = 'docpipe-outcome-group';
