@@ -29,3 +29,12 @@ export function interpolate(text: string, env: Env): { value: string; errors: st
   });
   return { value, errors };
 }
+
+const NUMBER = /^[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?$/;
+const BOOLEAN: Record<string, boolean> = { true: true, True: true, TRUE: true, false: false, False: false, FALSE: false };
+
+/** The YAML 1.2 core-schema reading of an interpolated plain (unquoted) scalar: number, boolean or string. */
+export function plainScalarValue(text: string): string | number | boolean {
+  if (NUMBER.test(text)) return Number(text);
+  return BOOLEAN[text] ?? text;
+}

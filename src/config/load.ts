@@ -6,7 +6,7 @@ import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
 import { visit } from 'yaml';
 import { DocpipeError } from '../errors.ts';
 import { parseDuration } from './duration.ts';
-import { interpolate, type Env } from './interpolate.ts';
+import { interpolate, plainScalarValue, type Env } from './interpolate.ts';
 import { formatProblem, pointerToPath, YamlSource, type Problem } from './source.ts';
 import type { PipelineConfig, RetryPolicy, StageConfig } from './types.ts';
 import { stageNames } from '../streams/keys.ts';
@@ -57,7 +57,8 @@ export function loadPipelineText(file: string, text: string, env: Env = process.
       if (typeof node.value !== 'string' || !node.value.includes('${')) return;
       const { value, errors } = interpolate(node.value, env);
       for (const e of errors) problems.push(source.problemAt(node.range?.[0] ?? 0, e));
-      node.value = value;
+      // An unquoted `${VAR}` keeps YAML's typing (`concurrency: ${N:-4}` is a number); quoted stays a string.
+      node.value = node.type === 'PLAIN' ? plainScalarValue(value) : value;
     },
   });
 

@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 
 /** One problem in a pipeline file, located at the node it concerns. */
 export interface Problem {
@@ -31,7 +31,8 @@ export class YamlSource {
     const source = new YamlSource(file, doc, lines);
     const problems = [...doc.errors, ...doc.warnings].map((e) => {
       const { line, col } = lines.linePos(e.pos[0]);
-      return { file, line, col, message: e.message.split('\n')[0] ?? e.message };
+      const message = e.code === 'DUPLICATE_KEY' ? `duplicate key "${keyAt(doc, e.pos[0])}" (each key may appear once in a mapping)` : e.message.split('\n')[0] ?? e.message;
+      return { file, line, col, message };
     });
     return { source, problems };
   }
@@ -69,6 +70,21 @@ export class YamlSource {
   static isCollection(node: unknown): boolean {
     return isMap(node) || isSeq(node);
   }
+}
+
+/** The text of the mapping key that starts at `offset` (to name a duplicate key). */
+function keyAt(doc: Document, offset: number): string {
+  let key = '?';
+  visit(doc, {
+    Pair(_k, pair) {
+      if (isScalar(pair.key) && pair.key.range?.[0] === offset) {
+        key = String(pair.key.value);
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return key;
 }
 
 /** JSON pointer (`/stages/0/handler`) to a path array. */
