@@ -13,11 +13,24 @@ const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 /** Advisory lock key serialising migrations across processes ("docpipe" in ASCII). */
 const MIGRATION_LOCK = 0x646f6370697065;
 
-export function connectStore(url: string, options: { pool?: number; schema?: string } = {}): Sql {
+export interface ConnectOptions {
+  pool?: number;
+  schema?: string;
+  /** false for transaction-mode poolers (PgBouncer, Supabase's pooled URL on port 6543). */
+  prepare?: boolean;
+  /** application_name of the sessions (the embedded store counts other processes' sessions by it). */
+  applicationName?: string;
+}
+
+export function connectStore(url: string, options: ConnectOptions = {}): Sql {
   return postgres(url, {
     max: options.pool ?? 10,
     onnotice: () => {},
-    connection: options.schema ? { search_path: options.schema } : {},
+    ...(options.prepare === false ? { prepare: false } : {}),
+    connection: {
+      ...(options.schema ? { search_path: options.schema } : {}),
+      ...(options.applicationName ? { application_name: options.applicationName } : {}),
+    },
     transform: { undefined: null },
   });
 }
