@@ -1,0 +1,281 @@
+import type { PipelineConfig, StageConfig } from '../config/types.ts';
+import { fieldsFromArray, fieldsToArray, type Fields } from '../messages/codec.ts';
+import { NO_STATE, stageEvent, type DocumentMachine } from '../state/machine.ts';
+import { Keys } from './keys.ts';
+import type { RedisClient } from './redis.ts';
+
+export interface StreamEntry {
+  id: string;
+  fields: Fields;
+  /** Size of the entry in bytes (keys and values). */
+  bytes: number;
+  /** Times the entry was delivered (known for reclaimed entries). */
+  deliveries?: number;
+}
+
+export type BeginResult = { started: true; previous: string } | { started: false; state: string };
+
+export interface DeadLetter {
+  fields: Fields;
+  error: string;
+  errorKind: string;
+  errorCode: string;
+  /** True when the document must be running this entry (a handler failure); false for invalid or crashed entries. */
+  ownerCheck: boolean;
+}
+
+/** Raw XREADGROUP / XAUTOCLAIM reply shapes (ioredis' default array replies). */
+type RawEntry = [string, string[] | null];
+
+export function parseEntries(raw: RawEntry[] | null | undefined): StreamEntry[] {
+  const out: StreamEntry[] = [];
+  for (const [id, list] of raw ?? []) {
+    if (!list) continue; // an entry deleted while pending
+    let bytes = 0;
+    for (const s of list) bytes += Buffer.byteLength(s);
+    out.push({ id, fields: fieldsFromArray(list), bytes });
+  }
+  return out;
+}
+
+/**
+ * The pipeline's Redis operations: every state change goes through one Lua script, so a crash at
+ * any point leaves either the old state with the entry pending, or the new state with nothing to redo.
+ */
+export class Broker {
+  readonly keys: Keys;
+  private readonly redis: RedisClient;
+  private readonly config: PipelineConfig;
+  private readonly machine: DocumentMachine;
+
+  constructor(redis: RedisClient, config: PipelineConfig, machine: DocumentMachine) {
+    this.redis = redis;
+    this.config = config;
+    this.machine = machine;
+    this.keys = new Keys(config.prefix);
+  }
+
+  stage(name: string): StageConfig {
+    const s = this.config.stages.find((x) => x.name === name);
+    if (!s) throw new Error(`unknown stage "${name}"`);
+    return s;
+  }
+
+  nextStream(stage: StageConfig): string {
+    return this.config.stages[stage.index + 1]?.stream ?? this.config.completed.stream;
+  }
+
+  /** Creates each stage's consumer group from id 0 (entries produced before the first worker count). */
+  async ensureGroups(stages: readonly StageConfig[] = this.config.stages): Promise<void> {
+    for (const s of stages) await this.ensureGroup(s.stream, s.group);
+  }
+
+  async ensureGroup(stream: string, group: string): Promise<void> {
+    try {
+      await this.redis.xgroup('CREATE', stream, group, '0', 'MKSTREAM');
+    } catch (err) {
+      if (!(err instanceof Error && err.message.startsWith('BUSYGROUP'))) throw err;
+    }
+  }
+
+  /** Publishes a new document to the first stage; refused while the document is in flight. */
+  async submit(documentUuid: string, fields: Fields): Promise<{ published: boolean; id: string }> {
+    const first = this.config.stages[0]!;
+    const to = `${first.name}.queued`;
+    const [ok, idOrState] = await this.redis.dpSubmit(
+      this.keys.doc(documentUuid), this.keys.docEvents(documentUuid), first.stream,
+      to, this.machine.snapshotOf(to), Date.now(), this.config.pipelineVersion, this.config.state.history, first.name,
+      this.machine.legalFrom({ type: 'SUBMIT' }).join(','), ...fieldsToArray(fields),
+    );
+    return { published: ok === 1, id: idOrState };
+  }
+
+  async begin(stage: StageConfig, entryId: string, documentUuid: string, consumer: string, attempt: number): Promise<BeginResult> {
+    const event = stageEvent(stage.name, 'START');
+    const to = `${stage.name}.running`;
+    const [ok, state] = await this.redis.dpBegin(
+      this.keys.doc(documentUuid), this.keys.docEvents(documentUuid),
+      this.machine.legalFrom(event).join(','), to, this.machine.snapshotOf(to), entryId, consumer, Date.now(), attempt,
+      this.config.pipelineVersion, this.config.state.history, stage.name,
+    );
+    return ok === 1 ? { started: true, previous: state } : { started: false, state };
+  }
+
+  async handoff(stage: StageConfig, entryId: string, documentUuid: string, consumer: string, attempt: number, next: Fields): Promise<{ ok: boolean; id: string }> {
+    const to = this.machine.advance(`${stage.name}.running`, stageEvent(stage.name, 'SUCCEED'))!;
+    const now = Date.now();
+    const [ok, idOrState] = await this.redis.dpHandoff(
+      this.keys.doc(documentUuid), this.keys.docEvents(documentUuid), stage.stream, this.nextStream(stage),
+      this.keys.stats(stage.name), this.keys.statsMinute(stage.name, Math.floor(now / 60000)),
+      stage.group, entryId, `${stage.name}.running`, to, this.machine.snapshotOf(to), now, consumer,
+      this.config.state.history, to === 'completed' ? this.config.state.ttlMs : 0, attempt, ...fieldsToArray(next),
+    );
+    return { ok: ok === 1, id: idOrState };
+  }
+
+  async retry(stage: StageConfig, entryId: string, documentUuid: string, consumer: string, attempt: number, dueAt: number, next: Fields, error: string): Promise<boolean> {
+    const to = `${stage.name}.retrying`;
+    const now = Date.now();
+    const member = `${entryId}|${JSON.stringify(fieldsToArray(next))}`;
+    const ok = await this.redis.dpRetry(
+      this.keys.doc(documentUuid), this.keys.docEvents(documentUuid), stage.stream, this.keys.retries(stage.name),
+      this.keys.stats(stage.name), this.keys.statsMinute(stage.name, Math.floor(now / 60000)),
+      stage.group, entryId, `${stage.name}.running`, to, this.machine.snapshotOf(to), now, consumer,
+      this.config.state.history, dueAt, member, error, attempt,
+    );
+    return ok === 1;
+  }
+
+  /** Returns 'failed' (document failed), 'dead-lettered' (entry only) or 'stale'. */
+  async deadLetter(stage: StageConfig, entryId: string, documentUuid: string | undefined, consumer: string, attempt: number, dl: DeadLetter): Promise<'failed' | 'dead-lettered' | 'stale'> {
+    const now = Date.now();
+    const uuid = documentUuid ?? 'unknown';
+    const fields: Fields = {
+      ...dl.fields,
+      error: dl.error,
+      error_kind: dl.errorKind,
+      error_code: dl.errorCode,
+      original_msg_id: entryId,
+      original_stream: stage.stream,
+      failed_at_attempt: String(attempt),
+      failed_at: String(now),
+      consumer,
+    };
+    const allowed = documentUuid ? this.machine.legalFrom(stageEvent(stage.name, 'FAIL')).filter((s) => s !== NO_STATE || !dl.ownerCheck) : [];
+    const [code] = await this.redis.dpDeadLetter(
+      this.keys.doc(uuid), this.keys.docEvents(uuid), stage.stream, stage.dlq,
+      this.keys.stats(stage.name), this.keys.statsMinute(stage.name, Math.floor(now / 60000)),
+      stage.group, entryId, allowed.join(',') || 'none', dl.ownerCheck ? '1' : '0', this.machine.snapshotOf('failed'), now, consumer,
+      this.config.state.history, this.config.state.ttlMs, dl.error.slice(0, 2000), attempt, ...fieldsToArray(fields),
+    );
+    return code === 1 ? 'failed' : code === 2 ? 'dead-lettered' : 'stale';
+  }
+
+  /** Moves due retries of a stage back into its stream. */
+  async promoteDue(stage: StageConfig, limit = 100): Promise<number> {
+    return this.redis.dpPromote(this.keys.retries(stage.name), stage.stream, Date.now(), limit);
+  }
+
+  /** Extends the claim on in-flight entries (resets their idle time without counting a delivery). */
+  async heartbeat(stage: StageConfig, consumer: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.redis.call('XCLAIM', stage.stream, stage.group, consumer, 0, ...ids, 'JUSTID');
+  }
+
+  /** Takes over entries idle longer than the stage's `idle` (their worker died), with delivery counts. */
+  async reclaim(stage: StageConfig, consumer: string, count: number): Promise<StreamEntry[]> {
+    const reply = (await this.redis.xautoclaim(stage.stream, stage.group, consumer, stage.idleMs, '0-0', 'COUNT', count)) as unknown as [string, RawEntry[], string[]?];
+    const entries = parseEntries(reply[1]);
+    if (entries.length === 0) return entries;
+    const first = entries[0]!.id;
+    const last = entries[entries.length - 1]!.id;
+    const pending = (await this.redis.xpending(stage.stream, stage.group, first, last, entries.length * 2 + 10, consumer)) as Array<[string, string, number, number]>;
+    const deliveries = new Map(pending.map(([id, , , n]) => [id, Number(n)]));
+    for (const e of entries) e.deliveries = deliveries.get(e.id) ?? 1;
+    return entries;
+  }
+
+  /**
+   * Trims a stream below the oldest entry some group has not acknowledged (XTRIM MINID): entries
+   * still unread or pending in any group are never deleted. Returns the number of entries removed.
+   */
+  async trim(stream: string): Promise<number> {
+    const minId = await this.safeTrimPoint(stream);
+    if (!minId) return 0;
+    return Number(await this.redis.xtrim(stream, 'MINID', minId));
+  }
+
+  async safeTrimPoint(stream: string): Promise<string | undefined> {
+    let groups: unknown[];
+    try {
+      groups = (await this.redis.xinfo('GROUPS', stream)) as unknown[];
+    } catch {
+      return undefined; // no such stream
+    }
+    if (groups.length === 0) return undefined; // nobody reads it yet: keep everything
+    let floor: string | undefined;
+    for (const g of groups) {
+      const info = infoMap(g as unknown[]);
+      const name = String(info['name']);
+      const pending = Number(info['pending'] ?? 0);
+      let point: string;
+      if (pending > 0) {
+        const summary = (await this.redis.xpending(stream, name)) as [number, string | null, string | null, unknown];
+        point = summary[1] ?? String(info['last-delivered-id']);
+      } else {
+        point = successor(String(info['last-delivered-id'] ?? '0-0'));
+      }
+      if (!floor || compareIds(point, floor) < 0) floor = point;
+    }
+    return floor;
+  }
+
+  /** Unread entries for a group (lag) plus its pending count. */
+  async backlog(stream: string, group: string): Promise<{ lag: number; pending: number }> {
+    try {
+      const groups = (await this.redis.xinfo('GROUPS', stream)) as unknown[];
+      for (const g of groups) {
+        const info = infoMap(g as unknown[]);
+        if (info['name'] !== group) continue;
+        let lag = info['lag'];
+        if (lag === null || lag === undefined) {
+          // lag unknown (entries deleted): count entries after last-delivered-id
+          const after = await this.redis.xrange(stream, `(${String(info['last-delivered-id'])}`, '+', 'COUNT', 100000);
+          lag = after.length;
+        }
+        return { lag: Number(lag), pending: Number(info['pending'] ?? 0) };
+      }
+      const len = await this.redis.xlen(stream);
+      return { lag: len, pending: 0 };
+    } catch {
+      return { lag: 0, pending: 0 };
+    }
+  }
+
+  async scheduledRetries(stage: StageConfig): Promise<number> {
+    return this.redis.zcard(this.keys.retries(stage.name));
+  }
+
+  /** True when no stage has unread, pending or scheduled work. */
+  async isIdle(stages: readonly StageConfig[] = this.config.stages): Promise<boolean> {
+    for (const s of stages) {
+      const { lag, pending } = await this.backlog(s.stream, s.group);
+      if (lag > 0 || pending > 0) return false;
+      if ((await this.scheduledRetries(s)) > 0) return false;
+    }
+    return true;
+  }
+
+  /** Acknowledges a duplicate entry whose document is past its stage. */
+  async ackSkipped(stage: StageConfig, entryId: string): Promise<void> {
+    const now = Date.now();
+    await this.redis
+      .multi()
+      .xack(stage.stream, stage.group, entryId)
+      .hincrby(this.keys.stats(stage.name), 'skipped', 1)
+      .hincrby(this.keys.statsMinute(stage.name, Math.floor(now / 60000)), 'skipped', 1)
+      .pexpire(this.keys.statsMinute(stage.name, Math.floor(now / 60000)), 7_200_000)
+      .exec();
+  }
+
+  async countIllegal(): Promise<void> {
+    await this.redis.incr(this.keys.illegal());
+  }
+}
+
+function infoMap(list: unknown[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i + 1 < list.length; i += 2) out[String(list[i])] = list[i + 1];
+  return out;
+}
+
+export function compareIds(a: string, b: string): number {
+  const [am = 0n, as = 0n] = a.split('-').map((x) => BigInt(x));
+  const [bm = 0n, bs = 0n] = b.split('-').map((x) => BigInt(x));
+  return am < bm ? -1 : am > bm ? 1 : as < bs ? -1 : as > bs ? 1 : 0;
+}
+
+function successor(id: string): string {
+  const [ms = '0', seq = '0'] = id.split('-');
+  return `${ms}-${BigInt(seq) + 1n}`;
+}

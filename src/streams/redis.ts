@@ -1,0 +1,62 @@
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from 'pino';
+import { redactUrl } from '../log/logger.ts';
+import { defineScripts } from './scripts.ts';
+
+export type RedisClient = Redis | Cluster;
+
+export interface RedisSettings {
+  url: string;
+  cluster: boolean | readonly string[];
+}
+
+/**
+ * Opens a connection that survives Redis going away: commands wait (no per-request retry limit)
+ * while ioredis reconnects with capped backoff, and the outage is logged once, not per command.
+ */
+export function connectRedis(settings: RedisSettings, log: Logger, name: string): RedisClient {
+  const options: RedisOptions = {
+    maxRetriesPerRequest: null,
+    enableReadyCheck: true,
+    connectionName: name,
+    retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 8), 5000),
+    reconnectOnError: (err) => err.message.startsWith('READONLY'),
+  };
+  let client: RedisClient;
+  if (settings.cluster) {
+    const seeds = Array.isArray(settings.cluster) ? settings.cluster : [settings.url];
+    client = new Cluster(
+      seeds.map((u) => {
+        const url = new URL(u);
+        return { host: url.hostname, port: Number(url.port || 6379) };
+      }),
+      { redisOptions: { ...options, ...urlAuth(settings.url) }, scaleReads: 'master', clusterRetryStrategy: options.retryStrategy },
+    );
+  } else {
+    client = new Redis(settings.url, options);
+  }
+  let down = false;
+  client.on('error', (err: Error) => {
+    if (!down) log.warn({ err: err.message, redis: redactUrl(settings.url), connection: name }, 'redis unavailable; pausing until it returns');
+    down = true;
+  });
+  client.on('ready', () => {
+    if (down) log.info({ connection: name }, 'redis connection restored; resuming');
+    down = false;
+  });
+  defineScripts(client);
+  return client;
+}
+
+function urlAuth(url: string): Pick<RedisOptions, 'username' | 'password' | 'tls'> {
+  const u = new URL(url);
+  return {
+    username: u.username ? decodeURIComponent(u.username) : undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    tls: u.protocol === 'rediss:' ? {} : undefined,
+  };
+}
+
+export function isNoGroupError(err: unknown): boolean {
+  return err instanceof Error && err.message.startsWith('NOGROUP');
+}
