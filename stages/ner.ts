@@ -1,9 +1,37 @@
+/**
+ * ner: entity mentions of a document's chunks. Offline: legal rules + wink-nlp + compromise; with an
+ * LLM configured: batched structured extraction verified against the chunk text, plus the legal rules.
+ * Writes neo4j_entity_mentions replace-by-key; offsets are within the chunk (slice === value).
+ */
 import { defineStage, PermanentError } from 'docpipe';
+import { recogniseChunks } from '../src/nlp/ner/recognise.ts';
+import { loadChunks, replaceMentions } from '../src/nlp/ner/store.ts';
+import { wink } from '../src/nlp/ner/wink.ts';
 
-// Placeholder until the ner stage lands: it refuses work rather than pretending to do it.
-export default defineStage({
+interface NerInput extends Record<string, unknown> {
+  document_uuid: string;
+  neo4j_doc_sql_id: number;
+  chunk_count: number;
+}
+
+export default defineStage<NerInput>({
   name: 'ner',
-  async run() {
-    throw new PermanentError('stage "ner" is not implemented yet');
+  async setup() {
+    wink(); // load the model once per process, before the first message
+  },
+  async run(msg, ctx) {
+    const sql = ctx.store.sql;
+    const [doc] = await sql<Array<{ document_uuid: string }>>`SELECT document_uuid FROM neo4j_documents WHERE id = ${msg.neo4j_doc_sql_id}`;
+    if (!doc) throw new PermanentError(`neo4j_documents row ${msg.neo4j_doc_sql_id} does not exist`);
+    if (doc.document_uuid !== msg.document_uuid) {
+      throw new PermanentError(`neo4j_documents row ${msg.neo4j_doc_sql_id} belongs to ${doc.document_uuid}, not ${msg.document_uuid}`);
+    }
+    const chunks = await loadChunks(sql, msg.neo4j_doc_sql_id);
+    if (chunks.length !== msg.chunk_count) ctx.log.warn({ expected: msg.chunk_count, found: chunks.length }, 'chunk count differs from the message');
+    const mentions = await recogniseChunks(chunks, ctx.llm, ctx.signal);
+    await ctx.heartbeat();
+    const mentionCount = await replaceMentions(sql, msg.document_uuid, mentions);
+    ctx.log.info({ chunks: chunks.length, mentions: mentionCount, method: ctx.llm ? 'llm' : 'local' }, 'entities recognised');
+    return { document_uuid: msg.document_uuid, neo4j_doc_sql_id: msg.neo4j_doc_sql_id, mention_count: mentionCount };
   },
 });

@@ -1,0 +1,94 @@
+/** Legal rules: courts, judges, lawyers, case numbers, citations, statutes, provisions, dates, money, organisations. */
+import { NOT_NAME_START } from './gazetteers.ts';
+import {
+  CASE_NUMBER_RES, CITATION_RES, COURT_RES, DATE_RES, JUDGE_RES, LAWYER_RES, MONEY_RES, ORG_RE, PROVISION_RES, STATUTE_RES,
+} from './patterns.ts';
+import { makeMention, type EntityType, type Mention } from './types.ts';
+
+interface Rule {
+  type: EntityType;
+  res: RegExp[];
+  confidence: number;
+  /** Use capture group 1 as the span (the name after "Judge"), else the whole match. */
+  group?: boolean;
+}
+
+const RULES: Rule[] = [
+  { type: 'CASE_NUMBER', res: CASE_NUMBER_RES, confidence: 0.95, group: true },
+  { type: 'CITATION', res: CITATION_RES, confidence: 0.95 },
+  { type: 'STATUTE', res: STATUTE_RES, confidence: 0.9 },
+  { type: 'PROVISION', res: PROVISION_RES, confidence: 0.85 },
+  { type: 'COURT', res: COURT_RES, confidence: 0.9 },
+  { type: 'JUDGE', res: JUDGE_RES, confidence: 0.9, group: true },
+  { type: 'LAWYER', res: LAWYER_RES, confidence: 0.85, group: true },
+  { type: 'DATE', res: DATE_RES, confidence: 0.9 },
+  { type: 'MONEY', res: MONEY_RES, confidence: 0.9 },
+];
+
+/** Span of capture group 1 inside a match (without the `d` flag: the last occurrence that fits). */
+function groupSpan(m: RegExpExecArray): [number, number] {
+  const g = m[1];
+  if (g === undefined) return [m.index, m.index + m[0].length];
+  const at = m[0].lastIndexOf(g);
+  return [m.index + at, m.index + at + g.length];
+}
+
+/** Drops the words at the front of a span that never start a name ("The", "Defendant", "WHEREAS"). */
+export function trimLeadingNonNames(text: string, start: number, end: number): number {
+  let s = start;
+  for (;;) {
+    const m = /^([A-Za-z][A-Za-z.\-]*)[,:]?\s+/.exec(text.slice(s, end));
+    if (!m || !NOT_NAME_START.has(m[1] ?? '')) return s;
+    s += m[0].length;
+  }
+}
+
+/** Removes a possessive ending ("Mizelle's") from a name span. */
+function dropPossessive(text: string, end: number): number {
+  return /['’]s$/.test(text.slice(Math.max(0, end - 2), end)) ? end - 2 : end;
+}
+
+/** A candidate that starts a line and runs onto the next starts after the line break (the first line is a heading). */
+function headingCut(text: string, start: number, end: number): number {
+  const nl = text.slice(start, end).lastIndexOf('\n');
+  if (nl < 0) return start;
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  return /^[ \t\u00a0]*$/.test(text.slice(lineStart, start)) ? start + nl + 1 : start;
+}
+
+export function recogniseOrganisations(text: string): Mention[] {
+  const out: Mention[] = [];
+  ORG_RE.lastIndex = 0;
+  for (let m = ORG_RE.exec(text); m; m = ORG_RE.exec(text)) {
+    const s = trimLeadingNonNames(text, headingCut(text, m.index, m.index + m[0].length), m.index + m[0].length);
+    const mention = makeMention(text, 'ORG', s, m.index + m[0].length, 'rules', 0.85);
+    // a bare legal form or head word ("Inc.", "Bank") is not a name
+    if (mention && /\s/.test(mention.value) && !/[\n\r]\s*[\n\r]/.test(mention.value)) out.push(mention);
+  }
+  return out;
+}
+
+export function recogniseWithRules(text: string): Mention[] {
+  const out: Mention[] = [];
+  for (const rule of RULES) {
+    for (const re of rule.res) {
+      re.lastIndex = 0;
+      for (let m = re.exec(text); m; m = re.exec(text)) {
+        if (m[0].length === 0) {
+          re.lastIndex++;
+          continue;
+        }
+        let [s, e] = rule.group ? groupSpan(m) : [m.index, m.index + m[0].length];
+        if (rule.type === 'JUDGE' || rule.type === 'LAWYER') {
+          s = trimLeadingNonNames(text, s, e);
+          e = dropPossessive(text, e);
+        }
+        if (rule.type === 'COURT' && !/^[A-Z0-9]/.test(text.slice(s, e))) continue;
+        const mention = makeMention(text, rule.type, s, e, 'rules', rule.confidence);
+        if (mention) out.push(mention);
+      }
+    }
+  }
+  out.push(...recogniseOrganisations(text));
+  return out;
+}
