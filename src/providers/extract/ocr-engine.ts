@@ -1,0 +1,22 @@
+/** The OCR engine interface the PDF and image extractors use; local (tesseract) or Textract. */
+import type { OcrText } from './tesseract-pool.ts';
+
+export type { OcrText } from './tesseract-pool.ts';
+
+/** A PDF already open on the main thread, identified by a key for the render threads' caches. */
+export interface PdfSource {
+  key: string;
+  bytes: Uint8Array;
+  pageCount: number;
+}
+
+export interface OcrEngine {
+  /** `ocr_provider` value: tesseract or textract. */
+  readonly provider: 'tesseract' | 'textract';
+  /** Pages OCR'd at once by this engine. */
+  readonly concurrency: number;
+  pdfPage(pdf: PdfSource, page: number, size: { width: number; height: number }, signal?: AbortSignal): Promise<OcrText>;
+  image(bytes: Buffer, signal?: AbortSignal): Promise<OcrText>;
+  /** Releases per-document caches (render threads keep the last PDFs open). */
+  forget(key: string): void;
+}

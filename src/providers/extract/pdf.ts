@@ -1,0 +1,160 @@
+/**
+ * PDF extraction: one pdf.js on the main thread reads each page's text layer and operator list
+ * (a few ms per page), routes the page (text layer or OCR), and hands OCR pages to the engine,
+ * which renders and recognises them in worker threads, up to its concurrency at once.
+ */
+import { OPS, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { DocpipeError, PermanentError } from '../../errors.ts';
+import type { OcrEngine, PdfSource } from './ocr-engine.ts';
+import { imageCoverage, routePage, type Route } from './page-routing.ts';
+import { openPdf, pdfError } from './pdfjs.ts';
+import { RenderError } from './render-pool.ts';
+import { layoutTextItems, textLines, type TextItemLike } from './text-layer.ts';
+import { countChars, type ExtractResult, type PageInfo } from './types.ts';
+
+export interface PdfDeps {
+  /** The OCR engine, created on first need (a text-only PDF never starts OCR threads). */
+  engine(): OcrEngine;
+  maxPages: number;
+  signal?: AbortSignal;
+  heartbeat(): Promise<void>;
+  /**
+   * OCR image-only pages (no text at all) of born-digital PDFs too. Off by default: in a PDF whose
+   * pages mostly have a text layer, such a page is a figure (a map, a photo), not a scan.
+   */
+  ocrFigures?: boolean;
+  /** Called once before the first page goes to OCR (Textract status bookkeeping). */
+  onOcrStart?(provider: string): Promise<void>;
+}
+
+/** Between pages of the extracted text. */
+export const PAGE_SEPARATOR = '\n\f\n';
+
+interface AnalysedPage {
+  text: string;
+  figure?: boolean;
+  route: Route;
+  size: { width: number; height: number };
+}
+
+export async function extractPdf(bytes: Buffer, name: string, key: string, deps: PdfDeps): Promise<ExtractResult> {
+  const doc = await openPdf(bytes, name);
+  let engine: OcrEngine | undefined;
+  try {
+    const pageCount = doc.numPages;
+    if (pageCount > deps.maxPages) {
+      throw new PermanentError(`${name}: ${pageCount} pages, over providers.ocr.max_pages (${deps.maxPages})`, { code: 'DP_ERR_FILE_CORRUPT' });
+    }
+    const analysed: AnalysedPage[] = [];
+    for (let p = 1; p <= pageCount; p++) {
+      deps.signal?.throwIfAborted();
+      analysed.push(await analysePage(doc, p, name));
+      if (p % 25 === 0) await deps.heartbeat();
+    }
+    if (!deps.ocrFigures) markFigures(analysed);
+    const texts = analysed.map((a) => a.text);
+    const pages: PageInfo[] = analysed.map((a, i) => ({ page: i + 1, method: 'text-layer', chars: countChars(a.text), confidence: 100, ...(a.figure ? { reason: a.route.reason } : {}) }));
+    const ocrPages = analysed.flatMap((a, i) => (a.route.method === 'ocr' ? [i + 1] : []));
+    if (ocrPages.length > 0) {
+      engine = deps.engine();
+      await deps.onOcrStart?.(engine.provider);
+      const source: PdfSource = { key, bytes, pageCount };
+      const ocrEngine = engine;
+      await forEachLimited(ocrPages, engine.concurrency, async (p) => {
+        deps.signal?.throwIfAborted();
+        const page = analysed[p - 1] as AnalysedPage;
+        const ocr = await ocrEngine.pdfPage(source, p, page.size, deps.signal).catch((err: unknown) => {
+          throw err instanceof RenderError ? pdfError(err, name) : err;
+        });
+        const text = ocr.text.replace(/[ \t]+\n/g, '\n').trim();
+        texts[p - 1] = text;
+        pages[p - 1] = { page: p, method: 'ocr', chars: countChars(text), confidence: Math.round(ocr.confidence * 10) / 10, reason: page.route.reason };
+        await deps.heartbeat();
+      });
+    }
+    const provider = ocrPages.length === 0 ? 'pdf_text_layer' : engine?.provider ?? 'tesseract';
+    return {
+      text: joinPages(texts, pages),
+      pages,
+      pageCount,
+      provider,
+      metadata: { pages_text_layer: pageCount - ocrPages.length, pages_ocr: ocrPages.length },
+    };
+  } catch (err) {
+    if (err instanceof DocpipeError || deps.signal?.aborted) throw err;
+    if (isPdfJsError(err)) throw pdfError(err, name);
+    throw err;
+  } finally {
+    engine?.forget(key);
+    await doc.destroy().catch(() => {});
+  }
+}
+
+async function analysePage(doc: PDFDocumentProxy, pageNumber: number, name: string): Promise<AnalysedPage> {
+  try {
+    const page = await doc.getPage(pageNumber);
+    const [x0 = 0, y0 = 0, x1 = 612, y1 = 792] = page.view;
+    const width = x1 - x0;
+    const height = y1 - y0;
+    const content = await page.getTextContent();
+    const items = content.items.filter((i): i is TextItemLike & typeof i => 'str' in i);
+    const shifted = items.map((i) => ({ ...i, transform: [...i.transform.slice(0, 4), (i.transform[4] ?? 0) - x0, (i.transform[5] ?? 0) - y0] }));
+    const ops = await page.getOperatorList();
+    const images = imageCoverage(ops.fnArray, ops.argsArray, OPS, [x0, y0, x1, y1]);
+    const route = routePage({ width, height, lines: textLines(shifted), imageCoverage: images.coverage, imageCount: images.count });
+    page.cleanup();
+    return { text: route.method === 'text-layer' ? layoutTextItems(shifted) : '', route, size: { width, height } };
+  } catch (err) {
+    throw pdfError(err, `${name} page ${pageNumber}`);
+  }
+}
+
+/** Pages joined by a form feed (as pdftotext does); each page's [start, end) offsets are recorded. */
+export function joinPages(texts: readonly string[], pages: PageInfo[]): string {
+  let out = '';
+  texts.forEach((t, i) => {
+    if (i > 0) out += PAGE_SEPARATOR;
+    const page = pages[i];
+    if (page) Object.assign(page, { start: out.length, end: out.length + t.length });
+    out += t;
+  });
+  return out;
+}
+
+/** Share of text-layer pages from which a PDF counts as born-digital. */
+const BORN_DIGITAL = 2 / 3;
+
+/** In a born-digital PDF, pages that are only an image (no text, not even a stamp) are figures: not OCR'd. */
+function markFigures(pages: AnalysedPage[]): void {
+  const textPages = pages.filter((p) => p.route.method === 'text-layer' && p.route.textChars > 0).length;
+  if (textPages < pages.length * BORN_DIGITAL) return;
+  for (const p of pages) {
+    if (p.route.method === 'ocr' && p.route.textChars === 0) {
+      p.route = { ...p.route, method: 'text-layer', reason: 'image-only page in a born-digital PDF (a figure): not OCR\'d' };
+      p.figure = true;
+    }
+  }
+}
+
+function isPdfJsError(err: unknown): boolean {
+  const n = (err as { name?: string } | null)?.name ?? '';
+  return /Exception$/.test(n) || n === 'UnknownErrorException';
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight; the first failure stops new work and is thrown. */
+export async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed: unknown;
+  const lane = async () => {
+    while (failed === undefined && next < items.length) {
+      const item = items[next++] as T;
+      try {
+        await fn(item);
+      } catch (err) {
+        failed ??= err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  if (failed !== undefined) throw failed;
+}

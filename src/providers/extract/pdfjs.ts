@@ -1,0 +1,45 @@
+/**
+ * The one pdf.js of the process (pdfjs-dist legacy build, Node 20), opened with local font, cmap
+ * and wasm paths so it never fetches anything. pdf.js errors become PermanentErrors here.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { getDocument, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { PermanentError } from '../../errors.ts';
+
+const require = createRequire(import.meta.url);
+const PDFJS_DIR = path.dirname(require.resolve('pdfjs-dist/package.json'));
+
+/** Options shared by every getDocument call (main thread and the render workers). */
+export const PDFJS_OPTIONS = Object.freeze({
+  standardFontDataUrl: `${PDFJS_DIR}/standard_fonts/`,
+  cMapUrl: `${PDFJS_DIR}/cmaps/`,
+  cMapPacked: true,
+  wasmUrl: `${PDFJS_DIR}/wasm/`,
+  isEvalSupported: false,
+  disableFontFace: true,
+  useSystemFonts: false,
+  verbosity: 0,
+});
+
+/** Opens a PDF from bytes (copied: pdf.js detaches the buffer it is given). */
+export async function openPdf(bytes: Uint8Array, name: string): Promise<PDFDocumentProxy> {
+  const task = getDocument({ ...PDFJS_OPTIONS, data: new Uint8Array(bytes) });
+  try {
+    return await task.promise;
+  } catch (err) {
+    await task.destroy().catch(() => {});
+    throw pdfError(err, name);
+  }
+}
+
+/** Maps a pdf.js failure (bad structure, password, truncation) to a PermanentError. */
+export function pdfError(err: unknown, name: string): PermanentError {
+  const e = err as { name?: string; message?: string } | null;
+  const kind = e?.name ?? 'Error';
+  const detail = e?.message ?? String(err);
+  if (kind === 'PasswordException') {
+    return new PermanentError(`${name}: the PDF is password-protected (${detail})`, { code: 'DP_ERR_FILE_CORRUPT', cause: err });
+  }
+  return new PermanentError(`${name}: the PDF cannot be read (${kind}: ${detail})`, { code: 'DP_ERR_FILE_CORRUPT', cause: err });
+}
