@@ -1,13 +1,18 @@
 /**
- * Raw text of corpus documents as the ocr stage stores it (pages separated by form feeds; e-mails
- * as headers + body), built here without the ocr stage: `pdftotext` for text PDFs, mailparser
- * for e-mails, the file itself for .txt. Shared by the clean-cat and chunking stage tests.
+ * Raw text of corpus documents as the ocr stage stores it (pages joined by "\n\f\n"; e-mails as
+ * their body with the headers in ocr_metadata_json.email), built here without the ocr stage:
+ * `pdftotext` for text PDFs, mailparser for e-mails, the file itself for .txt. Shared by the
+ * clean-cat and chunking stage tests.
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simpleParser } from 'mailparser';
+import type { ProvidersConfig } from '../../src/config/types.ts';
+import { LocalFileSource } from '../../src/providers/files.ts';
+import type { LlmClient, Providers } from '../../src/providers/types.ts';
+import type { Sql } from '../../src/store/db.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const corpusDir = path.resolve(repoRoot, '../shared/corpus');
@@ -18,6 +23,28 @@ export interface CorpusRaw {
   raw: string;
   ocrMetadata: Record<string, unknown>;
   pageCount: number;
+}
+
+const settings: ProvidersConfig = {
+  ocr: { provider: 'local', workers: 1, region: 'us-east-1', max_pages: 500 },
+  llm: { provider: 'local', model: 'none', api_key_env: 'NONE', concurrency: 1, timeoutMs: 5000 },
+  transcription: { provider: 'none', model: 'none', api_key_env: 'NONE' },
+};
+export function testProviders(llm?: LlmClient): Providers {
+  return { settings, files: new LocalFileSource({ allowedRoots: [corpusDir], maxBytes: 50 << 20 }), llm, transcriber: undefined };
+}
+
+export async function insertSource(sql: Sql, file: string, raw: string, ocrMetadata: Record<string, unknown>): Promise<{ id: number; uuid: string }> {
+  const [row] = await sql<{ id: string; document_uuid: string }[]>`
+    INSERT INTO source_documents (file_name, file_path, raw_extracted_text, ocr_metadata_json, initial_processing_status)
+    VALUES (${file.split('/').pop()!}, ${file}, ${raw}, ${sql.json(ocrMetadata as Parameters<typeof sql.json>[0])}, 'ocr_complete')
+    RETURNING id, document_uuid`;
+  return { id: Number(row!.id), uuid: row!.document_uuid };
+}
+
+/** LLM settings pointing at a (fake) OpenAI-compatible server. */
+export function llmSettings(baseURL: string): ProvidersConfig['llm'] {
+  return { ...settings.llm, provider: 'openai', base_url: baseURL, model: 'fake' };
 }
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00A0' };
@@ -53,13 +80,13 @@ export async function corpusRaw(rel: string): Promise<CorpusRaw> {
   if (rel.endsWith('.pdf')) {
     const raw = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8', maxBuffer: 64 << 20 });
     const pages = raw.replace(/\f$/, '').split('\f');
-    return { file: rel, type: 'pdf', raw, pageCount: pages.length, ocrMetadata: { pages: pages.map((p, i) => ({ page: i + 1, chars: p.length, method: 'text-layer' })) } };
+    return { file: rel, type: 'pdf', raw: pages.join('\n\f\n'), pageCount: pages.length, ocrMetadata: { pages: pages.map((p, i) => ({ page: i + 1, chars: p.length, method: 'text-layer' })) } };
   }
   if (rel.endsWith('.eml')) {
     const mail = await simpleParser(readFileSync(file));
     const email = { from: mail.from?.text ?? '', to: (Array.isArray(mail.to) ? mail.to.map((a) => a.text).join(', ') : mail.to?.text) ?? '', date: mail.date?.toISOString() ?? '', subject: mail.subject ?? '' };
     const body = mail.text?.trim() ? mail.text : typeof mail.html === 'string' ? htmlToText(mail.html) : '';
-    const raw = `From: ${email.from}\nTo: ${email.to}\nDate: ${email.date}\nSubject: ${email.subject}\n\n${body}`;
+    const raw = body.replace(/\r\n?/g, '\n').trim();
     return { file: rel, type: 'eml', raw, pageCount: 1, ocrMetadata: { email, pages: [{ page: 1, chars: raw.length }] } };
   }
   const raw = readFileSync(file, 'utf8');

@@ -54,7 +54,7 @@ export interface CaptionFacts {
 
 function nefCaseNames(text: string): CaseName[] {
   const out: CaseName[] = [];
-  for (const m of text.matchAll(/Case Name:[ \t]*([^]{2,200}?)\s*Case\s*Number:/g)) {
+  for (const m of text.matchAll(/Case Name:\s*(\S[^]{1,200}?)\s*Case\s*Number:/g)) {
     const start = m.index + m[0].indexOf(m[1]!);
     out.push({ value: collapse(m[1]!), text: collapse(m[1]!), span: [start, start + m[1]!.length], source: 'rules' });
   }

@@ -30,8 +30,8 @@ function take(text: string, items: OffsetJson[], type: 'PERSON' | 'ORG' | 'LOCAT
     }
     const mention = makeMention(text, type, s, e, 'compromise', CONFIDENCE[type]);
     if (!mention) continue;
-    if (!/[A-Z]/.test(mention.value) || NOT_A_NAME.has(mention.value.toLowerCase())) continue;
-    if (mention.value.length < 2 || /^[\d\W]+$/.test(mention.value)) continue;
+    if (!/^[A-Z]/.test(mention.value) || NOT_A_NAME.has(mention.value.toLowerCase()) || NOT_NAME_START.has(mention.value)) continue;
+    if (mention.value.length < 2 || !/^[\p{L}\p{N}][\p{L}\p{N}\s.,&'’\-]*$/u.test(mention.value)) continue;
     if (/[\n\r]\s*[\n\r]/.test(mention.value)) continue;
     out.push(mention);
   }

@@ -44,6 +44,7 @@ export const NOT_NAME_START = new Set([
   'Mr.', 'Mrs.', 'Ms.', 'Dr.', 'Hon.', 'Judge', 'JUDGE', 'Justice', 'Counsel', 'Attorney', 'Exhibit', 'Section', 'Article',
   'Schedule', 'Signed', 'Dated', 'Date', 'Case', 'Name', 'Number', 'Docket', 'Text', 'Document', 'Redacted', 'Opposed', 'Sealed',
   'Amended', 'Complaint', 'Declaration', 'Activity', 'Copy', 'Public', 'Version', 'Main', 'Electronic', 'Ch-7', 'Ch-11',
+  'Interested', 'Party', 'Parties', 'Creditors', 'Claimant', 'Intervenor', 'Receiver', 'Agent', 'Lender', 'Borrower', 'See', 'Cf.', 'Also', 'But',
 ]);
 
 /** Defined terms that name a party by its role (`(the "Company")`). */

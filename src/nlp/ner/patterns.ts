@@ -11,7 +11,13 @@ const ORG_HEAD = alternation(withUpper(ORG_HEAD_WORDS));
 
 /** An organisation ending in a legal form ("Acme Holdings, Inc.") or a head word ("Fifth Third Bank"). */
 export const ORG_RE = new RegExp(
-  String.raw`(?<![\w&])(${NAME_WORD}(?:${SEP}(?:${CONNECTOR}${SEP})?${NAME_WORD}){0,7}?(?:(?:,?${SEP}(?:${ORG_SUFFIX}))(?:,?${SEP}(?:${ORG_SUFFIX}))?|${SEP}(?:${ORG_HEAD})(?:,?${SEP}(?:${ORG_SUFFIX}))?))(?![\w&])`,
+  String.raw`(?<![\w&])(${NAME_WORD}(?:${SEP}(?:${CONNECTOR}${SEP})?${NAME_WORD}){0,7}?(?:,?${SEP}(?:${ORG_SUFFIX}))(?:,?${SEP}(?:${ORG_SUFFIX}))?)(?![\w&])`,
+  'g',
+);
+
+/** An organisation ending in a head word ("Fifth Third Bank", "Bank of America, N.A."). */
+export const ORG_HEAD_RE = new RegExp(
+  String.raw`(?<![\w&])(${NAME_WORD}(?:${SEP}(?:${CONNECTOR}${SEP})?${NAME_WORD}){0,7}?(?:${SEP}(?:${ORG_HEAD})(?:${SEP}(?:of|OF)${SEP}${NAME_WORD}(?:${SEP}${NAME_WORD}){0,2}?(?=[\s,.;:)]))?(?:,?${SEP}(?:${ORG_SUFFIX}))?))(?![\w&])`,
   'g',
 );
 

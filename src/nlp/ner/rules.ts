@@ -38,7 +38,7 @@ export function trimLeadingNonNames(text: string, start: number, end: number): n
   let s = start;
   for (;;) {
     const m = /^([A-Za-z][A-Za-z.\-]*)[,:]?\s+/.exec(text.slice(s, end));
-    if (!m || !NOT_NAME_START.has(m[1] ?? '')) return s;
+    if (!m || !(NOT_NAME_START.has(m[1] ?? '') || /^[a-z]/.test(m[1] ?? ''))) return s;
     s += m[0].length;
   }
 }
@@ -85,7 +85,11 @@ export function recogniseWithRules(text: string): Mention[] {
         }
         if (rule.type === 'COURT' && !/^[A-Z0-9]/.test(text.slice(s, e))) continue;
         const mention = makeMention(text, rule.type, s, e, 'rules', rule.confidence);
-        if (mention) out.push(mention);
+        if (!mention) continue;
+        if ((rule.type === 'JUDGE' || rule.type === 'LAWYER') && mention.value.split(/\s+/).every((w) => NOT_NAME_START.has(w))) continue;
+        // "(Ravel, J.)" and "entered by Ravel, J." are clerks' initials in court e-mails, not judges
+        if (rule.type === 'JUDGE' && /, J\.$/.test(m[0]) && /(?:\(|\bby\s)$/.test(text.slice(Math.max(0, m.index - 4), m.index))) continue;
+        out.push(mention);
       }
     }
   }

@@ -29,7 +29,14 @@ function basic(value: string): string {
 }
 
 function words(value: string): string {
-  return value.toLowerCase().replace(/'s\b/g, '').replace(/[^a-z0-9&\s]/g, ' ').replace(/\s+/g, ' ').trim();
+  return value
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/'s\b/g, '')
+    .replace(/[^\p{L}\p{N}&\s]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export function normalizePerson(value: string): string {
