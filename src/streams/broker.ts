@@ -162,16 +162,22 @@ export class Broker {
     await this.redis.call('XCLAIM', stage.stream, stage.group, consumer, 0, ...ids, 'JUSTID');
   }
 
-  /** Takes over entries idle longer than the stage's `idle` (their worker died), with delivery counts. */
-  async reclaim(stage: StageConfig, consumer: string, count: number): Promise<StreamEntry[]> {
-    const reply = (await this.redis.xautoclaim(stage.stream, stage.group, consumer, stage.idleMs, '0-0', 'COUNT', count)) as unknown as [string, RawEntry[], string[]?];
-    const entries = parseEntries(reply[1]);
-    if (entries.length === 0) return entries;
-    const first = entries[0]!.id;
-    const last = entries[entries.length - 1]!.id;
-    const pending = (await this.redis.xpending(stage.stream, stage.group, first, last, entries.length * 2 + 10, consumer)) as Array<[string, string, number, number]>;
-    const deliveries = new Map(pending.map(([id, , , n]) => [id, Number(n)]));
-    for (const e of entries) e.deliveries = deliveries.get(e.id) ?? 1;
+  /** Pending entries idle longer than the stage's `idle` (their worker died), with delivery counts. */
+  async idlePending(stage: StageConfig, count: number): Promise<Array<{ id: string; consumer: string; deliveries: number }>> {
+    const rows = (await this.redis.call('XPENDING', stage.stream, stage.group, 'IDLE', stage.idleMs, '-', '+', count)) as Array<[string, string, number, number]>;
+    return rows.map(([id, consumer, , deliveries]) => ({ id, consumer, deliveries: Number(deliveries) }));
+  }
+
+  /**
+   * Takes over idle entries (XCLAIM with the idle floor, so a live worker's entry is never taken).
+   * Each returned entry carries its delivery count including this one.
+   */
+  async claim(stage: StageConfig, consumer: string, idle: ReadonlyArray<{ id: string; deliveries: number }>): Promise<StreamEntry[]> {
+    if (idle.length === 0) return [];
+    const raw = (await this.redis.call('XCLAIM', stage.stream, stage.group, consumer, stage.idleMs, ...idle.map((e) => e.id))) as RawEntry[];
+    const before = new Map(idle.map((e) => [e.id, e.deliveries]));
+    const entries = parseEntries(raw);
+    for (const e of entries) e.deliveries = (before.get(e.id) ?? 0) + 1;
     return entries;
   }
 

@@ -10,6 +10,7 @@ import { connectRedis, type RedisClient } from '../streams/redis.ts';
 import { createDocumentMachine, type DocumentMachine } from '../state/machine.ts';
 import type { Store } from '../store/db.ts';
 import { sleep } from './backoff.ts';
+import { ProcessGate } from './gate.ts';
 import { loadStageRuntimes } from './load-stages.ts';
 import { StageWorker, type Outcome } from './stage-worker.ts';
 
@@ -68,12 +69,13 @@ export class Runner {
     const readers: RedisClient[] = [];
     const workers: StageWorker[] = [];
     const closers: Array<() => Promise<void>> = [];
+    const gate = new ProcessGate();
     for (const rt of runtimes) {
       if (rt.handler.setup) await rt.handler.setup({ stage: rt.stage.name, log: log.child({ stage: rt.stage.name }), store: options.store, providers, options: rt.stage.options });
       if (rt.handler.close) closers.push(() => rt.handler.close!());
       const reader = connectRedis(config.redis, log, `docpipe:${consumer}:read:${rt.stage.name}`);
       readers.push(reader);
-      workers.push(new StageWorker(rt, { broker, reader, machine, consumer, pipelineVersion: config.pipelineVersion, log, store: options.store, providers, onOutcome: options.onOutcome }));
+      workers.push(new StageWorker(rt, { broker, reader, machine, consumer, pipelineVersion: config.pipelineVersion, log, store: options.store, providers, gate, onOutcome: options.onOutcome }));
     }
     return new Runner({ config, broker, redis, machine, consumer, providers, workers, readers, log, closers });
   }

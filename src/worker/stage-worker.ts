@@ -11,6 +11,7 @@ import { isNoGroupError, type RedisClient } from '../streams/redis.ts';
 import type { DocumentMachine } from '../state/machine.ts';
 import type { Store } from '../store/db.ts';
 import { outageDelay, retryDelay, sleep } from './backoff.ts';
+import type { ProcessGate } from './gate.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -33,6 +34,8 @@ export interface WorkerDeps {
   log: Logger;
   store: Store;
   providers: Providers;
+  /** Shared by every worker of the process: suspected crash-loop entries run alone. */
+  gate: ProcessGate;
   /** Observer for metrics (outcome per message, handler duration). */
   onOutcome?: (stage: string, outcome: Outcome, durationMs: number) => void;
 }
@@ -59,6 +62,8 @@ export class StageWorker {
   private readonly stopSignal = new AbortController();
   private hardStopped = false;
   private slotWaiters: Array<() => void> = [];
+  /** Idle entries that may be crashing their worker: claimed and run one at a time, alone (see reclaim). */
+  private suspects: Array<{ id: string; deliveries: number }> = [];
   private loops: Promise<void>[] = [];
   private timers: NodeJS.Timeout[] = [];
 
@@ -114,7 +119,7 @@ export class StageWorker {
   }
 
   private async waitForSlot(): Promise<void> {
-    while (this.inFlight.size >= this.stage.concurrency && !this.stopSignal.signal.aborted) {
+    while (this.inFlight.size >= this.stage.concurrency && !this.suspects.length && !this.stopSignal.signal.aborted) {
       await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
     }
   }
@@ -132,6 +137,7 @@ export class StageWorker {
     let cursor = '0-0';
     let failures = 0;
     while (!this.stopSignal.signal.aborted) {
+      if (this.suspects.length) await this.runSuspects();
       await this.waitForSlot();
       if (this.stopSignal.signal.aborted) break;
       const count = Math.min(s.batch, s.concurrency - this.inFlight.size);
@@ -162,12 +168,22 @@ export class StageWorker {
     }
   }
 
-  private dispatch(entry: StreamEntry): void {
+  private dispatch(entry: StreamEntry, exclusive = false): void {
     if (this.inFlight.has(entry.id)) return;
     const abort = new AbortController();
     const record: InFlight = { entry, abort, done: Promise.resolve() };
     this.inFlight.set(entry.id, record);
-    record.done = this.process(entry, abort)
+    const { gate } = this.deps;
+    const run = async () => {
+      if (exclusive) return this.process(entry, abort);
+      await gate.enterShared();
+      try {
+        return await this.process(entry, abort);
+      } finally {
+        gate.leaveShared();
+      }
+    };
+    record.done = run()
       .catch((err: unknown) => this.log.error({ err, msg_id: entry.id }, 'message processing failed unexpectedly; the entry stays pending for reclaim'))
       .finally(() => {
         this.inFlight.delete(entry.id);
@@ -179,13 +195,37 @@ export class StageWorker {
     await this.deps.broker.heartbeat(this.stage, this.deps.consumer, [...this.inFlight.keys()]);
   }
 
+  /**
+   * Takes over entries whose worker died. An entry that has already been delivered twice, or whose
+   * next delivery is its last allowed, may be the one killing its workers: it is claimed only when
+   * it can run alone in this process, so documents that merely shared a process with it are not
+   * charged an attempt for each of its crashes (a claim counts as a delivery).
+   */
   private async reclaim(): Promise<void> {
     const free = this.stage.concurrency - this.inFlight.size;
-    if (free <= 0) return;
-    const entries = await this.deps.broker.reclaim(this.stage, this.deps.consumer, free);
+    if (free <= 0 || this.suspects.length) return;
+    const idle = await this.deps.broker.idlePending(this.stage, free);
+    const suspect = (d: number) => d >= 2 || d + 1 >= this.stage.retries.max;
+    this.suspects.push(...idle.filter((e) => suspect(e.deliveries)));
+    const entries = await this.deps.broker.claim(this.stage, this.deps.consumer, idle.filter((e) => !suspect(e.deliveries)));
     for (const e of entries) {
       this.log.info({ msg_id: e.id, deliveries: e.deliveries }, 'reclaimed an entry from a dead worker');
       this.dispatch(e);
+    }
+    if (this.suspects.length) this.releaseSlot();
+  }
+
+  private async runSuspects(): Promise<void> {
+    await Promise.all([...this.inFlight.values()].map((f) => f.done));
+    while (this.suspects.length && !this.stopSignal.signal.aborted) {
+      const next = this.suspects.shift()!;
+      await this.deps.gate.runExclusive(async () => {
+        const [entry] = await this.deps.broker.claim(this.stage, this.deps.consumer, [next]);
+        if (!entry) return; // taken by another worker meanwhile
+        this.log.warn({ msg_id: entry.id, deliveries: entry.deliveries }, 'reclaimed a suspected crash-loop entry: running it alone');
+        this.dispatch(entry, true);
+        await this.inFlight.get(entry.id)?.done;
+      });
     }
   }
 

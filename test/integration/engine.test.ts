@@ -1,0 +1,335 @@
+/**
+ * The delivery engine against a real Redis: the issue's end-to-end scenario with a foreign (Python)
+ * producer and a SIGKILLed runner, crash loops, retries, backlog, Redis restarts, illegal moves.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { loadPipeline } from '../../src/config/load.ts';
+import { noStore } from '../../src/store/none.ts';
+import { Runner } from '../../src/worker/runner.ts';
+import { dropPrefix, OwnRedis, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
+import { REPO, startRunner } from '../helpers/runner-process.ts';
+
+const PIPELINE = path.join(REPO, 'test/fixtures/engine/pipeline.yaml');
+const PRODUCER = path.join(REPO, 'test/fixtures/engine/produce.py');
+const PYTHON = process.env['DOCPIPE_TEST_PYTHON'] ?? '/usr/bin/python3';
+const silent = pino({ level: 'silent' });
+const prefixes: string[] = [];
+
+after(async () => {
+  for (const p of prefixes) await dropPrefix(TEST_REDIS_URL, p);
+});
+
+function newPrefix(label: string): string {
+  const p = uniquePrefix(label);
+  prefixes.push(p);
+  return p;
+}
+
+/** Produces with the seed's Python produce_to_stream; returns n -> document_uuid. */
+function producePython(url: string, stream: string, count: number, invalidN: number): Map<number, string> {
+  const out = execFileSync(PYTHON, [PRODUCER, url, stream, String(count), String(invalidN)], { encoding: 'utf8' });
+  return new Map(out.trim().split('\n').map((l) => {
+    const [n, uuid] = l.split(' ');
+    return [Number(n), uuid!] as const;
+  }));
+}
+
+async function produceNode(redis: Redis, stream: string, count: number): Promise<Map<number, string>> {
+  const docs = new Map<number, string>();
+  const pipe = redis.pipeline();
+  for (let n = 1; n <= count; n++) {
+    const uuid = randomUUID();
+    docs.set(n, uuid);
+    pipe.xadd(stream, '*', 'document_uuid', uuid, 'source_doc_sql_id', String(n), 'n', String(n), 'meta', JSON.stringify({ tags: ['a', 'b'] }));
+  }
+  await pipe.exec();
+  return docs;
+}
+
+async function completedDocs(redis: Redis, prefix: string): Promise<string[]> {
+  const entries = await redis.xrange(`${prefix}:processing:completed`, '-', '+');
+  return entries.map(([, f]) => f[f.indexOf('document_uuid') + 1]!);
+}
+
+async function pendingTotal(redis: Redis, prefix: string): Promise<number> {
+  let total = 0;
+  for (const stage of ['extract', 'enrich', 'publish']) {
+    const [count] = (await redis.xpending(`${prefix}:${stage}:pending`, `${stage}-service-group`)) as [number];
+    total += Number(count);
+  }
+  return total;
+}
+
+async function dlq(redis: Redis, prefix: string, stage: string): Promise<Array<Record<string, string>>> {
+  const entries = await redis.xrange(`${prefix}:${stage}:dlq`, '-', '+');
+  return entries.map(([, f]) => Object.fromEntries(Array.from({ length: f.length / 2 }, (_, i) => [f[2 * i]!, f[2 * i + 1]!])));
+}
+
+async function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  try {
+    return await fn();
+  } finally {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+/** Runs the fixture pipeline in this process until idle. */
+async function runInProcess(env: Record<string, string>, during?: (runner: Runner) => Promise<void>): Promise<Runner> {
+  return withEnv(env, async () => {
+    const config = loadPipeline(PIPELINE);
+    const runner = await Runner.create(config, { log: silent, store: noStore() });
+    runner.start();
+    const work = during ? during(runner) : Promise.resolve();
+    await runner.waitUntilIdle();
+    await work;
+    await runner.stop(2000);
+    return runner;
+  });
+}
+
+describe('delivery engine', { timeout: 240_000 }, () => {
+  test('foreign producer, SIGKILL mid-run, retries, poison and invalid messages: every document completed exactly once', async () => {
+    const prefix = newPrefix('scenario');
+    const redis = new Redis(TEST_REDIS_URL);
+    try {
+      // 300 good documents, one poison (301), one that fails its schema (302), produced before any worker runs.
+      const docs = producePython(TEST_REDIS_URL, `${prefix}:extract:pending`, 302, 302);
+      const env = { DOCPIPE_PREFIX: prefix, FAIL_EVERY: '10', POISON: '301', SLOW_MS: '40', STAGE_IDLE: '2s' };
+
+      const first = startRunner([PIPELINE], env);
+      for (let i = 0; i < 300 && (await redis.xlen(`${prefix}:processing:completed`)) < 40; i++) await new Promise((r) => setTimeout(r, 50));
+      first.proc.kill('SIGKILL');
+      const killed = await first.exited;
+      assert.equal(killed.signal, 'SIGKILL');
+      const before = await redis.xlen(`${prefix}:processing:completed`);
+      assert.ok(before < 300, `the first runner was killed mid-run (${before} done)`);
+
+      const second = startRunner([PIPELINE, '--until-idle'], env);
+      const done = await second.exited;
+      assert.equal(done.code, 0, second.output().slice(-2000));
+
+      const completed = await completedDocs(redis, prefix);
+      assert.equal(completed.length, 300, 'exactly 300 completed entries');
+      const expected = new Set([...docs].filter(([n]) => n <= 300).map(([, u]) => u));
+      assert.deepEqual(new Set(completed), expected, 'one completed entry per good document');
+
+      const poison = await dlq(redis, prefix, 'enrich');
+      assert.equal(poison.length, 1);
+      assert.equal(poison[0]!['document_uuid'], docs.get(301));
+      assert.equal(poison[0]!['error_kind'], 'permanent');
+      assert.match(poison[0]!['error']!, /poison/);
+      const invalid = await dlq(redis, prefix, 'extract');
+      assert.equal(invalid.length, 1);
+      assert.equal(invalid[0]!['document_uuid'], docs.get(302));
+      assert.equal(invalid[0]!['error_kind'], 'invalid-message');
+      assert.match(invalid[0]!['error']!, /\bn\b.*integer/);
+      assert.ok(invalid[0]!['original_msg_id'] && invalid[0]!['failed_at_attempt']);
+
+      assert.equal(await pendingTotal(redis, prefix), 0, 'nothing pending in any group');
+      const states = await Promise.all([...docs.values()].map((u) => redis.hget(`${prefix}:doc:${u}`, 'state')));
+      const byState = states.reduce<Record<string, number>>((acc, s) => ({ ...acc, [String(s)]: (acc[String(s)] ?? 0) + 1 }), {});
+      assert.deepEqual(byState, { completed: 300, failed: 2 });
+      assert.equal(await redis.hget(`${prefix}:doc:${docs.get(301)}`, 'state'), 'failed');
+      // retried documents went through enrich twice, and their history shows it
+      const history = await redis.xrange(`${prefix}:doc:${docs.get(10)}:events`, '-', '+');
+      const events = history.map(([, f]) => f[f.indexOf('event') + 1]);
+      assert.ok(events.includes('RETRY'), `document 10 was retried: ${events.join(',')}`);
+
+      // SIGTERM ends an idle runner with exit 0 (within the test's bound).
+      const third = startRunner([PIPELINE], env);
+      await third.waitFor('workers started');
+      third.proc.kill('SIGTERM');
+      const bounded = await Promise.race([third.exited, new Promise<'late'>((r) => setTimeout(() => r('late'), 15_000))]);
+      assert.notEqual(bounded, 'late', 'exited within 15 s of SIGTERM');
+      assert.deepEqual(bounded, { code: 0, signal: null });
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  test('a handler that crashes its process every time ends in the DLQ after `max` deliveries', async () => {
+    const prefix = newPrefix('crash');
+    const redis = new Redis(TEST_REDIS_URL);
+    try {
+      const docs = await produceNode(redis, `${prefix}:extract:pending`, 12);
+      const env = { DOCPIPE_PREFIX: prefix, CRASH_ON: '7', STAGE_IDLE: '1s' };
+      let runs = 0;
+      let last: { code: number | null; signal: NodeJS.Signals | null } = { code: null, signal: null };
+      for (; runs < 8; runs++) {
+        const r = startRunner([PIPELINE, '--until-idle'], env);
+        last = await r.exited;
+        if (last.code === 0) break;
+        assert.equal(last.signal, 'SIGKILL', r.output().slice(-1000));
+      }
+      assert.equal(last.code, 0, 'a runner finally drained the pipeline');
+      assert.ok(runs >= 3 && runs <= 4, `the poison crashed ${runs} runners, then was dead-lettered (max 3)`);
+      const dead = await dlq(redis, prefix, 'enrich');
+      assert.equal(dead.length, 1);
+      assert.equal(dead[0]!['document_uuid'], docs.get(7));
+      assert.equal(dead[0]!['error_code'], 'DP_ERR_WORKER_CRASHED');
+      assert.equal((await completedDocs(redis, prefix)).length, 11);
+      assert.equal(await redis.hget(`${prefix}:doc:${docs.get(7)}`, 'state'), 'failed');
+      assert.equal(await pendingTotal(redis, prefix), 0);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  test('retries honour their backoff: a retry never runs before its due time, and attempts are counted', async () => {
+    const prefix = newPrefix('backoff');
+    const redis = new Redis(TEST_REDIS_URL);
+    const dir = mkdtempSync(path.join(tmpdir(), 'dp-runs-'));
+    try {
+      await produceNode(redis, `${prefix}:extract:pending`, 30);
+      const runs = path.join(dir, 'runs.log');
+      await runInProcess({ DOCPIPE_PREFIX: prefix, FAIL_EVERY: '10', LOG_RUNS: runs });
+      const lines = readFileSync(runs, 'utf8').trim().split('\n').map((l) => l.split(' '));
+      for (const n of ['10', '20', '30']) {
+        const attempts = lines.filter(([stage, m]) => stage === 'enrich' && m === n).map(([, , a, t]) => ({ attempt: Number(a), at: Number(t) }));
+        assert.deepEqual(attempts.map((a) => a.attempt), [1, 2], `document ${n}: one failure, one retry`);
+        // delay 100ms with jitter: the retry is due at least 50ms after the failure
+        assert.ok(attempts[1]!.at - attempts[0]!.at >= 50, `retry of ${n} ran ${attempts[1]!.at - attempts[0]!.at}ms after the failure`);
+      }
+      assert.equal((await completedDocs(redis, prefix)).length, 30);
+      assert.equal(await redis.zcard(`${prefix}:enrich:retry`), 0);
+      const stats = await redis.hgetall(`${prefix}:stats:enrich`);
+      assert.equal(stats['retried'], '3');
+      assert.equal(stats['processed'], '30');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      redis.disconnect();
+    }
+  });
+
+  test('a handler past its timeout fails the attempt and ends in the DLQ after max attempts', async () => {
+    const prefix = newPrefix('timeout');
+    const redis = new Redis(TEST_REDIS_URL);
+    try {
+      const docs = await produceNode(redis, `${prefix}:extract:pending`, 5);
+      await runInProcess({ DOCPIPE_PREFIX: prefix, HANG_ON: '3', STAGE_TIMEOUT: '200ms' });
+      const dead = await dlq(redis, prefix, 'enrich');
+      assert.equal(dead.length, 1);
+      assert.equal(dead[0]!['document_uuid'], docs.get(3));
+      assert.equal(dead[0]!['error_code'], 'DP_ERR_HANDLER_TIMEOUT');
+      assert.equal(dead[0]!['failed_at_attempt'], '3');
+      assert.equal((await completedDocs(redis, prefix)).length, 4);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  test('a backlog far above any trim threshold loses nothing, and acknowledged entries are trimmed', async () => {
+    const prefix = newPrefix('backlog');
+    const redis = new Redis(TEST_REDIS_URL);
+    try {
+      const docs = await produceNode(redis, `${prefix}:extract:pending`, 3000);
+      const runner = await runInProcess({ DOCPIPE_PREFIX: prefix });
+      const completed = await completedDocs(redis, prefix);
+      assert.equal(completed.length, 3000);
+      assert.deepEqual(new Set(completed), new Set(docs.values()));
+      // everything was acknowledged: trimming removes all of it, and nothing unacknowledged
+      const r2 = new Redis(TEST_REDIS_URL);
+      for (const stage of runner.config.stages) {
+        await new (await import('../../src/streams/broker.ts')).Broker(r2, runner.config, runner.machine).trim(stage.stream);
+        assert.equal(await redis.xlen(stage.stream), 0, `${stage.name} stream trimmed`);
+      }
+      r2.disconnect();
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  test('trimming never removes an entry a group has not acknowledged', async () => {
+    const prefix = newPrefix('trim');
+    const redis = new Redis(TEST_REDIS_URL);
+    try {
+      const config = await withEnv({ DOCPIPE_PREFIX: prefix }, async () => loadPipeline(PIPELINE));
+      const stream = config.stages[0]!.stream;
+      await produceNode(redis, stream, 10);
+      await redis.xgroup('CREATE', stream, 'extract-service-group', '0');
+      await redis.xgroup('CREATE', stream, 'slow-group', '0');
+      // group 1 reads and acks 6, group 2 reads 3 and acks 1 (2 pending)
+      const r1 = (await redis.xreadgroup('GROUP', 'extract-service-group', 'c1', 'COUNT', 6, 'STREAMS', stream, '>')) as Array<[string, Array<[string, string[]]>]>;
+      await redis.xack(stream, 'extract-service-group', ...r1[0]![1].map(([id]) => id));
+      const r2 = (await redis.xreadgroup('GROUP', 'slow-group', 'c2', 'COUNT', 3, 'STREAMS', stream, '>')) as Array<[string, Array<[string, string[]]>]>;
+      await redis.xack(stream, 'slow-group', r2[0]![1][0]![0]);
+      const { Broker } = await import('../../src/streams/broker.ts');
+      const { createDocumentMachine } = await import('../../src/state/machine.ts');
+      const removed = await new Broker(redis, config, createDocumentMachine(config.stages.map((s) => s.name))).trim(stream);
+      assert.equal(removed, 1, 'only the entry every group acknowledged');
+      assert.equal(await redis.xlen(stream), 9);
+      const first = await redis.xrange(stream, '-', '+', 'COUNT', 1);
+      assert.equal(first[0]![0], r2[0]![1][1]![0], 'the oldest pending entry of the slow group is kept');
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  test('Redis restarted mid-run (AOF): every document completes exactly once', async () => {
+    const own = await OwnRedis.start({ aof: true });
+    const prefix = newPrefix('restart');
+    const redis = new Redis(own.url);
+    redis.on('error', () => {}); // the test restarts this server on purpose
+    try {
+      const docs = await produceNode(redis, `${prefix}:extract:pending`, 200);
+      await runInProcess({ DOCPIPE_PREFIX: prefix, REDIS_URL: own.url, SLOW_MS: '20' }, async () => {
+        for (let i = 0; i < 400 && (await redis.xlen(`${prefix}:processing:completed`).catch(() => 0)) < 30; i++) await new Promise((r) => setTimeout(r, 25));
+        await own.restart(700);
+      });
+      const completed = await completedDocs(redis, prefix);
+      assert.equal(completed.length, 200, 'no document lost or duplicated across the restart');
+      assert.deepEqual(new Set(completed), new Set(docs.values()));
+      assert.equal(await pendingTotal(redis, prefix), 0);
+    } finally {
+      redis.disconnect();
+      await own.stop();
+    }
+  });
+
+  test('duplicate entries of one document: the state guard lets exactly one through', async () => {
+    const prefix = newPrefix('dup');
+    const redis = new Redis(TEST_REDIS_URL);
+    try {
+      const uuid = randomUUID();
+      for (let i = 0; i < 3; i++) {
+        await redis.xadd(`${prefix}:extract:pending`, '*', 'document_uuid', uuid, 'source_doc_sql_id', '1', 'n', '1', 'meta', '{"tags":["x"]}');
+      }
+      await runInProcess({ DOCPIPE_PREFIX: prefix });
+      assert.deepEqual(await completedDocs(redis, prefix), [uuid]);
+      assert.equal(await pendingTotal(redis, prefix), 0);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
+  test('an illegal state transition is rejected, logged, counted and dead-lettered without touching the state', async () => {
+    const prefix = newPrefix('illegal');
+    const redis = new Redis(TEST_REDIS_URL);
+    try {
+      const uuid = randomUUID();
+      await redis.hset(`${prefix}:doc:${uuid}`, 'state', 'extract.queued', 'stage', 'extract');
+      await redis.xadd(`${prefix}:enrich:pending`, '*', 'document_uuid', uuid, 'n', '5', 'tags', '["x"]');
+      await runInProcess({ DOCPIPE_PREFIX: prefix });
+      const dead = await dlq(redis, prefix, 'enrich');
+      assert.equal(dead.length, 1);
+      assert.equal(dead[0]!['error_code'], 'DP_ERR_STATE_ILLEGAL');
+      assert.equal(await redis.hget(`${prefix}:doc:${uuid}`, 'state'), 'extract.queued');
+      assert.equal(await redis.get(`${prefix}:stats:illegal-transitions`), '1');
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
