@@ -1,9 +1,33 @@
+/**
+ * resolution: canonical entities per document. Mentions are normalised per type, blocked, scored
+ * (Jaro-Winkler, token sets, acronyms, initials, defined terms, a/k/a) and clustered within a type;
+ * an LLM, when configured, decides only the ambiguous band. Replace-by-key on re-run.
+ */
 import { defineStage, PermanentError } from 'docpipe';
+import { akaPairs } from '../src/nlp/resolve/aka.ts';
+import { clusterMentions } from '../src/nlp/resolve/cluster.ts';
+import { llmJudge } from '../src/nlp/resolve/llm.ts';
+import { loadMentions, replaceCanonicalEntities } from '../src/nlp/resolve/store.ts';
 
-// Placeholder until the resolution stage lands: it refuses work rather than pretending to do it.
-export default defineStage({
+interface ResolutionInput extends Record<string, unknown> {
+  document_uuid: string;
+  neo4j_doc_sql_id: number;
+  mention_count: number;
+}
+
+export default defineStage<ResolutionInput>({
   name: 'resolution',
-  async run() {
-    throw new PermanentError('stage "resolution" is not implemented yet');
+  async run(msg, ctx) {
+    const sql = ctx.store.sql;
+    const [doc] = await sql<Array<{ document_uuid: string; project_id: string | null }>>`
+      SELECT document_uuid, project_id FROM neo4j_documents WHERE id = ${msg.neo4j_doc_sql_id}`;
+    if (!doc || doc.document_uuid !== msg.document_uuid) {
+      throw new PermanentError(`neo4j_documents row ${msg.neo4j_doc_sql_id} is not document ${msg.document_uuid}`);
+    }
+    const { mentions, chunkText } = await loadMentions(sql, msg.document_uuid);
+    const clusters = await clusterMentions(mentions, akaPairs(mentions, chunkText), ctx.llm ? llmJudge(ctx.llm, ctx.signal) : undefined);
+    const count = await replaceCanonicalEntities(sql, { id: msg.neo4j_doc_sql_id, uuid: msg.document_uuid, projectId: doc.project_id === null ? null : Number(doc.project_id) }, clusters);
+    ctx.log.info({ mentions: mentions.length, canonical: count }, 'entities resolved');
+    return { document_uuid: msg.document_uuid, neo4j_doc_sql_id: msg.neo4j_doc_sql_id, canonical_count: count };
   },
 });

@@ -50,7 +50,7 @@ export function extractDates(text: string, limit = 200): DateFact[] {
       const iso = p && toIso(...p);
       if (!iso) continue;
       taken.push([start, end]);
-      const before = text.slice(Math.max(0, start - 40), start);
+      const before = text.slice(Math.max(0, start - 40), start).replace(/\b(?:the|on)\s*$/i, '');
       const what = WHAT.find(([w]) => w.test(before))?.[1];
       hits.push({ iso, ...(what ? { what } : {}), text: collapse(m[0]), span: [start, end], source: 'rules' });
     }

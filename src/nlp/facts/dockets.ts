@@ -9,7 +9,7 @@ import { collapse, type DocketNumber, type Span } from './types.ts';
 const DISTRICT = /\b(\d{1,2}):(\d{2})-([a-zA-Z]{1,4})-(\d{1,6})((?:-[A-Za-z]{1,5}x?)*)(?![\w:])/g;
 const SHORT_CIVIL = /(?<![\d:])\b(\d{2})-(cv|cr|bk|mc|ap|mj)-(\d{1,6})\b/gi;
 const MDL = /\bMDL\s+No\.?\s*(\d{2,5})\b/g;
-const LABEL = /(?:\bCase\s*(?:No\.?|Nos\.|Number|#)\s*:?|\bCase:|\bDocket\s*(?:No\.?|#|Number)\s*:?|\bCivil Action No\.?|\bAdversary (?:case|Proceeding No\.?)|\bAppellate Case:|\bNos?\.)[ \t]*/gi;
+const LABEL = /(?:\bCase\s*(?:Nos\.|No\.?|Number|#)\s*:?|\bCase:|\bDocket\s*(?:No\.?|#|Number)\s*:?|\bCivil Action No\.?|\bAdversary (?:case|Proceeding No\.?)|\bAppellate Case:|\bNos?\.)[ \t]*/gi;
 const LABELLED_VALUE = /^(?:\d{2}-\d{3,6}(?:-[A-Z]{2,5})?|[A-Z]{1,3}\d{4,}|\d{2,4}-[A-Z]{1,3}\d{3,}|\d{2,4}[A-Z]{1,3}\d{3,})(?![\w-])/;
 
 /** Normalises a docket number; returns the judge initials it carried, if any. */

@@ -44,12 +44,14 @@ export const NOT_NAME_START = new Set([
   'Mr.', 'Mrs.', 'Ms.', 'Dr.', 'Hon.', 'Judge', 'JUDGE', 'Justice', 'Counsel', 'Attorney', 'Exhibit', 'Section', 'Article',
   'Schedule', 'Signed', 'Dated', 'Date', 'Case', 'Name', 'Number', 'Docket', 'Text', 'Document', 'Redacted', 'Opposed', 'Sealed',
   'Amended', 'Complaint', 'Declaration', 'Activity', 'Copy', 'Public', 'Version', 'Main', 'Electronic', 'Ch-7', 'Ch-11',
+  'Company', 'Executive', 'Employee', 'Employer', 'Buyer', 'Seller', 'Builder', 'Licensor', 'Licensee', 'Borrowers', 'Lenders',
+  'Guarantor', 'Contractor', 'Purchaser', 'Customer', 'Vendor', 'Supplier', 'COMPANY', 'BUYER', 'BUILDER', 'SELLER',
   'Interested', 'Party', 'Parties', 'Creditors', 'Claimant', 'Intervenor', 'Receiver', 'Agent', 'Lender', 'Borrower', 'See', 'Cf.', 'Also', 'But',
 ]);
 
 /** Defined terms that name a party by its role (`(the "Company")`). */
 export const ROLE_TERMS = new Set([
-  'company', 'corporation', 'bank', 'borrower', 'borrowers', 'lender', 'lenders', 'executive', 'employee', 'employer',
+  'company', 'corporation', 'bank', 'borrower', 'lender', 'executive', 'employee', 'employer',
   'buyer', 'seller', 'builder', 'trustor', 'trustee', 'beneficiary', 'licensor', 'licensee', 'landlord', 'tenant',
   'contractor', 'subcontractor', 'owner', 'purchaser', 'guarantor', 'agent', 'administrative agent', 'parent', 'consultant',
   'customer', 'vendor', 'supplier', 'client', 'provider', 'debtor', 'lessor', 'lessee', 'grantor', 'grantee', 'issuer',

@@ -21,6 +21,12 @@ export const ORG_HEAD_RE = new RegExp(
   'g',
 );
 
+/** An organisation starting with a head word ("Bank of America, N.A.", "Department of Justice"). */
+export const ORG_HEAD_OF_RE = new RegExp(
+  String.raw`(?<![\w&])((?:${ORG_HEAD})${SEP}(?:of|OF)${SEP}(?:(?:the|THE)${SEP})?${NAME_WORD}(?:${SEP}${NAME_WORD}){0,2}(?:,?${SEP}(?:${ORG_SUFFIX}))?)(?![\w&])`,
+  'g',
+);
+
 const STATE = alternation(withUpper(US_STATES));
 const DIRECTION = String.raw`(?:Northern|Southern|Eastern|Western|Middle|Central|NORTHERN|SOUTHERN|EASTERN|WESTERN|MIDDLE|CENTRAL)`;
 const CIRCUIT = String.raw`(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Eleventh|Federal|D\.C\.|1st|2d|2nd|3d|3rd|[4-9]th|10th|11th)`;

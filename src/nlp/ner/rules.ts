@@ -1,7 +1,7 @@
 /** Legal rules: courts, judges, lawyers, case numbers, citations, statutes, provisions, dates, money, organisations. */
 import { NOT_NAME_START } from './gazetteers.ts';
 import {
-  CASE_NUMBER_RES, CITATION_RES, COURT_RES, DATE_RES, JUDGE_RES, LAWYER_RES, MONEY_RES, ORG_RE, PROVISION_RES, STATUTE_RES,
+  CASE_NUMBER_RES, CITATION_RES, COURT_RES, DATE_RES, JUDGE_RES, LAWYER_RES, MONEY_RES, ORG_HEAD_OF_RE, ORG_HEAD_RE, ORG_RE, PROVISION_RES, STATUTE_RES,
 } from './patterns.ts';
 import { makeMention, type EntityType, type Mention } from './types.ts';
 
@@ -58,12 +58,14 @@ function headingCut(text: string, start: number, end: number): number {
 
 export function recogniseOrganisations(text: string): Mention[] {
   const out: Mention[] = [];
-  ORG_RE.lastIndex = 0;
-  for (let m = ORG_RE.exec(text); m; m = ORG_RE.exec(text)) {
-    const s = trimLeadingNonNames(text, headingCut(text, m.index, m.index + m[0].length), m.index + m[0].length);
-    const mention = makeMention(text, 'ORG', s, m.index + m[0].length, 'rules', 0.85);
-    // a bare legal form or head word ("Inc.", "Bank") is not a name
-    if (mention && /\s/.test(mention.value) && !/[\n\r]\s*[\n\r]/.test(mention.value)) out.push(mention);
+  for (const re of [ORG_RE, ORG_HEAD_RE, ORG_HEAD_OF_RE]) {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      const s = trimLeadingNonNames(text, headingCut(text, m.index, m.index + m[0].length), m.index + m[0].length);
+      const mention = makeMention(text, 'ORG', s, m.index + m[0].length, 'rules', 0.85);
+      // a bare legal form or head word ("Inc.", "Bank") is not a name
+      if (mention && /\s/.test(mention.value) && !/[\n\r]\s*[\n\r]/.test(mention.value)) out.push(mention);
+    }
   }
   return out;
 }
