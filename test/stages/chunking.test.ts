@@ -20,7 +20,7 @@ interface ChunkRow {
   token_count: number;
 }
 interface Facts {
-  docket_numbers: Array<{ value: string; span: [number, number] | null; source: string }>;
+  docket_numbers: Array<{ value: string; text: string; span: [number, number] | null; source: string }>;
   case_name: { value: string; span: [number, number] } | null;
   [key: string]: unknown;
 }
