@@ -5,7 +5,12 @@ import type { PipelineConfig } from '../config/types.ts';
 import { createLogger } from '../log/logger.ts';
 import { connectStore, migrate, type Store } from '../store/db.ts';
 import { noStore } from '../store/none.ts';
+import { createSupabaseReader } from '../providers/supabase.ts';
+import { QueueIntake } from '../worker/intake.ts';
+import { OutcomeWriter } from '../worker/outcomes.ts';
 import { Runner } from '../worker/runner.ts';
+import { submitFiles, type Submitted } from './direct.ts';
+import { RunProgress } from './progress.ts';
 
 export interface RunCommandOptions {
   stage?: string;
@@ -20,12 +25,13 @@ export interface RunCommandOptions {
 export interface OpenedStore {
   store: Store;
   close(): Promise<void>;
+  none?: boolean;
 }
 
 /** Opens the pipeline's store: `none`, a postgres:// URL, or the embedded Postgres. */
 export async function openPipelineStore(config: PipelineConfig, log: Logger): Promise<OpenedStore> {
   const url = config.store.url;
-  if (url === 'none') return { store: noStore(), close: async () => {} };
+  if (url === 'none') return { store: noStore(), close: async () => {}, none: true };
   if (url === 'embedded') {
     const { openStore } = await import('../store/resolve.ts');
     const opened = await openStore({ url, dataDir: config.store.dataDir, pool: config.store.pool }, log);
@@ -38,17 +44,29 @@ export async function openPipelineStore(config: PipelineConfig, log: Logger): Pr
 
 /** `docpipe-run <pipeline.yaml>`: starts the workers; with --until-idle exits once all work is done. */
 export async function runCommand(file: string, opts: RunCommandOptions): Promise<number> {
-  const log = createLogger({ pretty: opts.pretty ?? false, level: opts.logLevel });
+  const log = createLogger({ pretty: opts.pretty ?? false, level: opts.logLevel ?? (opts.input ? 'warn' : undefined) });
   const config = loadPipeline(path.resolve(file));
   const graceMs = Number(opts.grace ?? 10) * 1000;
+  const onlyStages = opts.stage ? opts.stage.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
   const opened = await openPipelineStore(config, log);
+  const supabase = createSupabaseReader(process.env);
+  const progress = new RunProgress(config.stages.map((s) => s.name));
+  const last = config.stages[config.stages.length - 1]!.name;
   const runner = await Runner.create(config, {
     log,
     store: opened.store,
-    stages: opts.stage ? opts.stage.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+    stages: onlyStages,
     consumer: opts.consumer,
     extraRoots: opts.input?.map((p) => path.resolve(p)),
+    remote: supabase ? { supabase } : undefined,
+    onOutcome: (stage, outcome, ms) => progress.record(stage, outcome, ms, stage === last),
   });
+
+  // Everything that is not a stage worker runs only in the process that runs the whole pipeline.
+  const whole = !onlyStages;
+  const sql = opened.none ? undefined : opened.store.sql;
+  const outcomes = whole && sql ? new OutcomeWriter({ sql, broker: runner.broker, redis: runner.redis, config, log, consumer: runner.consumer }) : undefined;
+  const intake = whole && sql && config.intake ? new QueueIntake({ sql, broker: runner.broker, config, log, processorId: runner.consumer }) : undefined;
 
   const stopping = new AbortController();
   let signals = 0;
@@ -58,17 +76,50 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
       log.error({ signal: sig }, 'second signal: exiting now');
       process.exit(130);
     }
-    log.info({ signal: sig, grace_ms: graceMs }, 'shutting down: finishing in-flight work');
+    log.warn({ signal: sig, grace_ms: graceMs }, 'shutting down: finishing in-flight work');
     stopping.abort();
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
 
-  runner.start();
-  if (opts.untilIdle) await runner.waitUntilIdle(stopping.signal);
-  else await new Promise<void>((resolve) => stopping.signal.addEventListener('abort', () => resolve(), { once: true }));
+  let submitted: Submitted[] = [];
+  if (opts.input?.length) {
+    if (!sql) throw new Error('--input needs a store (store.url is "none")');
+    const result = await submitFiles({ sql, broker: runner.broker, config, log }, opts.input);
+    submitted = result.submitted;
+    for (const s of result.skipped) process.stderr.write(`skipped ${s.path}: ${s.reason}\n`);
+    process.stderr.write(`submitted ${submitted.length} document(s) to ${config.stages[0]!.stream}\n`);
+    progress.begin(submitted.length);
+  }
 
+  runner.start();
+  await outcomes?.start();
+  intake?.start();
+  if (opts.untilIdle) {
+    await runner.waitUntilIdle(stopping.signal, async () => (await (intake?.isIdle() ?? true)) && (await (outcomes?.isIdle() ?? true)));
+  } else {
+    await new Promise<void>((resolve) => stopping.signal.addEventListener('abort', () => resolve(), { once: true }));
+  }
+
+  await intake?.stop();
   await runner.stop(graceMs);
+  await outcomes?.stop();
+  progress.end();
+  if (opts.untilIdle) {
+    const states: Record<string, number> = {};
+    for (const doc of submitted) {
+      const state = (await runner.redisState(doc.documentUuid)) ?? 'unknown';
+      states[state] = (states[state] ?? 0) + 1;
+    }
+    process.stdout.write(progress.table(states) + '\n');
+    const failedDocs = [];
+    for (const doc of submitted) {
+      const d = await runner.redisDoc(doc.documentUuid);
+      if (d['state'] === 'failed') failedDocs.push(`  ${path.basename(doc.path)}: ${d['error'] ?? ''}`);
+    }
+    if (failedDocs.length) process.stdout.write(`failed:\n${failedDocs.join('\n')}\n`);
+  }
+  await runner.close();
   await opened.close();
   process.off('SIGTERM', onSignal);
   process.off('SIGINT', onSignal);

@@ -11,7 +11,7 @@ export interface Store {
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));
 /** Advisory lock key serialising migrations across processes ("docpipe" in ASCII). */
-const MIGRATION_LOCK = 0x646f6370697065;
+const MIGRATION_LOCK = 0x646f6370; // "docp"
 
 export interface ConnectOptions {
   pool?: number;

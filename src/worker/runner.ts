@@ -43,6 +43,7 @@ export class Runner {
   private readonly readers: RedisClient[];
   private readonly log: Logger;
   private readonly closers: Array<() => Promise<void>>;
+  private stopped = false;
 
   private constructor(init: { config: PipelineConfig; broker: Broker; redis: RedisClient; machine: DocumentMachine; consumer: string; providers: Providers; workers: StageWorker[]; readers: RedisClient[]; log: Logger; closers: Array<() => Promise<void>> }) {
     this.config = init.config;
@@ -109,12 +110,27 @@ export class Runner {
     }
   }
 
-  /** Graceful stop: no new reads, in-flight handlers finish (or are aborted after `graceMs`), connections closed. */
+  /** Graceful stop: no new reads; in-flight handlers finish (or are aborted after `graceMs`); stages closed. */
   async stop(graceMs = 10_000): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
     await Promise.all(this.workers.map((w) => w.stop(graceMs)));
     for (const close of this.closers) await close().catch((err: unknown) => this.log.warn({ err }, 'stage close failed'));
     for (const r of this.readers) r.disconnect();
-    await this.redis.quit().catch(() => this.redis.disconnect());
     this.log.info('workers stopped');
+  }
+
+  /** Closes the command connection (after `stop`; reads such as the summary may run in between). */
+  async close(): Promise<void> {
+    await this.stop();
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  async redisDoc(documentUuid: string): Promise<Record<string, string>> {
+    return this.redis.hgetall(this.broker.keys.doc(documentUuid));
+  }
+
+  async redisState(documentUuid: string): Promise<string | null> {
+    return this.redis.hget(this.broker.keys.doc(documentUuid), 'state');
   }
 }

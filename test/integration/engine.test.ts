@@ -96,6 +96,7 @@ async function runInProcess(env: Record<string, string>, during?: (runner: Runne
     await runner.waitUntilIdle();
     await work;
     await runner.stop(2000);
+    await runner.close();
     return runner;
   });
 }
