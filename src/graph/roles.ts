@@ -46,8 +46,10 @@ export function metadataRoles(metadata: unknown): MetadataRoles {
   if (Array.isArray(m['parties'])) {
     for (const p of m['parties']) {
       const name = nameOf(p);
-      const roleRaw = p && typeof p === 'object' ? String((p as { role?: unknown }).role ?? 'party').toLowerCase() : 'party';
-      if (name) out.parties.push({ name, role: ROLE_WORDS[roleRaw] ?? 'party' });
+      const obj = p && typeof p === 'object' ? (p as { role?: unknown; roles?: unknown }) : {};
+      const raws = [obj.role, ...(Array.isArray(obj.roles) ? obj.roles : [])].filter((r): r is string => typeof r === 'string').map((r) => r.toLowerCase());
+      const role = raws.map((r) => ROLE_WORDS[r]).find((r) => r !== undefined) ?? 'party';
+      if (name) out.parties.push({ name, role });
     }
   } else if (m['parties'] && typeof m['parties'] === 'object') {
     for (const [roleRaw, names] of Object.entries(m['parties'] as Record<string, unknown>)) {

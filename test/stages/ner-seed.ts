@@ -7,6 +7,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { simpleParser } from 'mailparser';
+import type { ProvidersConfig } from '../../src/config/types.ts';
+import { LocalFileSource } from '../../src/providers/files.ts';
+import type { LlmClient, Providers } from '../../src/providers/types.ts';
 import type { Sql } from '../../src/store/db.ts';
 
 export const CORPUS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/corpus');
@@ -82,4 +85,20 @@ export function htmlToText(html: string): string {
 
 export function corpusText(file: string): string {
   return readFileSync(path.join(CORPUS, file), 'utf8').replace(/\r\n/g, '\n');
+}
+
+const SETTINGS: ProvidersConfig = {
+  ocr: { provider: 'local', workers: 1, region: 'us-east-1', max_pages: 10 },
+  llm: { provider: 'local', model: 'fake', api_key_env: 'OPENAI_API_KEY', concurrency: 2, timeoutMs: 10_000 },
+  transcription: { provider: 'none', model: 'whisper-1', api_key_env: 'OPENAI_API_KEY' },
+};
+
+/** Providers for the entity stages: no files are read; an LLM only when given. */
+export function entityProviders(llm?: LlmClient): Providers {
+  return { settings: SETTINGS, files: new LocalFileSource({ allowedRoots: [CORPUS], maxBytes: 1 << 20 }), llm, transcriber: undefined };
+}
+
+/** LLM settings pointing at a (fake) OpenAI-compatible server. */
+export function fakeLlmSettings(baseURL: string): ProvidersConfig['llm'] {
+  return { ...SETTINGS.llm, provider: 'openai', base_url: baseURL, model: 'fake' };
 }
