@@ -90,6 +90,7 @@ export default defineStage<OcrInput, OcrOutput>({
         const source = await ctx.providers.files.read(msg.file_path, { signal: ctx.signal });
         type = detectFileType(source.bytes, msg.file_name ?? source.name);
         await sql`UPDATE source_documents SET detected_file_type = ${type}, last_modified_at = now() WHERE id = ${id}`;
+        type = checkContainer(type as DetectedType, msg.file_name ?? source.name);
         file = { size: source.bytes.length, sha256: createHash('sha256').update(source.bytes).digest('hex') };
         result = await extractor.extract({ bytes: source.bytes, name: msg.file_name ?? source.name, type: type as DetectedType, key: msg.document_uuid }, deps);
       }
@@ -173,6 +174,17 @@ function readTuning(o: Readonly<Record<string, unknown>>): TextractTuning {
 function positive(v: unknown, fallback: number, allowZero = false): number {
   const n = typeof v === 'string' ? Number(v) : v;
   return typeof n === 'number' && Number.isFinite(n) && (allowZero ? n >= 0 : n > 0) ? n : fallback;
+}
+
+/** Binary container formats whose extension is a promise: content that is not that format is a broken file. */
+const CONTAINERS: Readonly<Record<string, ReadonlySet<DetectedType>>> = { '.pdf': new Set(['.pdf']), '.docx': new Set(['.docx', '.zip']) };
+
+function checkContainer(type: DetectedType, name: string): DetectedType {
+  const ext = extensionType(name);
+  const accepted = CONTAINERS[ext];
+  if (!accepted || accepted.has(type)) return ext === '.docx' && type === '.zip' ? '.docx' : type;
+  const why = ext === '.docx' ? 'a .docx must be a ZIP archive' : 'no %PDF- header';
+  throw new PermanentError(`${name}: named ${ext} but the content is not (detected ${type}; ${why})`, { code: 'DP_ERR_FILE_CORRUPT' });
 }
 
 function extensionType(name: string): string {

@@ -17,6 +17,8 @@ export function detectFileType(bytes: Buffer, fileName = ''): DetectedType {
     return '.zip';
   }
   if (bytes.length >= 8 && bytes.readUInt32BE(0) === 0xd0cf11e0) return '.doc';
+  // A UTF-16 byte-order mark is text (FF FE would otherwise pass for an MPEG frame sync).
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return '.txt';
   if (ascii(bytes, 0, 3) === 'ID3' || (bytes.length > 2 && bytes[0] === 0xff && ((bytes[1] ?? 0) & 0xe0) === 0xe0)) return '.mp3';
   if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WAVE') return '.wav';
   if (ascii(bytes, 4, 8) === 'ftyp') return '.m4a';
