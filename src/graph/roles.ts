@@ -74,7 +74,7 @@ export function matchEntity(name: string, entities: readonly GraphEntity[], type
   return best?.e;
 }
 
-const REPRESENTS = /^[\s,]*(?:\([^)]*\)\s*)?(?:on behalf of|counsel for|attorneys? for|representing|appearing for|for)\s+(?:(?:the\s+)?(?:plaintiffs?|defendants?|debtors?|creditors?|interested party|movants?|respondents?|petitioners?)[\s,]+)?$/i;
+const REPRESENTS = /^[\s,]*(?:Esq\.?|Esquire)?[\s,]*(?:\([^)]*\)\s*)?(?:on behalf of|counsel for|attorneys? for|representing|appearing for|for)\s+(?:(?:the\s+)?(?:plaintiffs?|defendants?|debtors?|creditors?|interested party|movants?|respondents?|petitioners?)[\s,]+)?$/i;
 const ROLE_ONLY = /(?:on behalf of|counsel for|attorneys? for|representing)\s+(?:the\s+)?(plaintiffs?|defendants?|debtors?)\b/i;
 
 /**
