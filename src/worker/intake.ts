@@ -20,6 +20,8 @@ export class QueueIntake {
   private readonly stop$ = new AbortController();
   private loop: Promise<void> | undefined;
   private paused = false;
+  /** True between claiming rows and publishing them (they are in neither the queue nor a stream). */
+  private busy = false;
   claimed = 0;
 
   constructor(
@@ -37,6 +39,7 @@ export class QueueIntake {
 
   /** True when the queue has no pending row (used by --until-idle). */
   async isIdle(): Promise<boolean> {
+    if (this.busy) return false;
     const [row] = await this.deps.sql<{ n: string }[]>`SELECT count(*) AS n FROM document_processing_queue WHERE status = 'pending'`;
     return Number(row?.n ?? 0) === 0;
   }
@@ -63,6 +66,7 @@ export class QueueIntake {
           const stuck = await reclaimStuckRows(sql, { olderThanMs: intake.stuckAfterMs });
           if (stuck.length) log.warn({ rows: stuck.map((r) => r.queueId) }, 'queue rows stuck in processing re-driven');
         }
+        this.busy = true;
         const rows = await claimQueueRows(sql, { limit: Math.min(intake.batch, intake.maxBacklog - lag + 1), processorId });
         failures = 0;
         for (const row of rows) {
@@ -72,8 +76,10 @@ export class QueueIntake {
           else if (id === 'completed' || id === 'failed') await markOutcome(sql, { documentUuid: row.documentUuid, status: id, error: 'already processed' });
           else log.warn({ document_uuid: row.documentUuid, state: id }, 'queued document is already in flight; not published twice');
         }
+        this.busy = false;
         if (rows.length === 0) await sleep(intake.pollMs, this.stop$.signal);
       } catch (err) {
+        this.busy = false;
         failures++;
         log.warn({ err: (err as Error).message }, 'intake failed; backing off');
         await sleep(outageDelay(failures), this.stop$.signal);

@@ -1,0 +1,105 @@
+/**
+ * Queue intake and direct mode through the real CLI, against the real local Postgres and Redis.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { Redis } from 'ioredis';
+import { createTestDb, type TestDb } from '../helpers/db.ts';
+import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
+import { REPO, startRunner } from '../helpers/runner-process.ts';
+
+const CORPUS = path.resolve(REPO, '../shared/corpus');
+const cleanups: Array<() => Promise<void>> = [];
+after(async () => {
+  for (const c of cleanups) await c();
+});
+
+async function fresh(label: string): Promise<{ db: TestDb; prefix: string; env: Record<string, string> }> {
+  const db = await createTestDb(label);
+  const prefix = uniquePrefix(label);
+  cleanups.push(() => db.drop(), () => dropPrefix(TEST_REDIS_URL, prefix));
+  return { db, prefix, env: { DATABASE_URL: db.url, DOCPIPE_PREFIX: prefix, DOCPIPE_DOCUMENTS: CORPUS, REDIS_URL: TEST_REDIS_URL } };
+}
+
+describe('store and intake', { timeout: 300_000 }, () => {
+  test('queue rows inserted by SQL are processed to completed; a missing file ends failed with the reason', async () => {
+    const { db, env } = await fresh('queue');
+    const files = readdirSync(path.join(CORPUS, 'txt')).sort().map((f) => path.join(CORPUS, 'txt', f));
+    assert.equal(files.length, 10);
+    const missing = path.join(CORPUS, 'txt', 'no-such-contract.txt');
+    for (const f of [...files, missing]) {
+      await db.sql`
+        WITH d AS (INSERT INTO source_documents (file_name, file_path, detected_file_type) VALUES (${path.basename(f)}, ${f}, '.txt') RETURNING id)
+        INSERT INTO document_processing_queue (source_document_id, status) SELECT id, 'pending' FROM d`;
+    }
+    const run = startRunner(['pipeline.yaml', '--until-idle'], env);
+    const exit = await run.exited;
+    assert.equal(exit.code, 0, run.output().slice(-3000));
+    const rows = await db.sql<{ file_path: string; status: string; error_message: string | null; attempts: number }[]>`
+      SELECT d.file_path, q.status, q.error_message, q.attempts FROM document_processing_queue q JOIN source_documents d ON d.id = q.source_document_id ORDER BY q.id`;
+    assert.equal(rows.length, 11);
+    for (const r of rows.slice(0, 10)) assert.equal(r.status, 'completed', `${r.file_path}: ${r.error_message}`);
+    assert.equal(rows[10]!.status, 'failed');
+    assert.match(rows[10]!.error_message ?? '', /not found/i);
+    // every stage left rows for the contracts
+    const [counts] = await db.sql<{ docs: string; chunks: string; mentions: string; canon: string; rels: string }[]>`
+      SELECT (SELECT count(*) FROM neo4j_documents) AS docs, (SELECT count(*) FROM neo4j_chunks) AS chunks,
+             (SELECT count(*) FROM neo4j_entity_mentions) AS mentions, (SELECT count(*) FROM neo4j_canonical_entities) AS canon,
+             (SELECT count(*) FROM neo4j_relationships_staging) AS rels`;
+    assert.equal(Number(counts!.docs), 10);
+    for (const [k, v] of Object.entries(counts!)) assert.ok(Number(v) > 0, `${k} filled`);
+  });
+
+  test('two intake processes started together on 200 queue rows claim each row exactly once', async () => {
+    const { db, prefix, env } = await fresh('claim');
+    const file = path.join(CORPUS, 'txt', readdirSync(path.join(CORPUS, 'txt')).sort()[0]!);
+    await db.sql`
+      WITH d AS (INSERT INTO source_documents (file_name, file_path, detected_file_type)
+                 SELECT 'doc-' || g, ${file}, '.txt' FROM generate_series(1, 200) g RETURNING id)
+      INSERT INTO document_processing_queue (source_document_id, status) SELECT id, 'pending' FROM d`;
+    const pipeline = 'test/fixtures/intake/pipeline.yaml';
+    const a = startRunner([pipeline, '--until-idle'], env);
+    const b = startRunner([pipeline, '--until-idle'], env);
+    const [ea, eb] = await Promise.all([a.exited, b.exited]);
+    assert.equal(ea.code, 0, a.output().slice(-2000));
+    assert.equal(eb.code, 0, b.output().slice(-2000));
+    const rows = await db.sql<{ status: string; attempts: number; processor_id: string; document_uuid: string }[]>`
+      SELECT q.status, q.attempts, q.processor_id, d.document_uuid::text AS document_uuid FROM document_processing_queue q JOIN source_documents d ON d.id = q.source_document_id`;
+    assert.equal(rows.length, 200);
+    assert.ok(rows.every((r) => r.status === 'completed' && r.attempts === 1), 'every row claimed once and completed');
+    const processors = new Set(rows.map((r) => r.processor_id));
+    // each document was published exactly once: one SUBMIT in its history
+    const redis = new Redis(TEST_REDIS_URL);
+    try {
+      for (const r of rows) {
+        const events = await redis.xrange(`${prefix}:doc:${r.document_uuid}:events`, '-', '+');
+        const submits = events.filter(([, f]) => f[f.indexOf('event') + 1] === 'SUBMIT').length;
+        assert.equal(submits, 1, `${r.document_uuid} submitted once`);
+      }
+    } finally {
+      redis.disconnect();
+    }
+    process.stdout.write(`# claims by processor: ${[...processors].map((p) => `${p}=${rows.filter((r) => r.processor_id === p).length}`).join(', ')}\n`);
+  });
+
+  test('direct mode twice over the same documents leaves the same rows', async () => {
+    const { db, env } = await fresh('direct');
+    const count = async () => {
+      const [c] = await db.sql<{ n: string }[]>`
+        SELECT (SELECT count(*) FROM source_documents) || '/' || (SELECT count(*) FROM neo4j_documents) || '/' || (SELECT count(*) FROM neo4j_chunks) || '/' ||
+               (SELECT count(*) FROM neo4j_entity_mentions) || '/' || (SELECT count(*) FROM neo4j_canonical_entities) || '/' || (SELECT count(*) FROM neo4j_relationships_staging) AS n`;
+      return c!.n;
+    };
+    const first = startRunner(['pipeline.yaml', '--input', 'examples/documents', '--until-idle'], env);
+    assert.equal((await first.exited).code, 0, first.output().slice(-2000));
+    assert.match(first.output(), /documents: completed 4/);
+    const after1 = await count();
+    const second = startRunner(['pipeline.yaml', '--input', 'examples/documents', '--until-idle'], env);
+    assert.equal((await second.exited).code, 0, second.output().slice(-2000));
+    assert.match(second.output(), /documents: completed 4/);
+    assert.equal(await count(), after1, 'rows per table unchanged by the second run');
+    assert.ok(!after1.split('/').includes('0'), `every table has rows: ${after1}`);
+  });
+});
