@@ -1,0 +1,102 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DocpipeError } from '../../src/errors.ts';
+import { createSourceDocument, ensureProject, listInputFiles } from '../../src/store/documents.ts';
+import { createTestDb, type TestDb } from '../helpers/db.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const corpus = path.resolve(repoRoot, '../shared/corpus');
+
+let db: TestDb;
+let dir: string;
+before(async () => {
+  db = await createTestDb('docs');
+  dir = mkdtempSync(path.join(os.tmpdir(), 'docpipe-docs-'));
+});
+after(async () => {
+  await db.drop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('createSourceDocument detects the type from content: a PDF named .txt is a .pdf', async () => {
+  const pdf = path.join(corpus, 'pdf-text/ca2_1-1.pdf');
+  const disguised = path.join(dir, 'not-really.txt');
+  copyFileSync(pdf, disguised);
+  const { row, message, existing } = await createSourceDocument(db.sql, { filePath: path.relative(process.cwd(), disguised) });
+  assert.equal(existing, false);
+  assert.equal(row.detectedFileType, '.pdf');
+  assert.equal(row.filePath, disguised, 'absolute path recorded');
+  assert.equal(row.fileName, 'not-really.txt');
+  const bytes = readFileSync(pdf);
+  assert.equal(row.fileSizeBytes, bytes.length);
+  assert.equal(row.fileSha256, createHash('sha256').update(bytes).digest('hex'));
+  assert.deepEqual(message, {
+    document_uuid: row.documentUuid, source_doc_sql_id: row.id, file_path: disguised, file_name: 'not-really.txt', detected_file_type: '.pdf', project_sql_id: null,
+  });
+  const [db1] = await db.sql<{ detected_file_type: string; initial_processing_status: string }[]>`
+    SELECT detected_file_type, initial_processing_status FROM source_documents WHERE id = ${row.id}`;
+  assert.deepEqual(db1, { detected_file_type: '.pdf', initial_processing_status: 'pending' });
+});
+
+test('createSourceDocument on corpus files of each kind, with a project', async () => {
+  const cases: Array<[string, string]> = [['docx/handbook-1p.docx', '.docx'], ['eml/nef_almd_1.eml', '.eml'], ['audio/ander_v._leo.mp3', '.mp3'], ['pdf-scanned/image-pdf.pdf', '.pdf']];
+  for (const [rel, type] of cases) {
+    const { row } = await createSourceDocument(db.sql, { filePath: path.join(corpus, rel), projectName: 'corpus' });
+    assert.equal(row.detectedFileType, type, rel);
+    assert.equal(row.projectId, await ensureProject(db.sql, 'corpus'));
+  }
+});
+
+test('reuseExisting returns the row of an unchanged file instead of inserting another', async () => {
+  const f = path.join(dir, 'memo.txt');
+  writeFileSync(f, 'MEMORANDUM OF UNDERSTANDING\nbetween the parties.\n');
+  const a = await createSourceDocument(db.sql, { filePath: f, reuseExisting: true });
+  const b = await createSourceDocument(db.sql, { filePath: f, reuseExisting: true });
+  assert.equal(b.existing, true);
+  assert.equal(b.row.id, a.row.id);
+  writeFileSync(f, 'MEMORANDUM OF UNDERSTANDING\nbetween the parties, amended.\n');
+  const c = await createSourceDocument(db.sql, { filePath: f, reuseExisting: true });
+  assert.equal(c.existing, false, 'changed content is a new document');
+  const d = await createSourceDocument(db.sql, { filePath: f });
+  assert.notEqual(d.row.id, c.row.id, 'without reuseExisting every call is a new document');
+});
+
+test('createSourceDocument on a missing file is a permanent not-found error', async () => {
+  await assert.rejects(createSourceDocument(db.sql, { filePath: path.join(dir, 'nope.pdf') }), (e: unknown) => e instanceof DocpipeError && e.code === 'DP_ERR_FILE_NOT_FOUND');
+});
+
+test('ensureProject is idempotent under concurrency', async () => {
+  const ids = await Promise.all(Array.from({ length: 8 }, () => ensureProject(db.sql, 'same-project')));
+  assert.equal(new Set(ids).size, 1);
+});
+
+test('listInputFiles walks folders sorted, skips hidden, symlinked, empty and unsupported files, and reports them', async () => {
+  const root = path.join(dir, 'input');
+  mkdirSync(path.join(root, 'b/nested'), { recursive: true });
+  mkdirSync(path.join(root, '.git'), { recursive: true });
+  writeFileSync(path.join(root, 'b/nested/z.txt'), 'zeta');
+  writeFileSync(path.join(root, 'a.txt'), 'alpha');
+  copyFileSync(path.join(corpus, 'docx/handbook-1p.docx'), path.join(root, 'b/handbook.docx'));
+  writeFileSync(path.join(root, '.hidden.txt'), 'secret');
+  writeFileSync(path.join(root, '.git/config'), '[core]');
+  writeFileSync(path.join(root, 'empty.txt'), '');
+  writeFileSync(path.join(root, 'blob.bin'), Buffer.from([0, 1, 2, 3, 0, 0, 7, 8, 9]));
+  symlinkSync('/etc/passwd', path.join(root, 'escape.txt'));
+  const outside = path.join(dir, 'outside.txt');
+  writeFileSync(outside, 'named explicitly');
+
+  const { files, skipped } = await listInputFiles([root, outside, path.join(root, 'a.txt'), path.join(dir, 'missing.pdf')]);
+  assert.deepEqual(files, [path.join(root, 'a.txt'), path.join(root, 'b/handbook.docx'), path.join(root, 'b/nested/z.txt'), outside].sort());
+  const reasons = Object.fromEntries(skipped.map((s) => [path.relative(dir, s.path), s.reason]));
+  assert.deepEqual(reasons, {
+    'input/escape.txt': 'symlink inside a folder (not followed)',
+    'missing.pdf': 'not found',
+    'input/empty.txt': 'empty file',
+    'input/blob.bin': 'unsupported type (unrecognised content)',
+  });
+});
