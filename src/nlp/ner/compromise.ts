@@ -28,6 +28,12 @@ function take(text: string, items: OffsetJson[], type: 'PERSON' | 'ORG' | 'LOCAT
       if (!m || !NOT_NAME_START.has(m[1] ?? '')) break;
       s += m[0].length;
     }
+    // "Tucson, Arizona": a city and its state are two places
+    const comma = type === 'LOCATION' ? /^([A-Z][\w .'-]*?),[ \t]+(?=[A-Z])/.exec(text.slice(s, e)) : null;
+    if (comma) {
+      take(text, [{ text: '', offset: { start: s, length: comma[1]!.length } }, { text: '', offset: { start: s + comma[0].length, length: e - s - comma[0].length } }], type, out);
+      continue;
+    }
     const mention = makeMention(text, type, s, e, 'compromise', CONFIDENCE[type]);
     if (!mention) continue;
     if (!/^[A-Z]/.test(mention.value) || NOT_A_NAME.has(mention.value.toLowerCase()) || NOT_NAME_START.has(mention.value)) continue;

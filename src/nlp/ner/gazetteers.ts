@@ -46,6 +46,7 @@ export const NOT_NAME_START = new Set([
   'Amended', 'Complaint', 'Declaration', 'Activity', 'Copy', 'Public', 'Version', 'Main', 'Electronic', 'Ch-7', 'Ch-11',
   'Company', 'Executive', 'Employee', 'Employer', 'Buyer', 'Seller', 'Builder', 'Licensor', 'Licensee', 'Borrowers', 'Lenders',
   'Guarantor', 'Contractor', 'Purchaser', 'Customer', 'Vendor', 'Supplier', 'COMPANY', 'BUYER', 'BUILDER', 'SELLER',
+  'Chief', 'Officer', 'President', 'Vice', 'Director', 'Secretary', 'Treasurer', 'Chairman', 'Manager',
   'Interested', 'Party', 'Parties', 'Creditors', 'Claimant', 'Intervenor', 'Receiver', 'Agent', 'Lender', 'Borrower', 'See', 'Cf.', 'Also', 'But',
 ]);
 

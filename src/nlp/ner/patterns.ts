@@ -47,6 +47,9 @@ export const COURT_RES: RegExp[] = [
   new RegExp(String.raw`\b(?:[A-Z][a-z]+${SEP}){1,2}(?:Superior|Circuit|County|Chancery|Family|Probate|Municipal)${SEP}Court\b`, 'g'),
   new RegExp(String.raw`\b(?:Workers[’']?${SEP}Compensation${SEP}Appeals${SEP}Board|Discharge${SEP}Review${SEP}Board)\b`, 'g'),
   new RegExp(String.raw`(?<![\w.])${CIRCUIT}${SEP}Cir\.`, 'g'),
+  new RegExp(String.raw`\b(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Eleventh|Federal|D\.C\.)${SEP}Circuit\b`, 'g'),
+  new RegExp(String.raw`\b(?:${STATE})${SEP}(?:Court${SEP}of${SEP}Chancery|Chancery${SEP}Court|Superior${SEP}Court|Court${SEP}of${SEP}Criminal${SEP}Appeals)\b`, 'g'),
+  new RegExp(String.raw`\bCourt${SEP}of${SEP}Chancery(?:${SEP}of${SEP}the${SEP}State${SEP}of${SEP}(?:${STATE}))?`, 'g'),
   new RegExp(String.raw`(?<![\w.])(?:[NSEWCM]\.${SEP}?)?D\.${SEP}?(?:N\.Y\.|N\.J\.|D\.C\.|Cal\.|Colo\.|Del\.|Mass\.|Conn\.|Md\.|Minn\.|Ariz\.|Nev\.|Tex\.|Fla\.|Ala\.|Ga\.|Ill\.|Pa\.|Va\.|Ohio|Utah|Kan\.|Or\.|Me\.|Mich\.|Wash\.)`, 'g'),
 ];
 
@@ -78,7 +81,7 @@ export const CASE_NUMBER_RES: RegExp[] = [
 const REPORTER = alternation(REPORTERS);
 /** Reporter citations ("572 U.S. 614", "133 S. Ct. 2120, 2125 (2013)", "2021 WL 123456"). */
 export const CITATION_RES: RegExp[] = [
-  new RegExp(String.raw`\b\d{1,4}\s+(?:${REPORTER})\s+\d{1,6}(?:,\s*\d{1,6}(?:[-–]\d{1,6})?)?(?:\s+\((?:[A-Z][\w.’' ]{0,30}\s)?\d{4}\))?`, 'g'),
+  new RegExp(String.raw`\b\d{1,4}\s+(?:${REPORTER})\s+\d{1,7}(?:,\s*\d{1,6}(?:[-–]\d{1,6})?)?(?:\s+\((?:[A-Z][\w.’' ]{0,30}\s)?\d{4}\))?`, 'g'),
 ];
 
 /** Statutes, codes and rules ("42 U.S.C. § 1983", "Fed. R. Civ. P. 12(b)(6)", "Section 409A of the Internal Revenue Code"). */

@@ -64,7 +64,10 @@ export function recogniseOrganisations(text: string): Mention[] {
       const s = trimLeadingNonNames(text, headingCut(text, m.index, m.index + m[0].length), m.index + m[0].length);
       const mention = makeMention(text, 'ORG', s, m.index + m[0].length, 'rules', 0.85);
       // a bare legal form or head word ("Inc.", "Bank") is not a name
-      if (mention && /\s/.test(mention.value) && !/[\n\r]\s*[\n\r]/.test(mention.value)) out.push(mention);
+      if (!mention || !/\s/.test(mention.value) || /[\n\r]\s*[\n\r]/.test(mention.value)) continue;
+      // two organisations joined by "and" ("Harbor LLC and Ashford Trust Company") are two candidates, not one
+      if (/\b(?:Inc\.?|LLC|L\.L\.C\.|Corp\.?|Ltd\.?|LLP|L\.P\.|N\.A\.|S\.A\.|Co\.),?\s+(?:and|or|&)\s+/i.test(mention.value)) continue;
+      out.push(mention);
     }
   }
   return out;
