@@ -8,6 +8,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { ErrorCodes } from '../src/errors.ts';
 
 export const REFERENCE_START = '<!-- reference:start -->';
 export const REFERENCE_END = '<!-- reference:end -->';
@@ -191,6 +192,23 @@ export function extractReference(readme: string): string | undefined {
   return readme.slice(start + REFERENCE_START.length, end).replace(/^\n/, '').replace(/\n$/, '');
 }
 
+export const ERRORS_START = '<!-- errors:start -->';
+export const ERRORS_END = '<!-- errors:end -->';
+
+/** The error-code table, from the one declaration in src/errors.ts. */
+export function renderErrorCodes(codes: Readonly<Record<string, string>>): string {
+  const lines = ['| code | meaning |', '|---|---|'];
+  for (const [code, meaning] of Object.entries(codes)) lines.push(`| \`${code}\` | ${cell(meaning)} |`);
+  return lines.join('\n');
+}
+
+export function spliceBetween(text: string, start: string, end: string, block: string): string {
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  if (a === -1 || b === -1) return text;
+  return text.slice(0, a) + `${start}\n${block}\n${end}` + text.slice(b + end.length);
+}
+
 export function readPipelineSchema(): Schema {
   return JSON.parse(readFileSync(SCHEMA_FILE, 'utf8')) as Schema;
 }
@@ -199,7 +217,7 @@ const SKELETON = `# docpipe\n\n## pipeline.yaml reference\n\n${REFERENCE_START}\
 
 function main(argv: string[]): number {
   const readme = existsSync(README_FILE) ? readFileSync(README_FILE, 'utf8') : SKELETON;
-  const next = spliceReference(readme, renderReference(readPipelineSchema()));
+  const next = spliceBetween(spliceReference(readme, renderReference(readPipelineSchema())), ERRORS_START, ERRORS_END, renderErrorCodes(ErrorCodes));
   if (argv.includes('--check')) {
     if (next === readme) return 0;
     console.error('README.md: the pipeline.yaml reference is out of date; run `node --import tsx scripts/gen-reference.ts`');

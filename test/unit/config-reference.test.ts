@@ -9,7 +9,11 @@ import {
   REFERENCE_START,
   renderReference,
   spliceReference,
+  ERRORS_END,
+  ERRORS_START,
+  renderErrorCodes,
 } from '../../scripts/gen-reference.ts';
+import { ErrorCodes } from '../../src/errors.ts';
 
 type Props = Record<string, { properties?: Props; $ref?: string }>;
 
@@ -58,4 +62,11 @@ test('spliceReference replaces only the text between the markers', () => {
 
 test('spliceReference appends the markers to a README that has none', () => {
   assert.equal(spliceReference('# t\n', 'x'), `# t\n\n${REFERENCE_START}\nx\n${REFERENCE_END}\n`);
+});
+
+test('README.md error-code table equals src/errors.ts (every code documented)', () => {
+  const readme = readFileSync(README_FILE, 'utf8');
+  const block = readme.slice(readme.indexOf(ERRORS_START) + ERRORS_START.length, readme.indexOf(ERRORS_END)).trim();
+  assert.equal(block, renderErrorCodes(ErrorCodes));
+  for (const code of Object.keys(ErrorCodes)) assert.ok(block.includes(code), code);
 });
