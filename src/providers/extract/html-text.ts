@@ -16,6 +16,9 @@ export function htmlToText(html: string): string {
     else if (tag) {
       const t = tag.toLowerCase();
       if (t === 'br') out += '\n';
+      else if (t === 'tr') {
+        if (!out.endsWith('\n')) out += '\n';
+      }
       else if (t === 'td' || t === 'th') {
         if (!closing && !/(^|\n)$/.test(out)) out += '\t';
       } else if (BLOCK.test(t)) out += '\n';
