@@ -149,3 +149,24 @@ test('the export is deterministic, has no duplicate ids or rows, and loads twice
   assert.equal(once.nodes, graph.nodes.length);
   assert.equal(once.rels, graph.relationships.length);
 });
+
+test('docpipe export neo4j: writes the files from the pipeline store; a non-postgres store is a clear error', async () => {
+  const { exportNeo4jCommand } = await import('../../src/cli/export.ts');
+  const logs: string[] = [];
+  const errors: string[] = [];
+  const out = { log: (m: string) => logs.push(m), error: (m: string) => errors.push(m) };
+  const previous = process.env['DATABASE_URL'];
+  try {
+    process.env['DATABASE_URL'] = db.url;
+    const code = await exportNeo4jCommand(path.resolve('pipeline.yaml'), path.join(outDir, 'cli'), out);
+    assert.equal(code, 0, errors.join('\n'));
+    assert.match(logs[0]!, /^exported \d+ nodes and \d+ relationships/);
+    assert.deepEqual(readFileSync(path.join(outDir, 'cli', 'csv', 'relationships.csv'), 'utf8'), readFileSync(path.join(outDir, 'a', 'csv', 'relationships.csv'), 'utf8'));
+    process.env['DATABASE_URL'] = 'embedded';
+    assert.equal(await exportNeo4jCommand(path.resolve('pipeline.yaml'), path.join(outDir, 'cli2'), out), 1);
+    assert.match(errors.at(-1)!, /not a postgres:\/\/ URL/);
+  } finally {
+    if (previous === undefined) delete process.env['DATABASE_URL'];
+    else process.env['DATABASE_URL'] = previous;
+  }
+});

@@ -14,8 +14,8 @@ const ORG_WORDS = new RegExp(String.raw`\b(?:${alternation(withUpper([...ORG_SUF
 export function classifyParty(name: string): EntityType {
   if (ORG_WORDS.test(name)) return 'ORG';
   const words = name.split(/\s+/).filter(Boolean);
-  if (words.length === 1 && /^[A-Z][a-z'’\-]+$/.test(words[0] ?? '')) return 'PERSON';
-  if (words.length <= 4 && words.every((w) => /^(?:[A-Z][a-zA-Z'’\-]+|[A-Z]\.)$/.test(w)) && nlp(name).people().found) return 'PERSON';
+  if (words.length === 1 && /^[A-Z][a-z'’-]+$/.test(words[0] ?? '')) return 'PERSON';
+  if (words.length <= 4 && words.every((w) => /^(?:[A-Z][a-zA-Z'’-]+|[A-Z]\.)$/.test(w)) && nlp(name).people().found) return 'PERSON';
   return 'ORG';
 }
 

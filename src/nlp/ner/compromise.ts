@@ -24,7 +24,7 @@ function take(text: string, items: OffsetJson[], type: 'PERSON' | 'ORG' | 'LOCAT
     const e = start + length;
     // drop leading role words and determiners compromise glues on ("Defendant Gabriella Oropesa")
     for (;;) {
-      const m = /^([A-Za-z.\-]+)[ \t]+/.exec(text.slice(s, e));
+      const m = /^([A-Za-z.-]+)[ \t]+/.exec(text.slice(s, e));
       if (!m || !NOT_NAME_START.has(m[1] ?? '')) break;
       s += m[0].length;
     }
@@ -37,7 +37,7 @@ function take(text: string, items: OffsetJson[], type: 'PERSON' | 'ORG' | 'LOCAT
     const mention = makeMention(text, type, s, e, 'compromise', CONFIDENCE[type]);
     if (!mention) continue;
     if (!/^[A-Z]/.test(mention.value) || NOT_A_NAME.has(mention.value.toLowerCase()) || NOT_NAME_START.has(mention.value)) continue;
-    if (mention.value.length < 2 || !/^[\p{L}\p{N}][\p{L}\p{N}\s.,&'’\-]*$/u.test(mention.value)) continue;
+    if (mention.value.length < 2 || !/^[\p{L}\p{N}][\p{L}\p{N}\s.,&'’-]*$/u.test(mention.value)) continue;
     if (/[\n\r]\s*[\n\r]/.test(mention.value)) continue;
     out.push(mention);
   }

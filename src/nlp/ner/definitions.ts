@@ -22,7 +22,7 @@ export interface Definition {
 
 function initials(name: string): string {
   return name
-    .split(/[\s,.\-]+/)
+    .split(/[\s,.-]+/)
     .filter((w) => /^[A-Z]/.test(w) && !/^(?:Inc|Corp|Co|LLC|Ltd|LLP|LP|N|A|S)$/.test(w))
     .map((w) => w[0])
     .join('');

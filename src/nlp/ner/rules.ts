@@ -37,7 +37,7 @@ function groupSpan(m: RegExpExecArray): [number, number] {
 export function trimLeadingNonNames(text: string, start: number, end: number): number {
   let s = start;
   for (;;) {
-    const m = /^([A-Za-z][A-Za-z.\-]*)[,:]?\s+/.exec(text.slice(s, end));
+    const m = /^([A-Za-z][A-Za-z.-]*)[,:]?\s+/.exec(text.slice(s, end));
     if (!m || !(NOT_NAME_START.has(m[1] ?? '') || /^[a-z]/.test(m[1] ?? ''))) return s;
     s += m[0].length;
   }

@@ -52,8 +52,8 @@ export function trimSpan(text: string, start: number, end: number): { start: num
   let e = Math.min(text.length, end);
   for (;;) {
     const before = { s, e };
-    while (s < e && /[\s,;:!?)\]}"“”'‘’(\[{*_\u200b-\u200d\ufeff-]/.test(text[s] ?? '')) s++;
-    while (e > s && /[\s,;:!?(\[{"“”'‘’*_\u200b-\u200d\ufeff-]/.test(text[e - 1] ?? '')) e--;
+    while (s < e && /[\s,;:!?)\]}"“”'‘’([{*_\u200b-\u200d\ufeff-]/.test(text[s] ?? '')) s++;
+    while (e > s && /[\s,;:!?([{"“”'‘’*_\u200b-\u200d\ufeff-]/.test(text[e - 1] ?? '')) e--;
     // a closing bracket is kept only when its opener is inside the span
     while (e > s && /[)\]]/.test(text[e - 1] ?? '') && !text.slice(s, e - 1).includes(text[e - 1] === ')' ? '(' : '[')) e--;
     while (e > s && text[e - 1] === '.' && !KEEP_PERIOD.test(text.slice(s, e))) e--;

@@ -187,13 +187,18 @@ async function clusterType(type: string, mentions: readonly ResolvableMention[],
   for (const group of groups.values()) {
     const { name, value } = pickCanonical(group);
     const keysIn = new Set(group.map((g) => g.key));
-    const explanation: MergeStep[] = steps.filter((s) => keysIn.has(s.alias)).map(({ alias, into, rule, score }) => ({ alias, into, rule, score }));
+    const groupSteps = steps.filter((s) => keysIn.has(s.alias) || keysIn.has(s.into));
+    const explanation: MergeStep[] = [];
     for (const g of group) {
+      // how this name joined the entity: its own merge step (the score and rule), or exact equality with the canonical name
+      const step = g.key === name.key ? undefined : groupSteps.find((s) => s.alias === g.key) ?? groupSteps.find((s) => s.into === g.key);
       for (const v of g.values) {
         const collapsed = v.replace(/\s+/g, ' ');
         if (collapsed === value) continue;
         const definedTerm = mentions.some((m) => m.definedTerm && m.value === v && m.key === g.key);
-        explanation.push({ alias: collapsed, into: g.key, rule: definedTerm ? 'defined-term' : 'exact-normalized', score: 1 });
+        if (definedTerm) explanation.push({ alias: collapsed, into: g.key, rule: 'defined-term', score: 1 });
+        else if (step && g.ownValues.has(v)) explanation.push({ alias: collapsed, into: step.alias === g.key ? step.into : step.alias, rule: step.rule, score: step.score });
+        else explanation.push({ alias: collapsed, into: g.key, rule: 'exact-normalized', score: 1 });
       }
     }
     const aliases = [...new Set(group.flatMap((g) => g.values.map((v) => v.replace(/\s+/g, ' '))))].filter((v) => v !== value).sort();
