@@ -195,3 +195,31 @@ export async function listInputFiles(paths: readonly string[], options: { suppor
   }
   return { files, skipped };
 }
+
+/**
+ * Direct mode in one call: creates a row for each file (in order); a file that vanished or cannot be
+ * read since it was listed is reported in `failed`, not fatal. Publish `created[i].message` to the
+ * first stage.
+ */
+export async function createSourceDocuments(
+  sql: Sql,
+  files: readonly string[],
+  options: { projectName?: string; reuseExisting?: boolean } = {},
+): Promise<{ created: CreatedDocument[]; failed: Array<{ path: string; reason: string }> }> {
+  const projectId = options.projectName ? await ensureProject(sql, options.projectName) : undefined;
+  const created: CreatedDocument[] = [];
+  const failed: Array<{ path: string; reason: string }> = [];
+  for (const file of files) {
+    try {
+      created.push(await createSourceDocument(sql, { filePath: file, projectId, reuseExisting: options.reuseExisting }));
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (err instanceof PermanentError || code === 'EACCES' || code === 'EISDIR' || code === 'ENOENT') {
+        failed.push({ path: path.resolve(file), reason: (err as Error).message });
+      } else {
+        throw err; // the store itself failed: not a per-file problem
+      }
+    }
+  }
+  return { created, failed };
+}

@@ -109,6 +109,8 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
   const unlock = await acquireLock(paths.lock, log);
   let lease: postgres.Sql | undefined;
   let result: { inst: InstanceFile; started: boolean; initialised: boolean };
+  // Attach under the lock, and keep a lease connection open before letting go of it: a process
+  // releasing the server concurrently then counts this one as a user and leaves the server running.
   try {
     result = await attachOrStart(paths, log);
     lease = postgres(instanceUrl(result.inst), leaseOptions(applicationName));
@@ -120,6 +122,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
     await unlock();
   }
   const { inst, started, initialised } = result;
+  const held = lease;
   const pid = inst.pid ?? 0;
   let released = false;
   return {
@@ -134,8 +137,16 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
       released = true;
       const unlockRelease = await acquireLock(paths.lock, log);
       try {
-        const others = await otherClients(lease!, applicationName);
-        await lease!.end({ timeout: 2 });
+        let others: number;
+        try {
+          others = await otherClients(held, applicationName);
+        } catch (err) {
+          // The server went away under us (stopped by another process): nothing to stop.
+          log.warn({ err: (err as Error).message }, 'embedded postgres: could not count its users on release');
+          await held.end({ timeout: 1 }).catch(() => {});
+          return { stopped: false, otherClients: 0 };
+        }
+        await held.end({ timeout: 2 });
         if (others > 0 || options.keepRunning) {
           log.info({ port: inst.port, otherClients: others, keepRunning: Boolean(options.keepRunning) }, 'embedded postgres left running');
           return { stopped: false, otherClients: others };
@@ -148,7 +159,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
     },
     async stop() {
       released = true;
-      await lease?.end({ timeout: 1 }).catch(() => {});
+      await held.end({ timeout: 1 }).catch(() => {});
       const unlockStop = await acquireLock(paths.lock, log);
       try {
         await stopServer(paths, log);

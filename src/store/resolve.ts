@@ -51,6 +51,11 @@ export function parseStoreUrl(raw: string): ParsedStoreUrl {
   try {
     u = new URL(raw);
   } catch {
+    // Multi-host URLs (h1:5432,h2:5432) are valid for postgres.js but not for WHATWG URL: pass them through.
+    if (/^postgres(ql)?:\/\/[^/]*,/.test(raw)) {
+      const pooled = /[?&]pgbouncer=(true|1)\b/.test(raw);
+      return { url: raw.replace(/([?&])pgbouncer=[^&]*&?/, '$1').replace(/[?&]$/, ''), prepare: !pooled && !/[?&]prepare=false\b/.test(raw) };
+    }
     throw new InfrastructureError(`store.url is not a valid URL: ${redactUrl(raw)}`, { code: 'DP_ERR_STORE_UNAVAILABLE' });
   }
   if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {

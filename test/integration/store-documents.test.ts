@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DocpipeError } from '../../src/errors.ts';
-import { createSourceDocument, ensureProject, listInputFiles } from '../../src/store/documents.ts';
+import { createSourceDocument, createSourceDocuments, ensureProject, listInputFiles } from '../../src/store/documents.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -99,4 +99,19 @@ test('listInputFiles walks folders sorted, skips hidden, symlinked, empty and un
     'input/empty.txt': 'empty file',
     'input/blob.bin': 'unsupported type (unrecognised content)',
   });
+});
+
+test('createSourceDocuments creates rows in order under one project and reports vanished files', async () => {
+  const a = path.join(dir, 'batch-a.txt');
+  const b = path.join(dir, 'batch-b.txt');
+  writeFileSync(a, 'first');
+  writeFileSync(b, 'second');
+  const gone = path.join(dir, 'batch-gone.txt');
+  const { created, failed } = await createSourceDocuments(db.sql, [a, gone, b], { projectName: 'batch' });
+  assert.deepEqual(created.map((c) => c.row.filePath), [a, b]);
+  assert.equal(new Set(created.map((c) => c.message.project_sql_id)).size, 1);
+  assert.ok(created[0]!.message.project_sql_id);
+  assert.equal(failed.length, 1);
+  assert.equal(failed[0]!.path, gone);
+  assert.match(failed[0]!.reason, /file not found/);
 });

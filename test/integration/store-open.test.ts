@@ -98,6 +98,8 @@ test('parseStoreUrl: Supabase pooled URLs turn prepared statements off and drop 
   const bouncer = parseStoreUrl('postgres://u:p@host:5432/db?pgbouncer=true&sslmode=require');
   assert.deepEqual(bouncer, { url: 'postgres://u:p@host:5432/db?sslmode=require', prepare: false });
   assert.equal(parseStoreUrl('postgres://u:p@host/db?prepare=false').prepare, false);
+  assert.deepEqual(parseStoreUrl('postgres://u:p@h1:5432,h2:5432/db?pgbouncer=true&sslmode=require'), { url: 'postgres://u:p@h1:5432,h2:5432/db?sslmode=require', prepare: false });
+  assert.deepEqual(parseStoreUrl('postgres://u:p@h1:5432,h2:5432/db?pgbouncer=true'), { url: 'postgres://u:p@h1:5432,h2:5432/db', prepare: false });
   assert.throws(() => parseStoreUrl('mysql://x@y/z'), /must be "embedded" or a postgres:\/\/ URL/);
   assert.throws(() => parseStoreUrl('not a url'), /not a valid URL/);
 });
