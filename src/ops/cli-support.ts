@@ -1,0 +1,49 @@
+import { DocpipeError } from '../errors.ts';
+import { closeOps, openOps, type OpsContext } from './connect.ts';
+
+export interface CommandOutput {
+  log(message: string): void;
+  error(message: string): void;
+}
+
+/** Exit codes of the operator commands. */
+export const EXIT_OK = 0;
+/** Something is wrong in the pipeline (unsafe setting, entry not found, Redis unreachable). */
+export const EXIT_PROBLEM = 1;
+/** The command line or the pipeline file is wrong. */
+export const EXIT_USAGE = 2;
+
+/**
+ * Opens the pipeline and a Redis connection, runs `fn`, closes the connection. A bad pipeline
+ * file or selection exits 2, any other failure (Redis down…) exits 1 with one clear line.
+ */
+export async function withOps(file: string | undefined, out: CommandOutput, what: string, fn: (ctx: OpsContext) => Promise<number>): Promise<number> {
+  let ctx: OpsContext;
+  try {
+    ctx = openOps(file);
+  } catch (err) {
+    out.error(err instanceof DocpipeError ? err.message : `${what}: ${(err as Error).message}`);
+    return EXIT_USAGE;
+  }
+  try {
+    return await fn(ctx);
+  } catch (err) {
+    if (err instanceof DocpipeError && err.kind === 'config') {
+      out.error(`${what}: ${err.message}`);
+      return EXIT_USAGE;
+    }
+    out.error(`${what}: ${(err as Error).message}`);
+    return EXIT_PROBLEM;
+  } finally {
+    await closeOps(ctx);
+  }
+}
+
+/**
+ * Splits `[pipeline.yaml] <word> [rest…]` style arguments: the pipeline file is optional in front.
+ * `isWord` recognises the first non-file argument (an action, a uuid).
+ */
+export function splitPipelineArg(args: readonly string[], isWord: (s: string) => boolean): { file: string | undefined; rest: string[] } {
+  if (args.length > 0 && !isWord(args[0]!)) return { file: args[0], rest: args.slice(1) };
+  return { file: undefined, rest: [...args] };
+}

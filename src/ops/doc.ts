@@ -1,0 +1,97 @@
+import { fieldsFromArray } from '../messages/codec.ts';
+import type { OpsContext } from './connect.ts';
+import { duration, isoTime, oneLine, table } from './format.ts';
+
+export interface HistoryEvent {
+  id: string;
+  event: string;
+  from: string;
+  to: string;
+  at: number;
+  msg_id: string;
+  consumer: string;
+  attempt: number;
+  error: string;
+  duration_ms: number;
+}
+
+export interface DocumentReport {
+  document_uuid: string;
+  /** False when Redis has no state for the document (never seen, or expired after completion). */
+  found: boolean;
+  state: string | null;
+  stage: string | null;
+  attempt: number | null;
+  error: string | null;
+  updated_at: number | null;
+  pipeline_version: string | null;
+  /** The stream entry the document's current step refers to. */
+  msg_id: string | null;
+  consumer: string | null;
+  retry_at: number | null;
+  history: HistoryEvent[];
+}
+
+const nonEmpty = (v: string | undefined): string | null => (v === undefined || v === '' ? null : v);
+const num = (v: string | undefined): number | null => (v === undefined || v === '' || !Number.isFinite(Number(v)) ? null : Number(v));
+
+/** Reads the state mirror hash and the whole history stream of one document. */
+export async function readDocument(ctx: OpsContext, uuid: string): Promise<DocumentReport> {
+  const documentUuid = uuid.toLowerCase();
+  const [hash, events] = await Promise.all([
+    ctx.redis.hgetall(ctx.keys.doc(documentUuid)),
+    ctx.redis.xrange(ctx.keys.docEvents(documentUuid), '-', '+'),
+  ]);
+  const found = Object.keys(hash).length > 0;
+  const history = events.map(([id, list]): HistoryEvent => {
+    const f = fieldsFromArray(list);
+    return {
+      id,
+      event: f['event'] ?? '',
+      from: f['from'] ?? '',
+      to: f['to'] ?? '',
+      at: Number(f['at'] ?? 0),
+      msg_id: f['msg_id'] ?? '',
+      consumer: f['consumer'] ?? '',
+      attempt: Number(f['attempt'] ?? 0),
+      error: f['error'] ?? '',
+      duration_ms: Number(f['duration_ms'] ?? 0),
+    };
+  });
+  return {
+    document_uuid: documentUuid,
+    found,
+    state: nonEmpty(hash['state']),
+    stage: nonEmpty(hash['stage']),
+    attempt: num(hash['attempt']),
+    error: nonEmpty(hash['error']),
+    updated_at: num(hash['updated_at']),
+    pipeline_version: nonEmpty(hash['pipeline_version']),
+    msg_id: nonEmpty(hash['msg_id']),
+    consumer: nonEmpty(hash['consumer']),
+    retry_at: num(hash['retry_at']),
+    history,
+  };
+}
+
+export function formatDocument(d: DocumentReport): string {
+  if (!d.found && d.history.length === 0) return `document ${d.document_uuid}: no state in Redis (never submitted under this prefix, or expired after it finished)`;
+  const lines = [
+    `document ${d.document_uuid}`,
+    `  state     ${d.state ?? '-'}`,
+    `  stage     ${d.stage ?? '-'}`,
+    `  attempt   ${d.attempt ?? '-'}`,
+    `  updated   ${isoTime(d.updated_at)}`,
+  ];
+  if (d.state?.endsWith('.retrying') && d.retry_at) lines.push(`  retry at  ${isoTime(d.retry_at)}`);
+  if (d.consumer) lines.push(`  consumer  ${d.consumer}`);
+  if (d.pipeline_version) lines.push(`  version   ${d.pipeline_version}`);
+  if (d.error) lines.push(`  error     ${d.error}`);
+  lines.push('', `history (${d.history.length} events)`);
+  const rows: Array<Array<string | number>> = [['at', 'event', 'from', 'to', 'attempt', 'duration', 'consumer', 'error']];
+  for (const e of d.history) {
+    rows.push([isoTime(e.at), e.event, e.from, e.to, e.attempt, e.duration_ms ? duration(e.duration_ms) : '', e.consumer, oneLine(e.error, 60)]);
+  }
+  lines.push(table(rows));
+  return lines.join('\n');
+}
