@@ -1,5 +1,10 @@
 import { Command, CommanderError } from 'commander';
+import { deployCommand } from './deploy.ts';
+import { dlqCommand } from './dlq.ts';
+import { docCommand } from './doc.ts';
+import { doctorCommand } from './doctor.ts';
 import { runCommand } from './run.ts';
+import { statusCommand } from './status.ts';
 import { validateCommand } from './validate.ts';
 
 const console_ = { log: (s: string) => process.stdout.write(s + '\n'), error: (s: string) => process.stderr.write(s + '\n') };
@@ -32,6 +37,68 @@ export function buildCli(): Command {
     .option('--log-level <level>', 'trace, debug, info, warn, error', undefined)
     .action(async (file: string, opts: Record<string, unknown>) => {
       process.exitCode = await runCommand(file, opts);
+    });
+
+  program
+    .command('status')
+    .argument('[file]', 'pipeline file (default ./pipeline.yaml)')
+    .description('per stage: stream length, lag, pending, consumers alive, retries, dead letters, throughput; documents by state')
+    .option('--json', 'machine-readable output')
+    .option('--watch', 'refresh in place (on a terminal) until Ctrl-C')
+    .option('--interval <duration>', 'refresh interval of --watch', '2s')
+    .action(async (file: string | undefined, opts: { json?: boolean; watch?: boolean; interval?: string }) => {
+      process.exitCode = await statusCommand(file, opts, console_);
+    });
+
+  program
+    .command('doc')
+    .argument('<args...>', '[pipeline file] <document_uuid>')
+    .description("a document's state, stage, attempt, error and full history")
+    .option('--json', 'machine-readable output')
+    .action(async (args: string[], opts: { json?: boolean }) => {
+      process.exitCode = await docCommand(args, opts, console_);
+    });
+
+  program
+    .command('dlq')
+    .argument('<args...>', '[pipeline file] list|show|redrive|purge [id...]')
+    .description('dead letters: list them, show one, redrive (back to their stage, attempts reset) or purge')
+    .option('--stage <name>', 'only this stage')
+    .option('--id <ids...>', 'entry ids (comma or space separated)')
+    .option('--all', 'every entry (of --stage, or of all stages): required to redrive/purge without --id')
+    .option('--limit <n>', 'entries listed per stage', '100')
+    .option('--json', 'machine-readable output')
+    .action(async (args: string[], opts: { stage?: string; id?: string[]; all?: boolean; limit?: string; json?: boolean }) => {
+      process.exitCode = await dlqCommand(args, opts, console_);
+    });
+
+  program
+    .command('doctor')
+    .argument('[file]', 'pipeline file (default ./pipeline.yaml)')
+    .description('checks Redis and Postgres for settings that lose or stall pipeline work; exit 1 when unsafe')
+    .option('--json', 'machine-readable output')
+    .option('--production', 'treat the prefix as production (AOF off is unsafe)')
+    .option('--no-production', 'treat the prefix as not production (AOF off is a warning)')
+    .action(async (file: string | undefined, opts: { json?: boolean; production?: boolean }) => {
+      process.exitCode = await doctorCommand(file, opts, console_);
+    });
+
+  program
+    .command('deploy')
+    .argument('<target>', 'k8s or compose')
+    .argument('[file]', 'pipeline file (default ./pipeline.yaml)')
+    .description('prints Kubernetes Deployments + KEDA ScaledObjects (k8s) or a docker-compose file, one worker per stage')
+    .option('--image <image>', 'image with docpipe, the pipeline and its stages', 'docpipe:latest')
+    .option('--namespace <ns>', 'Kubernetes namespace')
+    .option('--secret <name>', 'Secret with REDIS_URL, REDIS_ADDRESS, REDIS_PASSWORD, DATABASE_URL', 'docpipe-env')
+    .option('--workdir <dir>', 'working directory in the image', '/app')
+    .option('--min-replicas <n>', 'replicas per stage at least (keep >= 1: workers also promote retries)', '1')
+    .option('--max-replicas <n>', 'replicas per stage at most', '10')
+    .option('--lag-count <n>', 'KEDA target of unread entries per replica (default 10 x stage concurrency)')
+    .option('--metrics-port <port>', 'port of /metrics and /healthz in the container', '9464')
+    .option('--grace <seconds>', 'shutdown grace for in-flight handlers', '30')
+    .action(async (target: string, file: string | undefined, opts: Record<string, string | undefined>) => {
+      process.exitCode = await deployCommand(target, file, opts, console_);
     });
 
   return program;
