@@ -143,3 +143,20 @@ describe('arguments and formatting', () => {
     assert.deepEqual(e.samples, [{ name: 'foo', labels: { a: 'q"x' }, value: 2 }]);
   });
 });
+
+describe('grafana dashboard', () => {
+  test('deploy/grafana-dashboard.json queries only metrics docpipe exports', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { PipelineMetrics } = await import('../../src/ops/metrics.ts');
+    const { REPO } = await import('../helpers/runner-process.ts');
+    const dash = JSON.parse(readFileSync(path.join(REPO, 'deploy/grafana-dashboard.json'), 'utf8')) as { panels: Array<{ title: string; targets: Array<{ expr: string }> }> };
+    const exported = new Set(new PipelineMetrics().registry.getMetricsAsArray().map((m) => m.name));
+    const used = new Set<string>();
+    for (const p of dash.panels) {
+      assert.ok(p.targets.length > 0, p.title);
+      for (const t of p.targets) for (const m of t.expr.matchAll(/\b((?:docpipe|process)_[a-z_]+)\b/g)) used.add(m[1]!.replace(/_(bucket|sum|count)$/, ''));
+    }
+    assert.ok(used.size >= 10);
+    for (const name of used) assert.ok(exported.has(name), `${name} is exported`);
+  });
+});
