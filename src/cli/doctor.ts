@@ -20,7 +20,7 @@ export async function doctorCommand(file: string | undefined, opts: DoctorOption
       findings.push({ check: 'redis', level: 'ok', message: `connected to ${redactUrl(config.redis.url)}` });
       findings.push(...redisFindings(facts, { production, prefix: config.prefix, clusterConfigured: Boolean(config.redis.cluster) }));
     } catch (err) {
-      findings.push({ check: 'redis', level: 'unsafe', message: `cannot read ${redactUrl(config.redis.url)}: ${redactSecrets((err as Error).message, config.redis.url)}`, fix: 'check REDIS_URL and that Redis is up' });
+      findings.push({ check: 'redis', level: 'unsafe', message: `cannot read ${redactUrl(config.redis.url)}: ${redactSecrets(ctx.redisError() ?? (err as Error).message, config.redis.url)}`, fix: 'check REDIS_URL and that Redis is up' });
     }
     findings.push(...storeFindings(await probeStore(config)));
     const worst = worstLevel(findings);

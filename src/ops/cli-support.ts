@@ -1,4 +1,5 @@
 import { DocpipeError } from '../errors.ts';
+import { redactUrl } from '../log/logger.ts';
 import { closeOps, openOps, type OpsContext } from './connect.ts';
 
 export interface CommandOutput {
@@ -32,7 +33,8 @@ export async function withOps(file: string | undefined, out: CommandOutput, what
       out.error(`${what}: ${err.message}`);
       return EXIT_USAGE;
     }
-    out.error(`${what}: ${(err as Error).message}`);
+    const down = ctx.redisError();
+    out.error(down ? `${what}: cannot reach Redis at ${redactUrl(ctx.config.redis.url)}: ${down}` : `${what}: ${(err as Error).message}`);
     return EXIT_PROBLEM;
   } finally {
     await closeOps(ctx);

@@ -13,6 +13,8 @@ export interface OpsContext {
   keys: Keys;
   machine: DocumentMachine;
   redis: RedisClient;
+  /** The last connection error (ECONNREFUSED, NOAUTH…), for a clear message when a command fails. */
+  redisError(): string | undefined;
 }
 
 /** The pipeline file an operator command uses when none is given. */
@@ -52,11 +54,16 @@ export function connectOpsRedis(config: PipelineConfig): RedisClient {
 
 export function openOps(file: string | undefined, env: NodeJS.ProcessEnv = process.env): OpsContext {
   const config = loadPipeline(pipelinePath(file), env);
+  const redis = connectOpsRedis(config);
+  let lastError: string | undefined;
+  redis.on('error', (err: Error) => (lastError = err.message));
+  redis.on('ready', () => (lastError = undefined));
   return {
     config,
     keys: new Keys(config.prefix),
     machine: createDocumentMachine(config.stages.map((s) => s.name)),
-    redis: connectOpsRedis(config),
+    redis,
+    redisError: () => lastError,
   };
 }
 

@@ -122,7 +122,7 @@ export class PipelineMetrics {
 
   private context(): OpsContext | undefined {
     const s = this.source;
-    return s ? { config: s.config, redis: s.redis, machine: s.machine, keys: new Keys(s.config.prefix) } : undefined;
+    return s ? { config: s.config, redis: s.redis, machine: s.machine, keys: new Keys(s.config.prefix), redisError: () => undefined } : undefined;
   }
 
   /** One Redis read per scrape, shared by every gauge. */

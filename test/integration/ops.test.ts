@@ -194,6 +194,26 @@ describe('operator commands against a running pipeline', { timeout: 120_000 }, (
     assert.match(text.out, /enrich: 1 dead letter\(s\)/);
   });
 
+  test('status --watch redraws until stopped (in place on a terminal, one report after another elsewhere)', async () => {
+    for (const tty of [true, false]) {
+      const stop = new AbortController();
+      const outputs: string[] = [];
+      const code = await withEnv(env, () => statusCommand(PIPELINE, { watch: true, interval: '50ms', tty, signal: stop.signal }, {
+        log: (s) => {
+          outputs.push(s);
+          if (outputs.length === 3) stop.abort();
+        },
+        error: (s) => outputs.push(`error: ${s}`),
+      }));
+      assert.equal(code, 0);
+      assert.equal(outputs.length, 3);
+      for (const o of outputs) {
+        assert.equal(o.startsWith('\x1b[H\x1b[2J'), tty);
+        assert.match(o, /extract\s+\d+/);
+      }
+    }
+  });
+
   test('doc --json shows the state mirror and the whole history, as redis-cli reads them', async () => {
     const uuid = docs.get(poisonN)!;
     const { code, out } = await run((o) => docCommand([PIPELINE, uuid], { json: true }, o));
