@@ -3,13 +3,16 @@
  * (a few ms per page), routes the page (text layer or OCR), and hands OCR pages to the engine,
  * which renders and recognises them in worker threads, up to its concurrency at once.
  */
-import { OPS, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { OPS, type PDFDocumentProxy, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { DocpipeError, PermanentError } from '../../errors.ts';
 import type { OcrEngine, PdfSource } from './ocr-engine.ts';
 import { imageCoverage, routePage, type Route } from './page-routing.ts';
 import { openPdf, pdfError } from './pdfjs.ts';
+import { layoutPage } from './layout.ts';
+import { scanFontDescriptors, type FontDescriptors } from './pdf-fonts.ts';
+import { runsOfContent } from './pdf-runs.ts';
 import { RenderError } from './render-pool.ts';
-import { layoutTextItems, textLines, type TextItemLike } from './text-layer.ts';
+import { textLines, type TextItemLike } from './text-layer.ts';
 import { countChars, type ExtractResult, type PageInfo } from './types.ts';
 
 export interface PdfDeps {
@@ -46,9 +49,10 @@ export async function extractPdf(bytes: Buffer, name: string, key: string, deps:
       throw new PermanentError(`${name}: ${pageCount} pages, over providers.ocr.max_pages (${deps.maxPages})`, { code: 'DP_ERR_FILE_CORRUPT' });
     }
     const analysed: AnalysedPage[] = [];
+    const fonts = scanFontDescriptors(bytes);
     for (let p = 1; p <= pageCount; p++) {
       deps.signal?.throwIfAborted();
-      analysed.push(await analysePage(doc, p, name));
+      analysed.push(await analysePage(doc, p, name, fonts));
       if (p % 25 === 0) await deps.heartbeat();
     }
     if (!deps.ocrFigures) markFigures(analysed);
@@ -90,7 +94,11 @@ export async function extractPdf(bytes: Buffer, name: string, key: string, deps:
   }
 }
 
-async function analysePage(doc: PDFDocumentProxy, pageNumber: number, name: string): Promise<AnalysedPage> {
+/**
+ * Reads one page: its route (text layer or OCR) from the text lines and images, and for a
+ * text-layer page its text in reading order (layout.ts, pdftotext's way of reading a page).
+ */
+async function analysePage(doc: PDFDocumentProxy, pageNumber: number, name: string, fonts: FontDescriptors): Promise<AnalysedPage> {
   try {
     const page = await doc.getPage(pageNumber);
     const [x0 = 0, y0 = 0, x1 = 612, y1 = 792] = page.view;
@@ -102,11 +110,18 @@ async function analysePage(doc: PDFDocumentProxy, pageNumber: number, name: stri
     const ops = await page.getOperatorList();
     const images = imageCoverage(ops.fnArray, ops.argsArray, OPS, [x0, y0, x1, y1]);
     const route = routePage({ width, height, lines: textLines(shifted), imageCoverage: images.coverage, imageCount: images.count });
+    // After getOperatorList: the fonts are loaded, so runs get the PDF's font metrics.
+    const text = route.method === 'text-layer' ? pageText(page, content, fonts) : '';
     page.cleanup();
-    return { text: route.method === 'text-layer' ? layoutTextItems(shifted) : '', route, size: { width, height } };
+    return { text, route, size: { width, height } };
   } catch (err) {
     throw pdfError(err, `${name} page ${pageNumber}`);
   }
+}
+
+function pageText(page: PDFPageProxy, content: { items: readonly object[]; styles: object }, fonts: FontDescriptors): string {
+  const { runs, box } = runsOfContent(page, content, fonts);
+  return layoutPage(runs, box);
 }
 
 /** Pages joined by a form feed (as pdftotext does); each page's [start, end) offsets are recorded. */
