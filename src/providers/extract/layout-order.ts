@@ -151,7 +151,8 @@ function aboveOverlapping(a: Node, b: Node): boolean {
 /** Rule 2: `a` is wholly to the left of `b`. */
 const leftOf = (a: Node, b: Node) => a.ex.xMax <= b.ex.xMin + TOUCH;
 
-function before(a: Node, b: Node, all: readonly Node[]): boolean {
+/** Whether `a` is read before `b`; `under(b)` lists the blocks that b is above (rule 1). */
+function before(a: Node, b: Node, under: (n: Node) => readonly Node[]): boolean {
   if (b.table >= 0 && a.table === b.table) {
     if (a.box.xMax <= b.box.xMin && a.box.yMin <= b.box.yMax && a.box.yMax >= b.box.yMin) return true;
     return a.box.yMax <= b.box.yMin;
@@ -159,15 +160,24 @@ function before(a: Node, b: Node, all: readonly Node[]): boolean {
   if (aboveOverlapping(a, b)) return true;
   if (!leftOf(a, b)) return false;
   // Not when some block lies below b and above a (b's column continues under a's).
-  return !all.some((c) => c !== a && c !== b && aboveOverlapping(b, c) && aboveOverlapping(c, a));
+  return !under(b).some((c) => c !== a && aboveOverlapping(c, a));
 }
 
 function topoSort(nodes: Node[]): Node[] {
   const visited = new Set<Node>();
   const out: Node[] = [];
+  const cache = new Map<Node, Node[]>();
+  const under = (n: Node) => {
+    let list = cache.get(n);
+    if (!list) {
+      list = nodes.filter((c) => c !== n && aboveOverlapping(n, c));
+      cache.set(n, list);
+    }
+    return list;
+  };
   const visit = (n: Node) => {
     visited.add(n);
-    for (const o of nodes) if (!visited.has(o) && before(o, n, nodes)) visit(o);
+    for (const o of nodes) if (!visited.has(o) && before(o, n, under)) visit(o);
     out.push(n);
   };
   for (const n of nodes) if (!visited.has(n)) visit(n);

@@ -76,8 +76,8 @@ export function scanFontDescriptors(bytes: Uint8Array): FontDescriptors {
 function collect(text: string, out: Map<string, Descriptor>): void {
   const re = /\/FontName\s*\/([^\s/<>[\]()]+)/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
-    const dict = enclosingDict(text, m.index);
-    if (!dict || !/\/Type\s*\/FontDescriptor\b/.test(dict) && !/\/Flags\s+\d/.test(dict)) continue;
+    const dict = enclosingDict(text, m.index)?.text;
+    if (!dict || (!/\/Type\s*\/FontDescriptor\b/.test(dict) && !/\/Flags\s+\d/.test(dict))) continue;
     const name = decodeName(m[1] as string);
     if (out.has(name)) continue;
     out.set(name, {
@@ -99,8 +99,8 @@ function decodeName(raw: string): string {
   return raw.replace(/#([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 }
 
-/** The `<< … >>` dictionary around `pos` (not nested deeper than a few levels), or undefined. */
-function enclosingDict(text: string, pos: number): string | undefined {
+/** The `<< … >>` dictionary around `pos` and where it ends, or undefined (looked for within a few KB). */
+function enclosingDict(text: string, pos: number): { text: string; end: number } | undefined {
   let depth = 0;
   let start = -1;
   for (let i = pos; i > 0 && pos - i < 4000; i--) {
@@ -125,7 +125,7 @@ function enclosingDict(text: string, pos: number): string | undefined {
     } else if (text[i] === '>' && text[i + 1] === '>') {
       depth--;
       i++;
-      if (depth === 0) return text.slice(start, i + 1);
+      if (depth === 0) return { text: text.slice(start, i + 1), end: i + 1 };
     }
   }
   return undefined;
@@ -137,11 +137,10 @@ function objectStreams(text: string): string[] {
   const re = /\/Type\s*\/ObjStm\b/g;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const dict = enclosingDict(text, m.index);
-    if (!dict || !/\/FlateDecode\b/.test(dict) || /\/DecodeParms\b/.test(dict)) continue;
-    const dictEnd = text.indexOf(dict, Math.max(0, m.index - dict.length)) + dict.length;
-    const s = /^\s*stream\r?\n/.exec(text.slice(dictEnd, dictEnd + 32));
+    if (!dict || !/\/FlateDecode\b/.test(dict.text) || /\/DecodeParms\b/.test(dict.text)) continue;
+    const s = /^\s*stream\r?\n/.exec(text.slice(dict.end, dict.end + 32));
     if (!s) continue;
-    const start = dictEnd + s[0].length;
+    const start = dict.end + s[0].length;
     const end = text.indexOf('endstream', start);
     if (end < 0) continue;
     try {
