@@ -85,9 +85,27 @@ export function decodePayload(payload: Fields, schema: JsonSchema): Record<strin
       out[k] = null;
       continue;
     }
-    out[k] = v;
+    out[k] = isNumericOnly(types) && v !== '' ? strictNumber(v, !types.includes('number')) : v;
   }
   return out;
+}
+
+const DECIMAL = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+function isNumericOnly(types: readonly string[]): boolean {
+  return types.length > 0 && types.every((t) => t === 'integer' || t === 'number' || t === 'null') && types.some((t) => t !== 'null');
+}
+
+/**
+ * A flat numeric field is left to ajv's coercion only when it is a finite decimal (for an integer
+ * field, a safe integer). Anything else ("1e400", "0x10", "Infinity", "9007199254740993", which
+ * ajv would coerce to Infinity, 16 or a neighbouring integer) becomes a marked string that ajv
+ * cannot coerce, so the schema rejects it instead of the stage reading a different value.
+ */
+function strictNumber(v: string, integer: boolean): string {
+  const n = Number(v);
+  const ok = DECIMAL.test(v) && Number.isFinite(n) && (!integer || Number.isSafeInteger(n));
+  return ok ? v : `not a ${integer ? 'safe integer' : 'finite number'}: ${v.slice(0, 64)}`;
 }
 
 /** Encodes a handler's output into flat fields. null/undefined are omitted. */

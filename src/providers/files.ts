@@ -60,7 +60,10 @@ export class LocalFileSource implements FileSource {
     try {
       real = await realpath(abs);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new PermanentError(`file not found: ${filePath}`, { code: 'DP_ERR_FILE_NOT_FOUND' });
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new PermanentError(`file not found: ${filePath}`, { code: 'DP_ERR_FILE_NOT_FOUND' });
+      // A symlink loop or a path through a non-directory never resolves on a retry.
+      if (code === 'ELOOP' || code === 'ENOTDIR' || code === 'ENAMETOOLONG') throw new PermanentError(`cannot resolve ${filePath} (${code})`, { code: 'DP_ERR_FILE_NOT_FOUND', cause: err });
       throw err;
     }
     const roots = await (this.realRoots ??= Promise.all(this.roots.map((r) => realpath(r).catch(() => r))));
