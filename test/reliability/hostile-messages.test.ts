@@ -156,7 +156,7 @@ describe('hostile stream entries', { timeout: 120_000 }, () => {
     }
     cases.push({ name: 'symlink loop', fields: { ...good(n++), file_path: path.join(root, 'loop-a') } });
     cases.push({ name: 'through a file', fields: { ...good(n++), file_path: path.join(root, 'good.txt', 'x') } });
-    cases.push({ name: 'good-last', fields: good(n++) });
+    cases.push({ name: 'good-last', fields: good(n) });
     const { redis, dead, completed } = await runCases(cases);
     try {
       const seen = dead;
