@@ -44,7 +44,7 @@ export function createOpenAiLlm(settings: ProvidersConfig['llm'], sql: Sql | und
           temperature: 0,
           messages: [
             { role: 'system', content: `${INJECTION_GUARD}\n\n${request.system}` },
-            { role: 'user', content: `<document>\n${request.user}\n</document>` },
+            { role: 'user', content: `<document>\n${neutraliseTags(request.user)}\n</document>` },
           ],
           response_format: { type: 'json_schema', json_schema: { name: request.schemaName, strict: true, schema: request.schema } },
         },
@@ -88,4 +88,13 @@ export function createOpenAiLlm(settings: ProvidersConfig['llm'], sql: Sql | und
       return answer as T;
     },
   };
+}
+
+/**
+ * The document may not close its own <document> element (or open another) to smuggle text outside
+ * it: tag look-alikes inside the text get a zero-width space after "<", so they read the same but
+ * are not the delimiters.
+ */
+export function neutraliseTags(text: string): string {
+  return text.replace(/<(\s*\/?\s*document\b)/gi, '<\u200b$1');
 }
