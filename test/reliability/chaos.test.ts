@@ -15,7 +15,7 @@ import { Redis } from 'ioredis';
 import { createTestDb } from '../helpers/db.ts';
 import { OwnRedis, uniquePrefix } from '../helpers/redis.ts';
 import { REPO, startRunner, type RunnerProcess } from '../helpers/runner-process.ts';
-import { eventually, groupInfo, mib, pendingCount, sleep, streamEntries, toMap, usedMemory } from './support.ts';
+import { deadline, eventually, groupInfo, mib, pendingCount, sleep, streamEntries, toMap, usedMemory } from './support.ts';
 
 const PIPELINE = path.join(REPO, 'test/fixtures/chaos/pipeline.yaml');
 const STAGES = ['scan', 'clean', 'chunk', 'tag', 'resolve', 'link'] as const;
@@ -109,7 +109,7 @@ describe('chaos', { timeout: 330_000 }, () => {
       const exits = await Promise.all(live().map(async (r) => {
         await r.waitFor('workers started').catch(() => undefined); // a runner still starting has no SIGTERM handler yet
         r.proc.kill('SIGTERM');
-        const exit = await Promise.race([r.exited, sleep(30_000).then(() => 'still running 30 s after SIGTERM' as const)]);
+        const exit = await Promise.race([r.exited, deadline(30_000).then(() => 'still running 30 s after SIGTERM' as const)]);
         return { exit, log: typeof exit === 'string' ? lastLines(r.output(), 40) : '' };
       }));
       assert.ok(drained, `the pipeline drained (completed ${await completedCount()} of ${DOCS})`);
@@ -177,7 +177,7 @@ describe('chaos', { timeout: 330_000 }, () => {
       assert.ok(extraExecutions <= reclaims + retried + storeReruns, `every extra execution (${extraExecutions}) is a redelivery (${reclaims} reclaims + ${retried} retries + ${storeReruns} store re-runs)`);
     } finally {
       for (const r of live()) r.proc.kill('SIGKILL');
-      await Promise.race([Promise.all(runners.map((r) => r.exited)), sleep(10_000)]);
+      await Promise.race([Promise.all(runners.map((r) => r.exited)), deadline(10_000)]);
       redis.disconnect();
       await own.stop();
       await db.drop();

@@ -55,6 +55,11 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/** A timer that does not keep the process alive (for races against a bound). */
+export function deadline(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}
+
 /** Polls `check` every `everyMs` until it returns true or `limitMs` passes; returns whether it did. */
 export async function eventually(check: () => Promise<boolean>, limitMs: number, everyMs = 250): Promise<boolean> {
   const until = Date.now() + limitMs;
@@ -63,4 +68,34 @@ export async function eventually(check: () => Promise<boolean>, limitMs: number,
     await sleep(everyMs);
   }
   return check();
+}
+
+export interface RedisServer {
+  port: number;
+  stop(): Promise<void>;
+  output(): string;
+}
+
+/** Starts a redis-server with extra arguments (TLS, requirepass…) on a free port; resolves once it accepts connections. */
+export async function startRedisServer(args: (port: number) => string[], dir: string): Promise<RedisServer> {
+  const { spawn } = await import('node:child_process');
+  const { freePort } = await import('../helpers/redis.ts');
+  const port = await freePort();
+  const proc = spawn('redis-server', ['--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...args(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const ok = await eventually(async () => out.includes('Ready to accept connections') || proc.exitCode !== null, 10_000, 50);
+  if (!ok || proc.exitCode !== null) throw new Error(`redis-server did not start:\n${out}`);
+  return {
+    port,
+    output: () => out,
+    async stop() {
+      if (proc.exitCode !== null) return;
+      await new Promise<void>((resolve) => {
+        proc.once('exit', () => resolve());
+        proc.kill('SIGTERM');
+      });
+    },
+  };
 }
