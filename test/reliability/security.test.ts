@@ -14,7 +14,7 @@ import { after, before, describe, test } from 'node:test';
 import { Redis, type RedisOptions } from 'ioredis';
 import { uniquePrefix } from '../helpers/redis.ts';
 import { REPO, startRunner } from '../helpers/runner-process.ts';
-import { deadline, startRedisServer, type RedisServer } from './support.ts';
+import { deadline, startRedisServer } from './support.ts';
 
 const PIPELINE = path.join(REPO, 'test/fixtures/chaos/load.yaml');
 const DOCS = 20;
