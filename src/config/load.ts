@@ -9,7 +9,8 @@ import { parseDuration } from './duration.ts';
 import { interpolate, plainScalarValue, type Env } from './interpolate.ts';
 import { formatProblem, pointerToPath, YamlSource, type Problem } from './source.ts';
 import type { PipelineConfig, RetryPolicy, StageConfig } from './types.ts';
-import { stageNames } from '../streams/keys.ts';
+import { Keys, stageNames } from '../streams/keys.ts';
+import { slotsOf } from '../streams/slots.ts';
 
 export const PIPELINE_SCHEMA_PATH = fileURLToPath(new URL('../../schemas/pipeline.schema.json', import.meta.url));
 export const pipelineSchema = JSON.parse(readFileSync(PIPELINE_SCHEMA_PATH, 'utf8')) as Record<string, unknown>;
@@ -237,10 +238,29 @@ function resolve(file: string, text: string, raw: RawPipeline, source: YamlSourc
     stages,
     completed: { stream: completedStream, schema: raw.completed.schema ? rel(raw.completed.schema) : undefined },
   };
+  if (config.redis.cluster || config.redis.url.startsWith('redis+cluster://')) problems.push(...clusterSlotProblems(config, source));
   if (stages.some((s) => s.stream === completedStream || s.dlq === completedStream)) {
     problems.push(source.at(['completed'], `the completed stream "${completedStream}" is also a stage stream`));
   }
   return deepFreeze(config);
+}
+
+/**
+ * On Redis Cluster every multi-key script (handoff, retry, dead-letter, redrive) must touch one
+ * hash slot: all of a pipeline's keys must share a hash tag, e.g. `prefix: "{docpipe}"`.
+ */
+function clusterSlotProblems(config: PipelineConfig, source: YamlSource): Problem[] {
+  const keys = new Keys(config.prefix);
+  const doc = keys.doc('00000000-0000-0000-0000-000000000000');
+  const all = [doc, config.completed.stream, ...config.stages.flatMap((s) => [s.stream, s.dlq, keys.retries(s.name), keys.stats(s.name)])];
+  const slots = slotsOf(all);
+  if (slots.size <= 1) return [];
+  const where = config.stages.find((s) => slotsOf([doc, s.stream, s.dlq]).size > 1);
+  const overridden = where && source.doc.getIn(['stages', where.index, 'stream']) !== undefined;
+  return [
+    source.at(overridden ? ['stages', where.index, 'stream'] : ['prefix'],
+      `on Redis Cluster all keys of a pipeline must share one hash slot, but they span ${slots.size} slots: use a hash tag in the prefix (e.g. prefix: "{${config.prefix.replace(/[{}]/g, '')}}") and keep it in every stream name`),
+  ];
 }
 
 function deepFreeze<T>(value: T): T {

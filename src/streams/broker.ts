@@ -182,6 +182,27 @@ export class Broker {
   }
 
   /**
+   * Removes consumers of a stage's group that have been idle longer than `idleMs` and own no pending
+   * entry (a dead host's consumers, after their entries were reclaimed), so XINFO does not grow
+   * without bound. A live consumer reads at least every `block`, so it is never idle that long.
+   */
+  async pruneConsumers(stage: StageConfig, self: string, idleMs: number): Promise<string[]> {
+    const rows = (await this.redis.xinfo('CONSUMERS', stage.stream, stage.group)) as unknown[][];
+    const removed: string[] = [];
+    for (const row of rows) {
+      const info = infoMap(row);
+      const name = String(info['name']);
+      if (name === self || Number(info['pending'] ?? 0) > 0 || Number(info['idle'] ?? 0) < idleMs) continue;
+      // DELCONSUMER would drop the consumer's pending entries: check once more right before it
+      const owned = (await this.redis.xpending(stage.stream, stage.group, '-', '+', 1, name)) as unknown[];
+      if (owned.length > 0) continue;
+      await this.redis.xgroup('DELCONSUMER', stage.stream, stage.group, name);
+      removed.push(name);
+    }
+    return removed;
+  }
+
+  /**
    * Trims a stream below the oldest entry some group has not acknowledged (XTRIM MINID): entries
    * still unread or pending in any group are never deleted. Returns the number of entries removed.
    */

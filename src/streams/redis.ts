@@ -23,14 +23,16 @@ export function connectRedis(settings: RedisSettings, log: Logger, name: string)
     reconnectOnError: (err) => err.message.startsWith('READONLY'),
   };
   let client: RedisClient;
-  if (settings.cluster) {
-    const seeds = Array.isArray(settings.cluster) ? settings.cluster : [settings.url];
+  const clusterUrl = settings.url.startsWith('redis+cluster://') || settings.url.startsWith('rediss+cluster://');
+  if (settings.cluster || clusterUrl) {
+    const seeds = Array.isArray(settings.cluster) ? settings.cluster : clusterSeeds(settings.url);
     client = new Cluster(
       seeds.map((u) => {
         const url = new URL(u);
         return { host: url.hostname, port: Number(url.port || 6379) };
       }),
-      { redisOptions: { ...options, ...urlAuth(settings.url) }, scaleReads: 'master', clusterRetryStrategy: options.retryStrategy },
+      // reads that decide state always go to masters: never replicas
+      { redisOptions: { ...options, ...urlAuth(seeds[0]!) }, scaleReads: 'master', clusterRetryStrategy: options.retryStrategy, enableReadyCheck: true },
     );
   } else {
     client = new Redis(settings.url, options);
@@ -46,6 +48,15 @@ export function connectRedis(settings: RedisSettings, log: Logger, name: string)
   });
   defineScripts(client);
   return client;
+}
+
+/** `redis+cluster://[user:pass@]host:port[,host:port…]` or a plain URL: the seed nodes. */
+export function clusterSeeds(url: string): string[] {
+  const m = /^(rediss?)(?:\+cluster)?:\/\/(?:([^@]*)@)?([^/?]+)/.exec(url);
+  if (!m) return [url];
+  const scheme = m[1]!;
+  const auth = m[2] ? `${m[2]}@` : '';
+  return m[3]!.split(',').map((hostPort) => `${scheme}://${auth}${hostPort}`);
 }
 
 function urlAuth(url: string): Pick<RedisOptions, 'username' | 'password' | 'tls'> {

@@ -85,6 +85,11 @@ export class StageWorker {
     this.every(Math.max(500, Math.min(s.idleMs / 2, 30_000)), () => this.reclaim());
     this.every(Math.max(50, Math.min(s.retries.delayMs / 4, 500)), () => this.promote());
     this.every(5_000, () => this.deps.broker.trim(s.stream).then(() => undefined));
+    const deadAfter = Math.max(2 * s.idleMs, 10 * s.blockMs, 60_000);
+    this.every(Math.max(10_000, s.idleMs), async () => {
+      const removed = await this.deps.broker.pruneConsumers(s, this.deps.consumer, deadAfter);
+      if (removed.length) this.log.info({ consumers: removed }, 'removed dead consumers (idle, nothing pending)');
+    });
   }
 
   /** Stops reading; waits up to `graceMs` for in-flight handlers, then aborts them (left pending for reclaim). */
