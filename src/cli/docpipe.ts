@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { deployCommand } from './deploy.ts';
 import { dlqCommand } from './dlq.ts';
+import { exportNeo4jCommand } from './export.ts';
 import { docCommand } from './doc.ts';
 import { doctorCommand } from './doctor.ts';
 import { runCommand } from './run.ts';
@@ -35,8 +36,20 @@ export function buildCli(): Command {
     .option('--grace <seconds>', 'on SIGTERM/SIGINT, how long in-flight handlers may finish', '10')
     .option('--pretty', 'human-readable logs on stderr instead of JSON lines')
     .option('--log-level <level>', 'trace, debug, info, warn, error', undefined)
+    .option('--coordinator', 'run queue intake and outcome write-back (with --stage: besides those stages; alone: no workers)')
+    .option('--metrics-port <port>', 'serve Prometheus /metrics and /healthz on this port')
     .action(async (file: string, opts: Record<string, unknown>) => {
       process.exitCode = await runCommand(file, opts);
+    });
+
+  const exportCmd = program.command('export').description('export the staged knowledge graph');
+  exportCmd
+    .command('neo4j')
+    .argument('[file]', 'pipeline file (default ./pipeline.yaml)')
+    .requiredOption('--out <dir>', 'output folder (Cypher batches + params, neo4j-admin CSVs)')
+    .description('write the staged graph as parameterised Cypher (UNWIND … MERGE) and neo4j-admin import CSVs')
+    .action(async (file: string | undefined, opts: { out: string }) => {
+      process.exitCode = await exportNeo4jCommand(file ?? 'pipeline.yaml', opts.out, console_);
     });
 
   program

@@ -1,6 +1,7 @@
 /** `docpipe export neo4j pipeline.yaml --out <dir>`: writes the staged graph as Cypher batches and neo4j-admin CSVs. */
 import { loadPipeline } from '../config/load.ts';
-import { connectStore } from '../store/db.ts';
+import { createLogger } from '../log/logger.ts';
+import { openStore } from '../store/resolve.ts';
 import { loadGraph } from '../graph/export/load.ts';
 import { writeExport } from '../graph/export/write.ts';
 
@@ -18,12 +19,12 @@ export async function exportNeo4jCommand(configFile: string, outDir: string, out
     out.error((err as Error).message);
     return 1;
   }
-  const url = config.store.url;
-  if (!/^postgres(?:ql)?:\/\//.test(url)) {
-    out.error(`export neo4j: store.url "${url}" is not a postgres:// URL (set DATABASE_URL; the embedded store is not supported by export yet)`);
+  if (config.store.url === 'none') {
+    out.error('export neo4j: this pipeline has no store (store.url: none)');
     return 1;
   }
-  const sql = connectStore(url, { pool: 2 });
+  const store = await openStore({ url: config.store.url, dataDir: config.store.dataDir, pool: 2 }, createLogger({ level: 'warn' }));
+  const sql = store.sql;
   try {
     const graph = await loadGraph(sql);
     const summary = writeExport(graph, outDir);
@@ -38,6 +39,6 @@ export async function exportNeo4jCommand(configFile: string, outDir: string, out
     out.error(`export neo4j: ${(err as Error).message}`);
     return 1;
   } finally {
-    await sql.end({ timeout: 5 });
+    await store.close();
   }
 }

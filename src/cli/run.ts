@@ -3,12 +3,14 @@ import type { Logger } from 'pino';
 import { loadPipeline } from '../config/load.ts';
 import type { PipelineConfig } from '../config/types.ts';
 import { createLogger } from '../log/logger.ts';
-import { connectStore, migrate, type Store } from '../store/db.ts';
+import type { Store } from '../store/db.ts';
 import { noStore } from '../store/none.ts';
 import { createSupabaseReader } from '../providers/supabase.ts';
 import { QueueIntake } from '../worker/intake.ts';
 import { OutcomeWriter } from '../worker/outcomes.ts';
 import { Runner } from '../worker/runner.ts';
+import { PipelineMetrics, startMetricsServer, type MetricsServer } from '../ops/metrics.ts';
+import { openStore } from '../store/resolve.ts';
 import { submitFiles, type Submitted } from './direct.ts';
 import { RunProgress } from './progress.ts';
 
@@ -17,6 +19,8 @@ export interface RunCommandOptions {
   untilIdle?: boolean;
   input?: string[];
   consumer?: string;
+  coordinator?: boolean;
+  metricsPort?: string;
   grace?: string;
   pretty?: boolean;
   logLevel?: string;
@@ -28,18 +32,11 @@ export interface OpenedStore {
   none?: boolean;
 }
 
-/** Opens the pipeline's store: `none`, a postgres:// URL, or the embedded Postgres. */
+/** Opens the pipeline's store: `none`, a postgres:// URL, or the embedded Postgres (migrations applied). */
 export async function openPipelineStore(config: PipelineConfig, log: Logger): Promise<OpenedStore> {
-  const url = config.store.url;
-  if (url === 'none') return { store: noStore(), close: async () => {}, none: true };
-  if (url === 'embedded') {
-    const { openStore } = await import('../store/resolve.ts');
-    const opened = await openStore({ url, dataDir: config.store.dataDir, pool: config.store.pool }, log);
-    return { store: { sql: opened.sql }, close: () => opened.close() };
-  }
-  const sql = connectStore(url, { pool: config.store.pool });
-  await migrate(sql);
-  return { store: { sql }, close: () => sql.end({ timeout: 5 }) };
+  if (config.store.url === 'none') return { store: noStore(), close: async () => {}, none: true };
+  const opened = await openStore({ url: config.store.url, dataDir: config.store.dataDir, pool: config.store.pool }, log);
+  return { store: { sql: opened.sql }, close: () => opened.close() };
 }
 
 /** `docpipe-run <pipeline.yaml>`: starts the workers; with --until-idle exits once all work is done. */
@@ -47,7 +44,13 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   const log = createLogger({ pretty: opts.pretty ?? false, level: opts.logLevel ?? (opts.input ? 'warn' : undefined) });
   const config = loadPipeline(path.resolve(file));
   const graceMs = Number(opts.grace ?? 10) * 1000;
-  const onlyStages = opts.stage ? opts.stage.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
+  // --stage a,b: only those workers; --coordinator alone: no workers, only intake and outcome write-back
+  const onlyStages = opts.stage ? opts.stage.split(',').map((s) => s.trim()).filter(Boolean) : opts.coordinator ? [] : undefined;
+  const metricsPort = opts.metricsPort === undefined ? undefined : Number(opts.metricsPort);
+  if (metricsPort !== undefined && !(Number.isInteger(metricsPort) && metricsPort >= 0 && metricsPort < 65536)) {
+    throw new Error(`--metrics-port must be a port number, got "${opts.metricsPort}"`);
+  }
+  const metrics = metricsPort === undefined ? undefined : new PipelineMetrics();
   const opened = await openPipelineStore(config, log);
   const supabase = createSupabaseReader(process.env);
   const progress = new RunProgress(config.stages.map((s) => s.name));
@@ -59,11 +62,19 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     consumer: opts.consumer,
     extraRoots: opts.input?.map((p) => path.resolve(p)),
     remote: supabase ? { supabase } : undefined,
-    onOutcome: (stage, outcome, ms) => progress.record(stage, outcome, ms, stage === last),
+    onOutcome: (stage, outcome, ms) => {
+      progress.record(stage, outcome, ms, stage === last);
+      metrics?.observe(stage, outcome, ms);
+    },
   });
+  let metricsServer: MetricsServer | undefined;
+  if (metrics && metricsPort !== undefined) {
+    metrics.attach({ redis: runner.redis, config, machine: runner.machine }, log);
+    metricsServer = await startMetricsServer({ port: metricsPort, metrics, log });
+  }
 
-  // Everything that is not a stage worker runs only in the process that runs the whole pipeline.
-  const whole = !onlyStages;
+  // Intake and outcome write-back run in the process that runs the whole pipeline, or in --coordinator.
+  const whole = !onlyStages || opts.coordinator === true;
   const sql = opened.none ? undefined : opened.store.sql;
   const outcomes = whole && sql ? new OutcomeWriter({ sql, broker: runner.broker, redis: runner.redis, config, log, consumer: runner.consumer }) : undefined;
   const intake = whole && sql && config.intake ? new QueueIntake({ sql, broker: runner.broker, config, log, processorId: runner.consumer }) : undefined;
@@ -104,6 +115,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   await intake?.stop();
   await runner.stop(graceMs);
   await outcomes?.stop();
+  await metricsServer?.close();
   progress.end();
   if (opts.untilIdle) {
     const states: Record<string, number> = {};

@@ -11,7 +11,7 @@ export async function loadStageRuntimes(config: PipelineConfig, names?: readonly
   const inputs = config.stages.map((s) => readSchema(s.input));
   const validators = inputs.map((schema) => compileSchema(ajv, schema));
   const completed = config.completed.schema ? compileSchema(ajv, readSchema(config.completed.schema)) : undefined;
-  const selected: StageConfig[] = names?.length ? names.map((n) => {
+  const selected: StageConfig[] = names ? names.map((n) => {
     const s = config.stages.find((x) => x.name === n);
     if (!s) throw new DocpipeError('config', 'DP_ERR_CONFIG_INVALID', `unknown stage "${n}" (stages: ${config.stages.map((x) => x.name).join(', ')})`);
     return s;

@@ -114,7 +114,7 @@ export class LocalCluster {
     const r = new Redis(this.livePorts()[0]!, '127.0.0.1');
     try {
       const slot = Number(await r.cluster('KEYSLOT', key));
-      const slots = (await r.cluster('SLOTS')) as Array<[number, number, [string, number, ...unknown[]], ...unknown[]]>;
+      const slots = (await r.cluster('SLOTS')) as unknown as Array<[number, number, [string, number, ...unknown[]], ...unknown[]]>;
       const range = slots.find(([a, b]) => slot >= a && slot <= b)!;
       return Number(range[2][1]);
     } finally {

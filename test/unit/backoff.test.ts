@@ -42,7 +42,7 @@ test('the process gate runs exclusive work alone: after shared work drains, befo
     gate.leaveShared();
   });
   await new Promise((r) => setTimeout(r, 10));
-  assert.deepEqual(order, [], 'exclusive waits for the shared holder');
+  assert.equal(order.length, 0, 'exclusive waits for the shared holder');
   order.push('shared done');
   gate.leaveShared();
   await Promise.all([exclusive, lateShared]);
