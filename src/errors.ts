@@ -69,8 +69,12 @@ export interface ClassifiedError {
   message: string;
 }
 
-/** postgres.js connection codes and SQLSTATE classes 08 (connection) / 57P (shutdown): the store went away. */
-const STORE_DOWN_CODES = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', '57P01', '57P02', '57P03']);
+/**
+ * postgres.js connection codes, SQLSTATE classes 08 (connection) / 57P (shutdown), and raw socket
+ * errors (a terminated Postgres session surfaces as ECONNRESET; HTTP clients such as openai wrap
+ * theirs): the store went away, which pauses the worker instead of costing an attempt.
+ */
+const STORE_DOWN_CODES = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', '57P01', '57P02', '57P03', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED']);
 
 /** Maps anything a handler (or a dependency) throws to a kind and code. Unknown errors are retryable. */
 export function classifyError(err: unknown): ClassifiedError {

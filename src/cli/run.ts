@@ -44,6 +44,24 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   const log = createLogger({ pretty: opts.pretty ?? false, level: opts.logLevel ?? (opts.input ? 'warn' : undefined) });
   const config = loadPipeline(path.resolve(file));
   const graceMs = Number(opts.grace ?? 10) * 1000;
+  const stopping = new AbortController();
+  let signals = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) {
+      log.error({ signal: sig }, 'second signal: exiting now');
+      process.exit(130);
+    }
+    log.warn({ signal: sig, grace_ms: graceMs }, 'shutting down: finishing in-flight work');
+    stopping.abort();
+    // unfinished entries stay pending and are reclaimed: a forced exit after the grace period loses nothing
+    setTimeout(() => {
+      log.error('shutdown did not finish in time: exiting');
+      process.exit(0);
+    }, graceMs + 15_000).unref();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
   // --stage a,b: only those workers; --coordinator alone: no workers, only intake and outcome write-back
   const onlyStages = opts.stage ? opts.stage.split(',').map((s) => s.trim()).filter(Boolean) : opts.coordinator ? [] : undefined;
   const metricsPort = opts.metricsPort === undefined ? undefined : Number(opts.metricsPort);
@@ -78,20 +96,6 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   const sql = opened.none ? undefined : opened.store.sql;
   const outcomes = whole && sql ? new OutcomeWriter({ sql, broker: runner.broker, redis: runner.redis, config, log, consumer: runner.consumer }) : undefined;
   const intake = whole && sql && config.intake ? new QueueIntake({ sql, broker: runner.broker, config, log, processorId: runner.consumer }) : undefined;
-
-  const stopping = new AbortController();
-  let signals = 0;
-  const onSignal = (sig: NodeJS.Signals) => {
-    signals++;
-    if (signals > 1) {
-      log.error({ signal: sig }, 'second signal: exiting now');
-      process.exit(130);
-    }
-    log.warn({ signal: sig, grace_ms: graceMs }, 'shutting down: finishing in-flight work');
-    stopping.abort();
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
 
   let submitted: Submitted[] = [];
   if (opts.input?.length) {

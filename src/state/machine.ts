@@ -78,7 +78,15 @@ export function createDocumentMachine(stages: readonly string[]): DocumentMachin
   const snapshots = new Map<string, SnapshotFrom<AnyStateMachine>>();
   for (const name of stateNames) snapshots.set(name, machine.resolveState({ value: toValue(name), context: {} }));
 
+  const memo = new Map<string, string | undefined>();
   const advance = (state: string, event: DocEvent): string | undefined => {
+    const key = `${state}\u0000${event.type}`;
+    if (memo.has(key)) return memo.get(key);
+    const next = compute(state, event);
+    memo.set(key, next);
+    return next;
+  };
+  const compute = (state: string, event: DocEvent): string | undefined => {
     if (state === NO_STATE && event.type === 'SUBMIT') return `${first}.queued`;
     const from = state === NO_STATE ? implicitState(event) : state;
     if (!from) return undefined;
@@ -89,6 +97,7 @@ export function createDocumentMachine(stages: readonly string[]): DocumentMachin
   };
 
   const legal = new Map<string, string[]>();
+  const persisted = new Map<string, string>();
   return {
     machine,
     stages,
@@ -103,9 +112,14 @@ export function createDocumentMachine(stages: readonly string[]): DocumentMachin
       return list;
     },
     snapshotOf(state) {
-      const s = snapshots.get(state);
-      if (!s) throw new Error(`unknown document state "${state}"`);
-      return JSON.stringify({ ...machine.getPersistedSnapshot(s), machine_version: MACHINE_VERSION });
+      let json = persisted.get(state);
+      if (json === undefined) {
+        const s = snapshots.get(state);
+        if (!s) throw new Error(`unknown document state "${state}"`);
+        json = JSON.stringify({ ...machine.getPersistedSnapshot(s), machine_version: MACHINE_VERSION });
+        persisted.set(state, json);
+      }
+      return json;
     },
     isPast(state, stage) {
       if (state === 'completed') return true;

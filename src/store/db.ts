@@ -37,6 +37,8 @@ export function connectStore(url: string, options: ConnectOptions = {}): Sql {
 
 /** Applies every migration not yet applied, in order, under an advisory lock. Idempotent. */
 export async function migrate(sql: Sql): Promise<string[]> {
+  // nothing to do: touch nothing (a least-privilege role may not CREATE in the schema)
+  if ((await pendingMigrations(sql)).length === 0) return [];
   const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
   const applied: string[] = [];
   await sql.begin(async (tx) => {

@@ -13,6 +13,14 @@ export interface StreamEntry {
   deliveries?: number;
 }
 
+export interface HandoffItem {
+  entryId: string;
+  documentUuid: string;
+  attempt: number;
+  durationMs: number;
+  next: Fields;
+}
+
 export type BeginResult = { started: true; previous: string } | { started: false; state: string };
 
 export interface DeadLetter {
@@ -20,7 +28,7 @@ export interface DeadLetter {
   error: string;
   errorKind: string;
   errorCode: string;
-  /** True when the document must be running this entry (a handler failure); false for invalid or crashed entries. */
+  /** True for a handler failure (stale unless the document is still at this stage); false for invalid or crashed entries. */
   ownerCheck: boolean;
 }
 
@@ -47,6 +55,7 @@ export class Broker {
   private readonly redis: RedisClient;
   private readonly config: PipelineConfig;
   private readonly machine: DocumentMachine;
+  private readonly atStageCache = new Map<string, string>();
 
   constructor(redis: RedisClient, config: PipelineConfig, machine: DocumentMachine) {
     this.redis = redis;
@@ -101,16 +110,44 @@ export class Broker {
     return ok === 1 ? { started: true, previous: state } : { started: false, state };
   }
 
-  async handoff(stage: StageConfig, entryId: string, documentUuid: string, consumer: string, attempt: number, next: Fields): Promise<{ ok: boolean; id: string }> {
-    const to = this.machine.advance(`${stage.name}.running`, stageEvent(stage.name, 'SUCCEED'))!;
+  /** The document's current state ("-" when it has none), read before running a handler (the guard). */
+  async state(documentUuid: string): Promise<string> {
+    return (await this.redis.hget(this.keys.doc(documentUuid), 'state')) ?? NO_STATE;
+  }
+
+  /**
+   * Hands a batch of one stage's documents to the next stage in one script call. Returns, per item,
+   * the next entry id, or "" when the item was stale (its document had moved on).
+   */
+  async handoff(stage: StageConfig, consumer: string, items: ReadonlyArray<HandoffItem>): Promise<string[]> {
+    const to = this.advanceCached(`${stage.name}.queued`, 'SUCCEED', stage);
     const now = Date.now();
-    const [ok, idOrState] = await this.redis.dpHandoff(
-      this.keys.doc(documentUuid), this.keys.docEvents(documentUuid), stage.stream, this.nextStream(stage),
-      this.keys.stats(stage.name), this.keys.statsMinute(stage.name, Math.floor(now / 60000)),
-      stage.group, entryId, `${stage.name}.running`, to, this.machine.snapshotOf(to), now, consumer,
-      this.config.state.history, to === 'completed' ? this.config.state.ttlMs : 0, attempt, ...fieldsToArray(next),
-    );
-    return { ok: ok === 1, id: idOrState };
+    const keys: string[] = [stage.stream, this.nextStream(stage), this.keys.stats(stage.name), this.keys.statsMinute(stage.name, Math.floor(now / 60000))];
+    const args: Array<string | number> = [
+      stage.group, now, consumer, this.config.state.history, to === 'completed' ? this.config.state.ttlMs : 0,
+      this.atStage(stage), to, this.machine.snapshotOf(to), items.length,
+    ];
+    for (const it of items) {
+      keys.push(this.keys.doc(it.documentUuid), this.keys.docEvents(it.documentUuid));
+      const flat = fieldsToArray(it.next);
+      args.push(it.entryId, it.attempt, Math.max(0, Math.round(it.durationMs)), flat.length / 2, ...flat);
+    }
+    return this.redis.dpHandoff(keys.length, ...keys, ...args);
+  }
+
+  /** The states in which a document is still at `stage` (a message for it may run there). */
+  atStage(stage: StageConfig): string {
+    let s = this.atStageCache.get(stage.name);
+    if (!s) {
+      s = this.machine.legalFrom(stageEvent(stage.name, 'START')).join(',');
+      this.atStageCache.set(stage.name, s);
+    }
+    return s;
+  }
+
+  private advanceCached(from: string, kind: 'SUCCEED', stage: StageConfig): string {
+    // success moves from running; the target does not depend on which at-stage state the document is in
+    return this.machine.advance(`${stage.name}.running`, stageEvent(stage.name, kind)) ?? from;
   }
 
   async retry(stage: StageConfig, entryId: string, documentUuid: string, consumer: string, attempt: number, dueAt: number, next: Fields, error: string): Promise<boolean> {
@@ -120,7 +157,7 @@ export class Broker {
     const ok = await this.redis.dpRetry(
       this.keys.doc(documentUuid), this.keys.docEvents(documentUuid), stage.stream, this.keys.retries(stage.name),
       this.keys.stats(stage.name), this.keys.statsMinute(stage.name, Math.floor(now / 60000)),
-      stage.group, entryId, `${stage.name}.running`, to, this.machine.snapshotOf(to), now, consumer,
+      stage.group, entryId, this.atStage(stage), to, this.machine.snapshotOf(to), now, consumer,
       this.config.state.history, dueAt, member, error, attempt,
     );
     return ok === 1;

@@ -14,13 +14,15 @@ export interface RedisSettings {
  * Opens a connection that survives Redis going away: commands wait (no per-request retry limit)
  * while ioredis reconnects with capped backoff, and the outage is logged once, not per command.
  */
-export function connectRedis(settings: RedisSettings, log: Logger, name: string): RedisClient {
+export function connectRedis(settings: RedisSettings, log: Logger, name: string, options_: { autoPipelining?: boolean } = {}): RedisClient {
   const options: RedisOptions = {
     maxRetriesPerRequest: null,
     enableReadyCheck: true,
     connectionName: name,
     retryStrategy: (times) => Math.min(100 * 2 ** Math.min(times, 8), 5000),
     reconnectOnError: (err) => err.message.startsWith('READONLY'),
+    // commands issued in the same tick go out in one write (never on a connection used for BLOCK reads)
+    enableAutoPipelining: options_.autoPipelining ?? false,
   };
   let client: RedisClient;
   const clusterUrl = settings.url.startsWith('redis+cluster://') || settings.url.startsWith('rediss+cluster://');
@@ -32,7 +34,7 @@ export function connectRedis(settings: RedisSettings, log: Logger, name: string)
         return { host: url.hostname, port: Number(url.port || 6379) };
       }),
       // reads that decide state always go to masters: never replicas
-      { redisOptions: { ...options, ...urlAuth(seeds[0]!) }, scaleReads: 'master', clusterRetryStrategy: options.retryStrategy, enableReadyCheck: true },
+      { redisOptions: { ...options, ...urlAuth(seeds[0]!) }, scaleReads: 'master', clusterRetryStrategy: options.retryStrategy, enableReadyCheck: true, enableAutoPipelining: options.enableAutoPipelining },
     );
   } else {
     client = new Redis(settings.url, options);

@@ -8,7 +8,7 @@ import type { Redis, Cluster, Result } from 'ioredis';
 const SCRIPTS = {
   dpSubmit: { file: 'submit.lua', keys: 3 },
   dpBegin: { file: 'begin.lua', keys: 2 },
-  dpHandoff: { file: 'handoff.lua', keys: 6 },
+  dpHandoff: { file: 'handoff.lua', keys: -1 },
   dpRetry: { file: 'retry.lua', keys: 6 },
   dpDeadLetter: { file: 'deadletter.lua', keys: 6 },
   dpPromote: { file: 'promote.lua', keys: 2 },
@@ -22,7 +22,7 @@ declare module 'ioredis' {
   interface RedisCommander<Context> {
     dpSubmit(...args: Arg[]): Result<[number, string], Context>;
     dpBegin(...args: Arg[]): Result<[number, string], Context>;
-    dpHandoff(...args: Arg[]): Result<[number, string], Context>;
+    dpHandoff(...args: Arg[]): Result<string[], Context>;
     dpRetry(...args: Arg[]): Result<number, Context>;
     dpDeadLetter(...args: Arg[]): Result<[number, string], Context>;
     dpPromote(...args: Arg[]): Result<number, Context>;
@@ -38,6 +38,7 @@ const sources = Object.fromEntries(
 
 export function defineScripts(client: Redis | Cluster): void {
   for (const [name, s] of Object.entries(SCRIPTS) as Array<[ScriptName, (typeof SCRIPTS)[ScriptName]]>) {
-    client.defineCommand(name, { numberOfKeys: s.keys, lua: sources[name] });
+    // keys: -1 means the caller passes the key count first (scripts over a batch of documents)
+    client.defineCommand(name, s.keys >= 0 ? { numberOfKeys: s.keys, lua: sources[name] } : { lua: sources[name] });
   }
 }

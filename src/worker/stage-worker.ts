@@ -3,15 +3,21 @@ import type { Logger } from 'pino';
 import type { StageContext, StageDefinition, StageMessage } from '../api/stage.ts';
 import type { StageConfig } from '../config/types.ts';
 import { classifyError, DocpipeError, type ErrorCode } from '../errors.ts';
-import { decodePayload, encodePayload, nextTraceparent, splitEnvelope, withEnvelope, type Fields } from '../messages/codec.ts';
+import { decodePayload, encodePayload, nextTraceparent, splitEnvelope, withEnvelope, type Envelope, type Fields } from '../messages/codec.ts';
 import { formatAjvErrors, type JsonSchema } from '../messages/schemas.ts';
 import type { Providers } from '../providers/types.ts';
 import { parseEntries, type Broker, type StreamEntry } from '../streams/broker.ts';
+import { HandoffBatcher } from './handoff-batcher.ts';
 import { isNoGroupError, type RedisClient } from '../streams/redis.ts';
-import type { DocumentMachine } from '../state/machine.ts';
+import { stageEvent, type DocumentMachine } from '../state/machine.ts';
 import type { Store } from '../store/db.ts';
 import { outageDelay, retryDelay, sleep } from './backoff.ts';
 import type { ProcessGate } from './gate.ts';
+
+/** A handler running longer than this shows as `<stage>.running` in the state mirror. */
+const RUNNING_AFTER_MS = 250;
+/** Handler re-runs after infrastructure failures before they start counting as attempts. */
+const MAX_OUTAGE_RERUNS = 40;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -65,6 +71,9 @@ export class StageWorker {
   /** Idle entries that may be crashing their worker: claimed and run one at a time, alone (see reclaim). */
   private suspects: Array<{ id: string; deliveries: number }> = [];
   private loops: Promise<void>[] = [];
+  private readonly handoffs: HandoffBatcher;
+  /** States in which a message for this stage may run (this stage's queued/running/retrying, or none yet). */
+  private readonly atStage: ReadonlySet<string>;
   private timers: NodeJS.Timeout[] = [];
 
   constructor(rt: StageRuntime, deps: WorkerDeps) {
@@ -72,6 +81,8 @@ export class StageWorker {
     this.stage = rt.stage;
     this.deps = deps;
     this.log = deps.log.child({ stage: rt.stage.name });
+    this.atStage = new Set(deps.machine.legalFrom(stageEvent(rt.stage.name, 'START')));
+    this.handoffs = new HandoffBatcher((items) => deps.broker.handoff(rt.stage, deps.consumer, items), this.log, () => this.hardStopped);
   }
 
   get busy(): number {
@@ -107,7 +118,8 @@ export class StageWorker {
       for (const f of this.inFlight.values()) f.abort.abort(new DocpipeError('infrastructure', 'DP_ERR_HANDLER_FAILED', 'worker shutting down'));
       await Promise.race([all(), sleep(2_000)]);
     }
-    await Promise.allSettled(this.loops);
+    // a read that never settles (the connection torn down mid-reconnect) must not hang shutdown
+    await Promise.race([Promise.allSettled(this.loops), sleep(5_000)]);
   }
 
   private every(ms: number, fn: () => Promise<void>): void {
@@ -258,13 +270,14 @@ export class StageWorker {
     const uuidRaw = payload['document_uuid'];
     const uuid = uuidRaw && UUID.test(uuidRaw) ? uuidRaw.toLowerCase() : undefined;
     const attempt = envelope.attempt + Math.max(0, (entry.deliveries ?? 1) - 1);
-    const log = this.log.child({ msg_id: entry.id, document_uuid: uuid, attempt });
+    let child: Logger | undefined;
+    const log = (): Logger => (child ??= this.log.child({ msg_id: entry.id, document_uuid: uuid, attempt }));
 
     const deadLetter = async (error: string, kind: string, code: ErrorCode, ownerCheck: boolean): Promise<void> => {
       const result = await this.persist('dead-letter', () =>
         broker.deadLetter(s, entry.id, uuid, consumer, attempt, { fields: entry.fields, error, errorKind: kind, errorCode: code, ownerCheck }),
       );
-      log.warn({ error, code, result }, 'dead-lettered');
+      log().warn({ error, code, result }, 'dead-lettered');
       this.deps.onOutcome?.(s.name, result === 'stale' ? 'stale' : 'dead_lettered', 0);
     };
 
@@ -285,26 +298,46 @@ export class StageWorker {
       );
     }
 
-    // 3. The state guard: start the run, or skip a document that has moved past this stage.
-    const begun = await this.persist('begin', () => broker.begin(s, entry.id, uuid, consumer, attempt));
-    if (!begun) return;
-    if (!begun.started) {
-      if (this.deps.machine.isPast(begun.state, s.name)) {
+    // 3. The state guard: skip a document that has moved past this stage, refuse an illegal move.
+    const state = await this.persist('state', () => broker.state(uuid));
+    if (state === undefined) return;
+    if (!this.atStage.has(state)) {
+      if (this.deps.machine.isPast(state, s.name)) {
         await this.persist('ack', () => broker.ackSkipped(s, entry.id));
-        log.info({ state: begun.state }, 'duplicate: the document is past this stage; acknowledged and skipped');
+        log().info({ state }, 'duplicate: the document is past this stage; acknowledged and skipped');
         this.deps.onOutcome?.(s.name, 'skipped', 0);
         return;
       }
       await broker.countIllegal();
-      log.warn({ state: begun.state, event: `${s.name}.START` }, 'illegal state transition rejected');
+      log().warn({ state, event: `${s.name}.START` }, 'illegal state transition rejected');
       this.deps.onOutcome?.(s.name, 'illegal', 0);
-      return deadLetter(`illegal transition: ${s.name}.START while the document is "${begun.state}"`, 'illegal-transition', 'DP_ERR_STATE_ILLEGAL', false);
+      return deadLetter(`illegal transition: ${s.name}.START while the document is "${state}"`, 'illegal-transition', 'DP_ERR_STATE_ILLEGAL', false);
     }
 
     // 4. The handler, with its time limit; infrastructure failures re-run it without an attempt.
     const started = Date.now();
+    // A handler still running after a moment shows as "<stage>.running" with its consumer; fast ones
+    // go from queued to the next stage in one step (their history records the run and its duration).
+    const showRunning = setTimeout(() => {
+      void broker.begin(s, entry.id, uuid, consumer, attempt).catch(() => undefined);
+    }, RUNNING_AFTER_MS);
+    try {
+      return await this.runToOutcome(entry, msg as StageMessage, { uuid, attempt, envelope, payload, started, abort, log, deadLetter });
+    } finally {
+      clearTimeout(showRunning);
+    }
+  }
+
+  private async runToOutcome(
+    entry: StreamEntry,
+    msg: StageMessage,
+    c: { uuid: string; attempt: number; envelope: Envelope; payload: Fields; started: number; abort: AbortController; log: () => Logger; deadLetter: (error: string, kind: string, code: ErrorCode, ownerCheck: boolean) => Promise<void> },
+  ): Promise<void> {
+    const s = this.stage;
+    const { broker, consumer } = this.deps;
+    const { uuid, attempt, envelope, payload, started, abort, log, deadLetter } = c;
     for (let outage = 1; ; outage++) {
-      const result = await this.runHandler(msg as StageMessage, entry, attempt, abort, log);
+      const result = await this.runHandler(msg, entry, attempt, abort, log);
       if (this.hardStopped) return; // left pending: reclaimed after restart
       if (result.ok) {
         const output = result.output;
@@ -312,14 +345,18 @@ export class StageWorker {
           return deadLetter(`output of stage "${s.name}" fails the next input schema: ${formatAjvErrors(this.rt.validateOutput.errors)}`, 'invalid-message', 'DP_ERR_MESSAGE_OUTPUT_INVALID', true);
         }
         const next = withEnvelope(encodePayload(output), { attempt: 1, trace: nextTraceparent(envelope.trace), pipelineVersion: this.deps.pipelineVersion, now: Date.now() });
-        const done = await this.persist('handoff', () => broker.handoff(s, entry.id, uuid, consumer, attempt, next));
-        log.info({ duration_ms: Date.now() - started, handed_off: done?.ok }, done?.ok ? 'stage done' : 'stale entry: another run owns the document');
-        this.deps.onOutcome?.(s.name, done?.ok ? 'processed' : 'stale', Date.now() - started);
+        const durationMs = Date.now() - started;
+        const id = await this.handoffs.add({ entryId: entry.id, documentUuid: uuid, attempt, durationMs, next });
+        if (id === undefined) return; // shutting down with Redis away: left pending
+        if (this.log.isLevelEnabled('debug')) log().debug({ duration_ms: durationMs, next_id: id }, id ? 'stage done' : 'stale entry: the document had moved on');
+        this.deps.onOutcome?.(s.name, id ? 'processed' : 'stale', durationMs);
         return;
       }
       const failure = classifyError(result.error);
-      if (failure.kind === 'infrastructure') {
-        log.warn({ err: failure.message }, 'infrastructure failure (not counted as an attempt); retrying');
+      // an outage pauses without charging an attempt, but a dependency that never comes back
+      // (a wrong endpoint) must not loop forever: past ~5 minutes of outage it counts again
+      if (failure.kind === 'infrastructure' && outage <= MAX_OUTAGE_RERUNS) {
+        log().warn({ err: failure.message }, 'infrastructure failure (not counted as an attempt); retrying');
         await sleep(outageDelay(outage), this.stopSignal.signal);
         if (this.stopSignal.signal.aborted) return;
         continue;
@@ -333,13 +370,13 @@ export class StageWorker {
       const delay = retryDelay(s.retries, attempt);
       const again: Fields = withEnvelope(payload, { attempt: attempt + 1, trace: envelope.trace ?? nextTraceparent(undefined), pipelineVersion: envelope.pipelineVersion ?? this.deps.pipelineVersion, now: Date.now() });
       const scheduled = await this.persist('retry', () => broker.retry(s, entry.id, uuid, consumer, attempt, Date.now() + delay, again, failure.message.slice(0, 2000)));
-      log.warn({ err: failure.message, code: failure.code, retry_in_ms: delay, scheduled }, 'attempt failed; retry scheduled');
+      log().warn({ err: failure.message, code: failure.code, retry_in_ms: delay, scheduled }, 'attempt failed; retry scheduled');
       this.deps.onOutcome?.(s.name, 'retried', Date.now() - started);
       return;
     }
   }
 
-  private async runHandler(msg: StageMessage, entry: StreamEntry, attempt: number, abort: AbortController, log: Logger): Promise<{ ok: true; output: Record<string, unknown> } | { ok: false; error: unknown }> {
+  private async runHandler(msg: StageMessage, entry: StreamEntry, attempt: number, abort: AbortController, log: () => Logger): Promise<{ ok: true; output: Record<string, unknown> } | { ok: false; error: unknown }> {
     const s = this.stage;
     const timer = setTimeout(() => abort.abort(new DocpipeError('retryable', 'DP_ERR_HANDLER_TIMEOUT', `handler exceeded its ${s.timeoutMs}ms timeout`)), s.timeoutMs);
     const ctx: StageContext = {
@@ -349,7 +386,9 @@ export class StageWorker {
       attempt,
       maxAttempts: s.retries.max,
       signal: abort.signal,
-      log,
+      get log() {
+        return log();
+      },
       store: this.deps.store,
       providers: this.deps.providers,
       llm: this.deps.providers.llm,
@@ -362,7 +401,7 @@ export class StageWorker {
         abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true });
       });
       aborted.catch(() => undefined);
-      const output = await Promise.race([this.rt.handler.run(structuredClone(msg), ctx), aborted]);
+      const output = await Promise.race([this.rt.handler.run(msg, ctx), aborted]);
       if (!output || typeof output !== 'object' || Array.isArray(output)) {
         return { ok: false, error: new DocpipeError('permanent', 'DP_ERR_MESSAGE_OUTPUT_INVALID', `handler of stage "${s.name}" returned ${JSON.stringify(output)?.slice(0, 100)}, not an object`) };
       }

@@ -69,6 +69,7 @@ export class OwnRedis {
     this.proc = spawn('redis-server', args, { stdio: 'ignore' });
     for (let i = 0; i < 100; i++) {
       const c = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      c.on('error', () => {});
       try {
         await c.connect();
         await c.ping();

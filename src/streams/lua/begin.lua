@@ -1,4 +1,5 @@
--- begin: a worker takes a message; the document moves to "<stage>.running" for this entry.
+-- begin: a handler has been running a while; the document shows "<stage>.running" with its consumer
+-- (fast handlers skip this: their documents go from queued straight to the next stage).
 -- KEYS[1] doc hash  KEYS[2] doc events
 -- ARGV[1] allowed from-states (comma separated, "-" = no state yet)  ARGV[2] to-state
 -- ARGV[3] snapshot json  ARGV[4] msg id  ARGV[5] consumer  ARGV[6] now ms  ARGV[7] attempt

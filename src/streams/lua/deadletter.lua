@@ -3,15 +3,15 @@
 -- KEYS[1] doc hash  KEYS[2] doc events  KEYS[3] stream  KEYS[4] dlq stream
 -- KEYS[5] stats hash  KEYS[6] stats minute hash
 -- ARGV[1] group  ARGV[2] msg id  ARGV[3] states from which the document may fail (comma separated)
--- ARGV[4] owner check: "1" = the document must be running this entry  ARGV[5] snapshot json of "failed"
+-- ARGV[4] "1": a handler failure: the entry is stale unless the document is still at this stage
+-- ARGV[5] snapshot json of "failed"
 -- ARGV[6] now ms  ARGV[7] consumer  ARGV[8] history maxlen  ARGV[9] ttl ms  ARGV[10] error
 -- ARGV[11] attempt  ARGV[12..] field/value pairs of the DLQ entry
 -- Returns {1, dlq id} (state failed), {2, dlq id} (dead-lettered, state untouched: the document is
 -- elsewhere), {0, state} (stale entry of a run another entry owns: acknowledged only).
 local cur = redis.call('HGET', KEYS[1], 'state') or '-'
-local owner = redis.call('HGET', KEYS[1], 'msg_id')
 local atStage = member(split(ARGV[3]), cur)
-if ARGV[4] == '1' and (not atStage or owner ~= ARGV[2]) then
+if ARGV[4] == '1' and not atStage then
   redis.call('XACK', KEYS[3], ARGV[1], ARGV[2])
   count(KEYS[5], KEYS[6], 'skipped', 1)
   return {0, cur}

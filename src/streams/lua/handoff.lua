@@ -1,33 +1,49 @@
--- handoff: a handler succeeded. All or nothing: check the document is still "<stage>.running" for
--- this entry, publish the next stage's message (or the completed one), acknowledge this entry,
--- move the state, record history and counters.
--- KEYS[1] doc hash  KEYS[2] doc events  KEYS[3] this stage's stream  KEYS[4] next stream
--- KEYS[5] stats hash  KEYS[6] stats minute hash
--- ARGV[1] group  ARGV[2] msg id  ARGV[3] expected state  ARGV[4] to-state  ARGV[5] snapshot json
--- ARGV[6] now ms  ARGV[7] consumer  ARGV[8] history maxlen  ARGV[9] ttl ms (0 = keep)  ARGV[10] attempt
--- ARGV[11..] field/value pairs of the next entry
--- Returns {1, next entry id}, or {0, current state} when the entry is stale (the document moved on
--- or another entry owns the run): it is acknowledged and nothing is published.
-local cur = redis.call('HGET', KEYS[1], 'state') or '-'
-local owner = redis.call('HGET', KEYS[1], 'msg_id')
-if cur ~= ARGV[3] or owner ~= ARGV[2] then
-  redis.call('XACK', KEYS[3], ARGV[1], ARGV[2])
-  count(KEYS[5], KEYS[6], 'skipped', 1)
-  return {0, cur}
+-- handoff: handlers of one stage succeeded; hand a batch of documents to the next stage. Per
+-- document, all or nothing: check the document is still at this stage (not moved on by a duplicate),
+-- publish the next stage's message (or the completed one), move the state, record history; then
+-- acknowledge the batch's entries and count, once.
+-- KEYS[1] this stage's stream  KEYS[2] next stream  KEYS[3] stats hash  KEYS[4] stats minute hash
+-- KEYS[4+2i-1] doc hash of item i  KEYS[4+2i] doc events of item i
+-- ARGV[1] group  ARGV[2] now ms  ARGV[3] consumer  ARGV[4] history maxlen  ARGV[5] ttl ms (0 = keep)
+-- ARGV[6] states the document may be in (comma separated: this stage's queued/running/retrying, "-")
+-- ARGV[7] to-state  ARGV[8] snapshot json of to-state  ARGV[9] item count
+-- then per item: msg id, attempt, duration ms, field count n, n field/value pairs
+-- Returns, per item, the next entry id, or "" when the entry was stale (the document had moved on:
+-- acknowledged, nothing published).
+local allowed = split(ARGV[6])
+local n = tonumber(ARGV[9])
+local out = {}
+local ids = {}
+local a = 10
+local done, skipped, total = 0, 0, 0
+for i = 1, n do
+  local docKey, evKey = KEYS[4 + 2 * i - 1], KEYS[4 + 2 * i]
+  local msgid, attempt, duration, nf = ARGV[a], ARGV[a + 1], ARGV[a + 2], tonumber(ARGV[a + 3])
+  local first = a + 4
+  a = first + 2 * nf
+  ids[#ids + 1] = msgid
+  local cur = redis.call('HGET', docKey, 'state') or '-'
+  if member(allowed, cur) then
+    local id = redis.call('XADD', KEYS[2], '*', unpack(ARGV, first, a - 1))
+    redis.call('HSET', docKey, 'state', ARGV[7], 'attempt', 1, 'updated_at', ARGV[2], 'snapshot', ARGV[8],
+      'msg_id', id, 'error', '', 'consumer', '')
+    record(docKey, evKey, cur, ARGV[7], 'SUCCEED', ARGV[2], msgid, ARGV[3], attempt, '', duration, ARGV[4])
+    if tonumber(ARGV[5]) > 0 then
+      redis.call('PEXPIRE', docKey, ARGV[5])
+      redis.call('PEXPIRE', evKey, ARGV[5])
+    end
+    done = done + 1
+    total = total + tonumber(duration)
+    out[i] = id
+  else
+    skipped = skipped + 1
+    out[i] = ''
+  end
 end
-local fields = {}
-for i = 11, #ARGV do fields[#fields + 1] = ARGV[i] end
-local id = redis.call('XADD', KEYS[4], '*', unpack(fields))
-redis.call('XACK', KEYS[3], ARGV[1], ARGV[2])
-local started = tonumber(redis.call('HGET', KEYS[1], 'started_at') or ARGV[6])
-local duration = tonumber(ARGV[6]) - started
-redis.call('HSET', KEYS[1], 'state', ARGV[4], 'attempt', 1, 'updated_at', ARGV[6], 'snapshot', ARGV[5],
-  'msg_id', id, 'error', '', 'consumer', '')
-record(KEYS[1], KEYS[2], cur, ARGV[4], 'SUCCEED', ARGV[6], ARGV[2], ARGV[7], ARGV[10], '', duration, ARGV[8])
-count(KEYS[5], KEYS[6], 'processed', 1)
-count(KEYS[5], KEYS[6], 'duration_ms', duration)
-if tonumber(ARGV[9]) > 0 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[9])
-  redis.call('PEXPIRE', KEYS[2], ARGV[9])
+redis.call('XACK', KEYS[1], ARGV[1], unpack(ids))
+if done > 0 then
+  count(KEYS[3], KEYS[4], 'processed', done)
+  count(KEYS[3], KEYS[4], 'duration_ms', total)
 end
-return {1, id}
+if skipped > 0 then count(KEYS[3], KEYS[4], 'skipped', skipped) end
+return out

@@ -2,13 +2,13 @@
 -- acknowledge the failed entry, atomically; the document moves to "<stage>.retrying".
 -- KEYS[1] doc hash  KEYS[2] doc events  KEYS[3] stream  KEYS[4] retry zset
 -- KEYS[5] stats hash  KEYS[6] stats minute hash
--- ARGV[1] group  ARGV[2] msg id  ARGV[3] expected state  ARGV[4] to-state  ARGV[5] snapshot json
+-- ARGV[1] group  ARGV[2] msg id  ARGV[3] states the document may be in (comma separated)
+-- ARGV[4] to-state  ARGV[5] snapshot json
 -- ARGV[6] now ms  ARGV[7] consumer  ARGV[8] history maxlen  ARGV[9] due ms  ARGV[10] zset member
 -- ARGV[11] error  ARGV[12] attempt
--- Returns 1 when scheduled, 0 when the entry was stale (acknowledged only).
+-- Returns 1 when scheduled, 0 when the entry was stale (the document moved on: acknowledged only).
 local cur = redis.call('HGET', KEYS[1], 'state') or '-'
-local owner = redis.call('HGET', KEYS[1], 'msg_id')
-if cur ~= ARGV[3] or owner ~= ARGV[2] then
+if not member(split(ARGV[3]), cur) then
   redis.call('XACK', KEYS[3], ARGV[1], ARGV[2])
   count(KEYS[5], KEYS[6], 'skipped', 1)
   return 0
