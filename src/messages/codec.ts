@@ -121,9 +121,24 @@ export function encodePayload(value: Record<string, unknown>): Fields {
 
 /** W3C traceparent: a new trace, or the same trace with a new span for the next hop. */
 export function nextTraceparent(parent: string | undefined): string {
-  const m = parent ? /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/.exec(parent) : null;
-  const traceId = m?.[1] ?? randomBytes(16).toString('hex');
-  return `00-${traceId}-${randomBytes(8).toString('hex')}-${m?.[3] ?? '01'}`;
+  const m = parent ? TRACEPARENT.exec(parent) : null;
+  const traceId = m?.[1] ?? randomHex(16);
+  return `00-${traceId}-${randomHex(8)}-${m?.[3] ?? '01'}`;
+}
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+// ids come from a pooled random buffer: one system call per 256 span ids, not one each
+const POOL_BYTES = 4096;
+let pool = Buffer.alloc(0);
+let poolAt = POOL_BYTES;
+function randomHex(bytes: number): string {
+  if (poolAt + bytes > pool.length) {
+    pool = randomBytes(POOL_BYTES);
+    poolAt = 0;
+  }
+  const hex = pool.toString('hex', poolAt, poolAt + bytes);
+  poolAt += bytes;
+  return hex;
 }
 
 export function withEnvelope(payload: Fields, envelope: { attempt: number; trace: string; pipelineVersion: string; now: number }): Fields {

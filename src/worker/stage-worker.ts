@@ -135,8 +135,13 @@ export class StageWorker {
     this.timers.push(t);
   }
 
+  /**
+   * Waits until enough handler slots are free to make a read worth its round trip: a batch, or half
+   * the concurrency (so reads do not degrade to one entry each as handlers finish one by one).
+   */
   private async waitForSlot(): Promise<void> {
-    while (this.inFlight.size >= this.stage.concurrency && !this.suspects.length && !this.stopSignal.signal.aborted) {
+    const want = Math.max(1, Math.min(this.stage.batch, Math.floor(this.stage.concurrency / 2)));
+    while (this.stage.concurrency - this.inFlight.size < want && !this.suspects.length && !this.stopSignal.signal.aborted) {
       await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
     }
   }
