@@ -220,7 +220,17 @@ describe('delivery engine', { timeout: 240_000 }, () => {
     const redis = new Redis(TEST_REDIS_URL);
     try {
       const docs = await produceNode(redis, `${prefix}:extract:pending`, 5);
-      await runInProcess({ DOCPIPE_PREFIX: prefix, HANG_ON: '3', STAGE_TIMEOUT: '200ms' });
+      const seen = new Set<string>();
+      await runInProcess({ DOCPIPE_PREFIX: prefix, HANG_ON: '3', STAGE_TIMEOUT: '600ms' }, async () => {
+        // a handler that runs long shows as `<stage>.running`, with its consumer
+        for (let i = 0; i < 200 && !seen.has('enrich.running'); i++) {
+          const [state, consumer] = await redis.hmget(`${prefix}:doc:${docs.get(3)}`, 'state', 'consumer');
+          if (state) seen.add(state);
+          if (state === 'enrich.running') assert.ok(consumer, 'the running consumer is recorded');
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      });
+      assert.ok(seen.has('enrich.running'), `states seen: ${[...seen].join(', ')}`);
       const dead = await dlq(redis, prefix, 'enrich');
       assert.equal(dead.length, 1);
       assert.equal(dead[0]!['document_uuid'], docs.get(3));
