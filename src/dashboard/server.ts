@@ -88,6 +88,10 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       res.end(method === 'HEAD' ? undefined : page.html);
       return;
     }
+    if (url.pathname === '/favicon.ico') {
+      res.writeHead(204, SECURITY_HEADERS).end();
+      return;
+    }
     if (url.pathname === '/healthz') {
       res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/plain' }).end('ok\n');
       return;
