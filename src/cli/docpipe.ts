@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { dashboardCommand } from './dashboard.ts';
 import { deployCommand } from './deploy.ts';
 import { dlqCommand } from './dlq.ts';
 import { exportNeo4jCommand } from './export.ts';
@@ -83,6 +84,18 @@ export function buildCli(): Command {
     .option('--json', 'machine-readable output')
     .action(async (args: string[], opts: { stage?: string; id?: string[]; all?: boolean; limit?: string; json?: boolean }) => {
       process.exitCode = await dlqCommand(args, opts, console_);
+    });
+
+  program
+    .command('dashboard')
+    .argument('[file]', 'pipeline file (default ./pipeline.yaml)')
+    .description('web dashboard: stages with backlog, pending, consumers, throughput, retries, dead letters; documents and their timelines')
+    .option('--port <port>', 'port to listen on', '8080')
+    .option('--host <host>', 'address to bind (loopback unless told otherwise)', '127.0.0.1')
+    .option('--allow-actions', 'redrive/purge buttons; actions need "Authorization: Bearer $DOCPIPE_DASHBOARD_TOKEN"')
+    .option('--show-text', 'allow document text on the page (none is shown today)')
+    .action(async (file: string | undefined, opts: { port?: string; host?: string; allowActions?: boolean; showText?: boolean }) => {
+      process.exitCode = await dashboardCommand(file, opts, console_);
     });
 
   program
