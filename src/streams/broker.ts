@@ -178,7 +178,8 @@ export class Broker {
       failed_at: String(now),
       consumer,
     };
-    const allowed = documentUuid ? this.machine.legalFrom(stageEvent(stage.name, 'FAIL')).filter((s) => s !== NO_STATE || !dl.ownerCheck) : [];
+    // a document with no state yet (a foreign producer's message) is at this stage too
+    const allowed = documentUuid ? this.machine.legalFrom(stageEvent(stage.name, 'FAIL')) : [];
     const [code] = await this.redis.dpDeadLetter(
       this.keys.doc(uuid), this.keys.docEvents(uuid), stage.stream, stage.dlq,
       this.keys.stats(stage.name), this.keys.statsMinute(stage.name, Math.floor(now / 60000)),
