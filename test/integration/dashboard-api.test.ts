@@ -189,6 +189,24 @@ describe('dashboard API', { timeout: 60_000 }, () => {
     assert.equal(await redis.hget(`${prefix}:doc:${docs[POISON - 1]}`, 'state'), 'enrich.queued');
   });
 
+  test("served by a runner in-process on the runner's own connection (docpipe-run --dashboard)", async () => {
+    await withEnv(env, async () => {
+      const runner = await Runner.create(loadPipeline(PIPELINE), { log: silent, store: noStore() });
+      const dashboard = await startDashboard({ config: runner.config, redis: runner.redis, port: 0, log: silent });
+      try {
+        const overview = await call<{ prefix: string; stages: unknown[] }>(dashboard.url, '/api/overview');
+        assert.equal(overview.status, 200);
+        assert.equal(overview.body.prefix, prefix);
+        assert.equal(overview.body.stages.length, 3);
+        assert.equal((await call(dashboard.url, '/api/dlq/purge', post(TOKEN, { ids: ['1-1'] }))).status, 403);
+        await assert.rejects(startDashboard({ config: runner.config, redis: runner.redis, port: 0, allowActions: true }), /token/);
+      } finally {
+        await dashboard.close();
+        await runner.close();
+      }
+    });
+  });
+
   test('docpipe dashboard refuses --allow-actions without DOCPIPE_DASHBOARD_TOKEN, and serves until stopped', async () => {
     const errors: string[] = [];
     const lines: string[] = [];
