@@ -39,6 +39,7 @@ export function buildCli(): Command {
     .option('--log-level <level>', 'trace, debug, info, warn, error', undefined)
     .option('--coordinator', 'run queue intake and outcome write-back (with --stage: besides those stages; alone: no workers)')
     .option('--metrics-port <port>', 'serve Prometheus /metrics and /healthz on this port')
+    .option('--dashboard <port>', 'serve the web dashboard on 127.0.0.1:<port> (actions only with DOCPIPE_DASHBOARD_TOKEN)')
     .action(async (file: string, opts: Record<string, unknown>) => {
       process.exitCode = await runCommand(file, opts);
     });

@@ -11,6 +11,7 @@ import { OutcomeWriter } from '../worker/outcomes.ts';
 import { Runner } from '../worker/runner.ts';
 import { PipelineMetrics, startMetricsServer, type MetricsServer } from '../ops/metrics.ts';
 import { openStore } from '../store/resolve.ts';
+import { startDashboard } from '../dashboard/server.ts';
 import { submitFiles, type Submitted } from './direct.ts';
 import { RunProgress } from './progress.ts';
 
@@ -21,6 +22,7 @@ export interface RunCommandOptions {
   consumer?: string;
   coordinator?: boolean;
   metricsPort?: string;
+  dashboard?: string;
   grace?: string;
   pretty?: boolean;
   logLevel?: string;
@@ -90,6 +92,11 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     metrics.attach({ redis: runner.redis, config, machine: runner.machine }, log);
     metricsServer = await startMetricsServer({ port: metricsPort, metrics, log });
   }
+  // read-only unless DOCPIPE_DASHBOARD_TOKEN is set (then redrive/purge need it as a bearer token)
+  const token = process.env['DOCPIPE_DASHBOARD_TOKEN'] || undefined;
+  const dashboard = opts.dashboard === undefined ? undefined
+    : await startDashboard({ config, redis: runner.redis, port: Number(opts.dashboard), allowActions: token !== undefined, token, log });
+  if (dashboard) process.stderr.write(`dashboard: ${dashboard.url}\n`);
 
   // Intake and outcome write-back run in the process that runs the whole pipeline, or in --coordinator.
   const whole = !onlyStages || opts.coordinator === true;
@@ -120,6 +127,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   await runner.stop(graceMs);
   await outcomes?.stop();
   await metricsServer?.close();
+  await dashboard?.close();
   progress.end();
   if (opts.untilIdle) {
     const states: Record<string, number> = {};
