@@ -9,8 +9,9 @@ const ascii = (b: Buffer, start: number, end: number) => b.subarray(start, end).
 export function detectFileType(bytes: Buffer, fileName = ''): DetectedType {
   const ext = (/\.[A-Za-z0-9]+$/.exec(fileName)?.[0] ?? '').toLowerCase();
   const head = bytes.subarray(0, 1024).toString('latin1');
-  // PDF: `%PDF-` within the first KiB (real files have leading junk before it).
-  if (head.includes('%PDF-')) return '.pdf';
+  // PDF: a `%PDF-1.x` header within the first KiB (real files have leading junk before it); a text
+  // that merely mentions "%PDF-" is not a PDF.
+  if (/%PDF-\d\.\d/.test(head)) return '.pdf';
   if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && (bytes[2] === 0x03 || bytes[2] === 0x05)) {
     const probe = bytes.subarray(0, Math.min(bytes.length, 64 * 1024)).toString('latin1');
     if (probe.includes('word/') || ext === '.docx') return '.docx';
