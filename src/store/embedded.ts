@@ -23,8 +23,8 @@
  * the runtime's graceful shutdown short and kill the server under the other processes.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chown, mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { chmod, chown, mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import net from 'node:net';
@@ -102,8 +102,8 @@ export function instanceUrl(inst: Pick<InstanceFile, 'user' | 'password' | 'port
 
 /** Starts the embedded server for `dataDir`, or attaches to the one already running. */
 export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedServer> {
-  const paths = embeddedPaths(options.dataDir);
   const log = options.log;
+  const paths = embeddedPaths(await reachableDataDir(options.dataDir, log));
   await mkdir(path.dirname(paths.dataDir), { recursive: true });
   const applicationName = `docpipe-${process.pid}-${randomBytes(3).toString('hex')}`;
   const unlock = await acquireLock(paths.lock, log);
@@ -189,8 +189,8 @@ async function attachOrStart(paths: ReturnType<typeof embeddedPaths>, log: Logge
     log.info({ port: inst.port, postmasterPid: inst.pid, dataDir: paths.dataDir }, 'embedded postgres: reusing the running server');
     return { inst, started: false, initialised: false };
   }
-  const bins = await binaries();
   const runAs = await postgresUser();
+  const bins = await reachableBinaries(await binaries(), runAs);
   let initialised = false;
   if (!existsSync(path.join(paths.dataDir, 'PG_VERSION'))) {
     inst = await initialise(paths, bins, runAs, log);
@@ -263,7 +263,8 @@ async function stopServer(paths: ReturnType<typeof embeddedPaths>, log: Logger):
   const inst = await readInstance(paths.instance);
   const running = await runningPostmaster(paths.dataDir);
   if (running) {
-    await run((await binaries()).pg_ctl, ['stop', '-w', '-t', '30', '-m', 'fast', '-D', paths.dataDir], await postgresUser());
+    const runAs = await postgresUser();
+    await run((await reachableBinaries(await binaries(), runAs)).pg_ctl, ['stop', '-w', '-t', '30', '-m', 'fast', '-D', paths.dataDir], runAs);
     log.info({ postmasterPid: running.pid, port: running.port }, 'embedded postgres: stopped');
   }
   if (inst) await writeInstance(paths.instance, { ...inst, pid: null, startedBy: null, startedAt: null });
@@ -400,6 +401,51 @@ async function postgresUser(): Promise<RunAs> {
     }
     return ids();
   }
+}
+
+/** True when `uid` may traverse every folder above (and including) `dir` (other-execute, or owns it). */
+async function canTraverse(dir: string, uid: number): Promise<boolean> {
+  for (let p = dir; ; p = path.dirname(p)) {
+    const s = await stat(p).catch(() => undefined);
+    if (s && s.uid !== uid && (s.mode & 0o001) === 0) return false;
+    if (p === path.dirname(p)) return true;
+  }
+}
+
+/**
+ * As root, Postgres runs as the `postgres` user, which cannot enter a private folder (a checkout
+ * under /root, a 0700 temp dir). Then the data lives under /var/tmp/docpipe-pg/<hash of the
+ * configured folder> instead (same folder every run, so it is still reused), and the log says so.
+ */
+async function reachableDataDir(dataDir: string, log: Logger): Promise<string> {
+  const abs = path.resolve(dataDir);
+  const runAs = await postgresUser();
+  if (runAs.uid === undefined || (await canTraverse(path.dirname(abs), runAs.uid))) return abs;
+  const base = '/var/tmp/docpipe-pg';
+  await mkdir(base, { recursive: true, mode: 0o755 });
+  await chmod(base, 0o755);
+  const moved = path.join(base, createHash('sha256').update(abs).digest('hex').slice(0, 16), path.basename(abs));
+  log.warn({ configured: abs, used: moved }, 'embedded postgres: the postgres system user cannot reach the configured data folder; keeping the data here instead');
+  return moved;
+}
+
+/** As root, the binaries must be reachable by the `postgres` user too: a private checkout gets a shared copy. */
+async function reachableBinaries(bins: Binaries, runAs: RunAs): Promise<Binaries> {
+  const native = path.dirname(path.dirname(bins.initdb));
+  if (runAs.uid === undefined || (await canTraverse(path.dirname(bins.initdb), runAs.uid))) return bins;
+  const target = path.join(os.tmpdir(), `docpipe-pg-bin-${createHash('sha256').update(native).digest('hex').slice(0, 16)}`);
+  if (!existsSync(path.join(target, 'bin', path.basename(bins.initdb)))) {
+    const staging = `${target}.${process.pid}.tmp`;
+    execFileSync('cp', ['-a', native, staging]);
+    execFileSync('chmod', ['-R', 'go+rX', staging]);
+    try {
+      await rename(staging, target);
+    } catch {
+      execFileSync('rm', ['-rf', staging]); // another process made the copy first
+    }
+  }
+  const swap = (p: string) => path.join(target, path.relative(native, p));
+  return { initdb: swap(bins.initdb), pg_ctl: swap(bins.pg_ctl), postgres: swap(bins.postgres) };
 }
 
 /** The `postgres` user must be able to traverse every parent folder of the data folder. */
