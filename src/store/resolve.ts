@@ -79,7 +79,8 @@ export async function openStore(storeConfig: StoreConfig, log: Logger, options: 
   } else {
     ({ url, prepare } = parseStoreUrl(storeConfig.url));
   }
-  const sql = connectStore(url, { pool: storeConfig.pool, prepare, applicationName: embedded?.applicationName ?? 'docpipe' });
+  // PGAPPNAME (libpq's variable) names the sessions when set, so operators can find a pipeline's connections
+  const sql = connectStore(url, { pool: storeConfig.pool, prepare, applicationName: embedded?.applicationName ?? (process.env['PGAPPNAME'] || 'docpipe') });
   try {
     await waitForStore(sql, url, log, options.connectTimeoutMs ?? 30_000);
     const migrations = options.migrate === false ? [] : await migrate(sql);
