@@ -7,6 +7,7 @@ import { docCommand } from './doc.ts';
 import { doctorCommand } from './doctor.ts';
 import { runCommand } from './run.ts';
 import { statusCommand } from './status.ts';
+import { submitCommand } from './submit.ts';
 import { validateCommand } from './validate.ts';
 
 const console_ = { log: (s: string) => process.stdout.write(s + '\n'), error: (s: string) => process.stderr.write(s + '\n') };
@@ -42,6 +43,15 @@ export function buildCli(): Command {
     .option('--dashboard <port>', 'serve the web dashboard on 127.0.0.1:<port> (actions only with DOCPIPE_DASHBOARD_TOKEN)')
     .action(async (file: string, opts: Record<string, unknown>) => {
       process.exitCode = await runCommand(file, opts);
+    });
+
+  program
+    .command('submit')
+    .argument('<args...>', '[pipeline file] <files or folders...>')
+    .description('create source_documents rows for files (type detected from content) and publish them to the first stage')
+    .option('--json', 'machine-readable output')
+    .action(async (args: string[], opts: { json?: boolean }) => {
+      process.exitCode = await submitCommand(args, opts, console_);
     });
 
   const exportCmd = program.command('export').description('export the staged knowledge graph');

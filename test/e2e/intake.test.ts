@@ -9,6 +9,8 @@ import { Redis } from 'ioredis';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
 import { REPO, startRunner } from '../helpers/runner-process.ts';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 
 const CORPUS = path.resolve(REPO, '../shared/corpus');
 const cleanups: Array<() => Promise<void>> = [];
@@ -101,5 +103,21 @@ describe('store and intake', { timeout: 300_000 }, () => {
     assert.match(second.output(), /documents: completed 4/);
     assert.equal(await count(), after1, 'rows per table unchanged by the second run');
     assert.ok(!after1.split('/').includes('0'), `every table has rows: ${after1}`);
+  });
+
+  test('docpipe submit publishes files without running workers; a runner then completes them', async () => {
+    const { db, env } = await fresh('submit');
+    const run = promisify(execFile);
+    const submitted = await run(process.execPath, [path.join(REPO, 'bin/docpipe.js'), 'submit', 'pipeline.yaml', 'examples/documents'], { cwd: REPO, env: { ...process.env, ...env } });
+    const uuids = [...submitted.stdout.matchAll(/^([0-9a-f-]{36}) /gm)].map((m) => m[1]);
+    assert.equal(uuids.length, 4, submitted.stdout + submitted.stderr);
+    assert.match(submitted.stdout, /submitted 4 document\(s\)/);
+    const queued = await db.sql<{ n: string }[]>`SELECT count(*) AS n FROM source_documents WHERE initial_processing_status = 'queued'`;
+    assert.equal(Number(queued[0]!.n), 4, 'rows created, not processed yet');
+    const runner = startRunner(['pipeline.yaml', '--until-idle'], env);
+    assert.equal((await runner.exited).code, 0, runner.output().slice(-2000));
+    const rows = await db.sql<{ document_uuid: string; initial_processing_status: string }[]>`SELECT document_uuid::text, initial_processing_status FROM source_documents ORDER BY id`;
+    assert.deepEqual(rows.map((r) => r.initial_processing_status), ['completed', 'completed', 'completed', 'completed']);
+    assert.deepEqual(new Set(rows.map((r) => r.document_uuid)), new Set(uuids));
   });
 });

@@ -1,0 +1,51 @@
+import path from 'node:path';
+import { loadPipeline } from '../config/load.ts';
+import { createLogger } from '../log/logger.ts';
+import { createDocumentMachine } from '../state/machine.ts';
+import { Broker } from '../streams/broker.ts';
+import { connectRedis } from '../streams/redis.ts';
+import { submitFiles } from './direct.ts';
+import { openPipelineStore } from './run.ts';
+
+export interface SubmitOutput {
+  log(message: string): void;
+  error(message: string): void;
+}
+
+/**
+ * `docpipe submit [pipeline.yaml] <files or folders…>`: creates the source_documents rows (type
+ * detected from content) and publishes each document to the first stage, without running workers.
+ * Exit 0 when every file was submitted, 1 when some were not (each reported), 2 on a usage error.
+ */
+export async function submitCommand(args: string[], opts: { project?: string; json?: boolean }, out: SubmitOutput): Promise<number> {
+  const file = args.length > 1 && /\.ya?ml$/i.test(args[0]!) ? args[0]! : 'pipeline.yaml';
+  const inputs = file === args[0] ? args.slice(1) : args;
+  if (inputs.length === 0) {
+    out.error('docpipe submit: give the files or folders to submit');
+    return 2;
+  }
+  const log = createLogger({ level: 'warn' });
+  const config = loadPipeline(path.resolve(file));
+  const opened = await openPipelineStore(config, log);
+  if (opened.none) {
+    out.error('docpipe submit: this pipeline has no store (store.url: none)');
+    return 2;
+  }
+  const redis = connectRedis(config.redis, log, 'docpipe:submit');
+  try {
+    const broker = new Broker(redis, config, createDocumentMachine(config.stages.map((s) => s.name)));
+    await broker.ensureGroups([config.stages[0]!]);
+    const result = await submitFiles({ sql: opened.store.sql, broker, config, log }, inputs);
+    if (opts.json) {
+      out.log(JSON.stringify(result, null, 2));
+    } else {
+      for (const s of result.submitted) out.log(`${s.documentUuid}  ${s.type.padEnd(6)}  ${s.path}`);
+      for (const s of result.skipped) out.error(`skipped ${s.path}: ${s.reason}`);
+      out.log(`submitted ${result.submitted.length} document(s) to ${config.stages[0]!.stream}${result.skipped.length ? `; ${result.skipped.length} skipped` : ''}`);
+    }
+    return result.skipped.length ? 1 : 0;
+  } finally {
+    await redis.quit().catch(() => redis.disconnect());
+    await opened.close();
+  }
+}
