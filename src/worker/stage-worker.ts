@@ -110,16 +110,21 @@ export class StageWorker {
     for (const t of this.timers) clearInterval(t);
     for (const w of this.slotWaiters) w();
     this.deps.reader.disconnect();
-    const all = () => Promise.all([...this.inFlight.values()].map((f) => f.done));
-    const timedOut = await Promise.race([all().then(() => false), sleep(graceMs).then(() => true)]);
-    if (timedOut) {
+    // The read loop ends first: a batch it had already received is dispatched, and finished below
+    // (those entries are pending on this consumer). A read that never settles (the connection torn
+    // down mid-reconnect) must not hang shutdown.
+    await Promise.race([Promise.allSettled(this.loops), sleep(5_000)]);
+    const deadline = Date.now() + graceMs;
+    const settled = () => Promise.all([...this.inFlight.values()].map((f) => f.done));
+    while (this.inFlight.size > 0 && Date.now() < deadline) {
+      await Promise.race([settled(), sleep(Math.max(0, deadline - Date.now()))]);
+    }
+    if (this.inFlight.size > 0) {
       this.hardStopped = true;
       this.log.warn({ in_flight: this.inFlight.size }, 'grace period over: aborting in-flight handlers (their entries stay pending for reclaim)');
       for (const f of this.inFlight.values()) f.abort.abort(new DocpipeError('infrastructure', 'DP_ERR_HANDLER_FAILED', 'worker shutting down'));
-      await Promise.race([all(), sleep(2_000)]);
+      await Promise.race([settled(), sleep(2_000)]);
     }
-    // a read that never settles (the connection torn down mid-reconnect) must not hang shutdown
-    await Promise.race([Promise.allSettled(this.loops), sleep(5_000)]);
   }
 
   private every(ms: number, fn: () => Promise<void>): void {
