@@ -20,10 +20,10 @@ import { loadPipeline } from '../../src/config/load.ts';
 import { createDocumentMachine } from '../../src/state/machine.ts';
 import { Broker } from '../../src/streams/broker.ts';
 import { connectRedis } from '../../src/streams/redis.ts';
-import { noStore } from '../../src/store/none.ts';
 import { Runner } from '../../src/worker/runner.ts';
 import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
 import { REPO } from '../helpers/runner-process.ts';
+import { runFixturePipeline, waitFor, withEnv } from '../helpers/in-process.ts';
 
 // The few browser globals the page functions below use (this project compiles without the DOM lib;
 // page functions run in the page, where these exist).
@@ -50,43 +50,8 @@ after(async () => {
   await dropPrefix(TEST_REDIS_URL, prefix);
 });
 
-async function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  const set = (v: Record<string, string | undefined>) => {
-    for (const [k, x] of Object.entries(v)) {
-      if (x === undefined) delete process.env[k];
-      else process.env[k] = x;
-    }
-  };
-  set(vars);
-  try {
-    return await fn();
-  } finally {
-    set(saved);
-  }
-}
 
-/** Runs the fixture pipeline in this process until `until` resolves. */
-async function runPipeline(vars: Record<string, string | undefined>, until: (runner: Runner) => Promise<void>): Promise<void> {
-  await withEnv({ ...env, ...vars }, async () => {
-    const runner = await Runner.create(loadPipeline(PIPELINE), { log: silent, store: noStore() });
-    runner.start();
-    try {
-      await until(runner);
-    } finally {
-      await runner.stop(2000);
-      await runner.close();
-    }
-  });
-}
 
-async function waitFor(what: string, check: () => Promise<boolean>, tries = 400): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 /** Completed and dead-lettered documents from a run with POISON, then retrying, running and queued ones through the engine's broker. */
 async function documentsInEveryState(redis: Redis): Promise<{ poisoned: string; extra: Record<'retrying' | 'running' | 'queued', string> }> {
@@ -280,3 +245,8 @@ test('dashboard in headless Chromium: numbers match Redis, redrive by click, doc
     redis.disconnect();
   }
 });
+
+/** Runs the fixture pipeline in this process (the test's environment plus `vars`) until `until` resolves. */
+function runPipeline(vars: Record<string, string | undefined>, until: (runner: Runner) => Promise<void>): Promise<void> {
+  return runFixturePipeline(PIPELINE, { ...env, ...vars }, until);
+}

@@ -16,6 +16,7 @@ import { noStore } from '../../src/store/none.ts';
 import { Runner } from '../../src/worker/runner.ts';
 import { dropPrefix, OwnRedis, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
 import { REPO, startRunner } from '../helpers/runner-process.ts';
+import { withEnv } from '../helpers/in-process.ts';
 
 const PIPELINE = path.join(REPO, 'test/fixtures/engine/pipeline.yaml');
 const PRODUCER = path.join(REPO, 'test/fixtures/engine/produce.py');
@@ -73,18 +74,6 @@ async function dlq(redis: Redis, prefix: string, stage: string): Promise<Array<R
   return entries.map(([, f]) => Object.fromEntries(Array.from({ length: f.length / 2 }, (_, i) => [f[2 * i]!, f[2 * i + 1]!])));
 }
 
-async function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  try {
-    return await fn();
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}
 
 /** Runs the fixture pipeline in this process until idle. */
 async function runInProcess(env: Record<string, string>, during?: (runner: Runner) => Promise<void>): Promise<Runner> {

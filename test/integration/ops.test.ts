@@ -21,10 +21,10 @@ import type { StatusReport } from '../../src/ops/status.ts';
 import { createDocumentMachine } from '../../src/state/machine.ts';
 import { Broker } from '../../src/streams/broker.ts';
 import { connectRedis } from '../../src/streams/redis.ts';
-import { noStore } from '../../src/store/none.ts';
 import { Runner } from '../../src/worker/runner.ts';
 import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
 import { REPO } from '../helpers/runner-process.ts';
+import { runFixturePipeline, waitFor, withEnv } from '../helpers/in-process.ts';
 
 const PIPELINE = path.join(REPO, 'test/fixtures/ops/pipeline.yaml');
 const silent = pino({ level: 'silent' });
@@ -47,21 +47,6 @@ function cliRaw(...args: string[]): string[] {
   return execFileSync('redis-cli', ['-u', TEST_REDIS_URL, '--raw', ...args], { encoding: 'utf8' }).trimEnd().split('\n');
 }
 
-async function withEnv<T>(vars: Record<string, string | undefined>, fn: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  for (const [k, v] of Object.entries(vars)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-  try {
-    return await fn();
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
-}
 
 /** Runs a command function with the test's environment; returns its exit code and output. */
 async function run(fn: (out: { log: (s: string) => void; error: (s: string) => void }) => Promise<number>): Promise<{ code: number; out: string; err: string }> {
@@ -82,27 +67,7 @@ function produce(redis: Redis, count: number): Promise<Map<number, string>> {
   return pipe.exec().then(() => docs);
 }
 
-/** Starts the fixture pipeline in this process; `until` decides when to stop it. */
-async function runPipeline(vars: Record<string, string | undefined>, until: (runner: Runner) => Promise<void>): Promise<void> {
-  await withEnv({ ...env, ...vars }, async () => {
-    const runner = await Runner.create(loadPipeline(PIPELINE), { log: silent, store: noStore() });
-    runner.start();
-    try {
-      await until(runner);
-    } finally {
-      await runner.stop(2000);
-      await runner.close();
-    }
-  });
-}
 
-async function waitFor(what: string, check: () => Promise<boolean>, tries = 400): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  assert.fail(`timed out waiting for ${what}`);
-}
 
 describe('operator commands against a running pipeline', { timeout: 120_000 }, () => {
   const redis = new Redis(TEST_REDIS_URL);
@@ -314,3 +279,8 @@ describe('operator commands against a running pipeline', { timeout: 120_000 }, (
     assert.equal(cliInt('XLEN', `${prefix}:publish:dlq`), 0);
   });
 });
+
+/** Runs the fixture pipeline in this process (the test's environment plus `vars`) until `until` resolves. */
+function runPipeline(vars: Record<string, string | undefined>, until: (runner: Runner) => Promise<void>): Promise<void> {
+  return runFixturePipeline(PIPELINE, { ...env, ...vars }, until);
+}
