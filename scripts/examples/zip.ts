@@ -17,15 +17,27 @@ function dosDateTime(at: Date): { date: number; time: number } {
   };
 }
 
+/** An entry already deflated, with the uncompressed size and CRC its headers declare (tests use it to lie). */
+export interface PackedZipEntry {
+  name: string;
+  packed: Buffer;
+  size: number;
+  crc?: number;
+}
+
 export function zip(entries: readonly ZipEntry[], modified: Date): Buffer {
+  return zipPacked(entries.map((e) => ({ name: e.name, packed: deflateRawSync(e.data, { level: 9 }), size: e.data.length, crc: crc32(e.data) >>> 0 })), modified);
+}
+
+export function zipPacked(entries: readonly PackedZipEntry[], modified = new Date(Date.UTC(2024, 0, 1))): Buffer {
   const { date, time } = dosDateTime(modified);
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
   for (const entry of entries) {
     const name = Buffer.from(entry.name, 'utf8');
-    const packed = deflateRawSync(entry.data, { level: 9 });
-    const crc = crc32(entry.data) >>> 0;
+    const { packed, size } = entry;
+    const crc = entry.crc ?? 0;
 
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0); // local file header signature
@@ -36,7 +48,7 @@ export function zip(entries: readonly ZipEntry[], modified: Date): Buffer {
     local.writeUInt16LE(date, 12);
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
+    local.writeUInt32LE(size, 22);
     local.writeUInt16LE(name.length, 26);
     local.writeUInt16LE(0, 28); // extra field length
     locals.push(local, name, packed);
@@ -51,7 +63,7 @@ export function zip(entries: readonly ZipEntry[], modified: Date): Buffer {
     central.writeUInt16LE(date, 14);
     central.writeUInt32LE(crc, 16);
     central.writeUInt32LE(packed.length, 20);
-    central.writeUInt32LE(entry.data.length, 24);
+    central.writeUInt32LE(size, 24);
     central.writeUInt16LE(name.length, 28);
     // extra length, comment length, disk number, internal and external attributes: all 0
     central.writeUInt32LE(offset, 42); // offset of the local header
@@ -62,8 +74,8 @@ export function zip(entries: readonly ZipEntry[], modified: Date): Buffer {
   const directory = Buffer.concat(centrals);
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0); // end of central directory signature
-  end.writeUInt16LE(entries.length, 8); // entries on this disk
-  end.writeUInt16LE(entries.length, 10); // entries in all
+  end.writeUInt16LE(entries.length & 0xffff, 8); // entries on this disk
+  end.writeUInt16LE(entries.length & 0xffff, 10); // entries in all
   end.writeUInt32LE(directory.length, 12);
   end.writeUInt32LE(offset, 16); // offset of the central directory
   return Buffer.concat([...locals, directory, end]);

@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { constants, deflateRawSync } from 'node:zlib';
+import { zipPacked } from '../../scripts/examples/zip.ts';
 import { after, before, describe, test } from 'node:test';
 import stage from '../../stages/ocr.ts';
 import { LocalFileSource } from '../../src/providers/files.ts';
@@ -187,38 +188,7 @@ function docx(documentXml: Buffer, declaredSize: number): Buffer {
 
 /** A ZIP of already-deflated entries, each with the uncompressed size it declares. */
 function zip(entries: ReadonlyArray<readonly [string, Buffer, number]>): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const [name, packed, size] of entries) {
-    const n = Buffer.from(name);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(size, 22);
-    local.writeUInt16LE(n.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(packed.length, 20);
-    central.writeUInt32LE(size, 24);
-    central.writeUInt16LE(n.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, n, packed);
-    centrals.push(central, n);
-    offset += 30 + n.length + packed.length;
-  }
-  const cd = Buffer.concat(centrals);
-  const eocd = Buffer.alloc(22);
-  eocd.writeUInt32LE(0x06054b50, 0);
-  eocd.writeUInt16LE(entries.length & 0xffff, 8);
-  eocd.writeUInt16LE(entries.length & 0xffff, 10);
-  eocd.writeUInt32LE(cd.length, 12);
-  eocd.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, eocd]);
+  return zipPacked(entries.map(([name, packed, size]) => ({ name, packed, size })));
 }
 
 /** A PDF with `real` empty pages whose page tree claims `claimed` pages. */

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { deflateRawSync } from 'node:zlib';
+import { zip } from '../../scripts/examples/zip.ts';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import stage from '../../stages/ocr.ts';
@@ -14,18 +14,12 @@ import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { fakeContext } from '../helpers/context.ts';
 import { relativeEditDistance } from '../helpers/editdistance.ts';
 import { startFakeWhisper, type FakeWhisper } from '../fakes/whisper-server.ts';
+import { hasCommand } from '../helpers/tools.ts';
 
 const repoRoot = path.resolve(fileURLToPath(import.meta.url), '../../..');
 const corpus = path.resolve(repoRoot, '../shared/corpus');
 const tmp = mkdtempSync(path.join(tmpdir(), 'docpipe-ocr-'));
-const hasPdftotext = (() => {
-  try {
-    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasPdftotext = hasCommand('pdftotext');
 
 let db: TestDb;
 let whisper: FakeWhisper;
@@ -293,7 +287,7 @@ describe('broken files fail permanently with a clear reason', () => {
 
   test('a zip bomb .docx', async () => {
     const file = path.join(tmp, 'bomb.docx');
-    writeFileSync(file, zipWith([['word/document.xml', Buffer.alloc(20 * 1024 * 1024, 0x20)]]));
+    writeFileSync(file, zip([{ name: 'word/document.xml', data: Buffer.alloc(20 * 1024 * 1024, 0x20) }], new Date(Date.UTC(2024, 0, 1))));
     await expectPermanent(file, 'DP_ERR_FILE_CORRUPT', /bomb\.docx: declares \d+ uncompressed bytes, over the limit of 1048576 \(zip bomb\)/, { max_uncompressed_bytes: 1024 * 1024 });
   });
 
@@ -304,40 +298,3 @@ describe('broken files fail permanently with a clear reason', () => {
     assert.match((await row()).error_message ?? '', /17 pages, over providers\.ocr\.max_pages \(3\)/);
   });
 });
-
-/** A minimal ZIP (deflated entries) for zip-guard tests. */
-function zipWith(entries: Array<[string, Buffer]>): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const [name, data] of entries) {
-    const packed = deflateRawSync(data);
-    const n = Buffer.from(name);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(8, 8);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(n.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(8, 10);
-    central.writeUInt32LE(packed.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(n.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, n, packed);
-    centrals.push(central, n);
-    offset += 30 + n.length + packed.length;
-  }
-  const cd = Buffer.concat(centrals);
-  const eocd = Buffer.alloc(22);
-  eocd.writeUInt32LE(0x06054b50, 0);
-  eocd.writeUInt16LE(entries.length, 8);
-  eocd.writeUInt16LE(entries.length, 10);
-  eocd.writeUInt32LE(cd.length, 12);
-  eocd.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, cd, eocd]);
-}

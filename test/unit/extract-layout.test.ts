@@ -17,18 +17,12 @@ import { fontMetrics, scanFontDescriptors } from '../../src/providers/extract/pd
 import { pageRuns } from '../../src/providers/extract/pdf-runs.ts';
 import { openPdf } from '../../src/providers/extract/pdfjs.ts';
 import { normaliseWhitespace } from '../helpers/editdistance.ts';
+import { hasCommand } from '../helpers/tools.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'docpipe-layout-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-const hasPdftotext = (() => {
-  try {
-    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const hasPdftotext = hasCommand('pdftotext');
 
 /** Lines of one paragraph at x, from baseline y downwards, `pitch` apart. */
 function para(x: number, y: number, texts: readonly string[], size = 10, pitch = 12): PdfLine[] {
