@@ -120,7 +120,8 @@ export class Broker {
    * the next entry id, or "" when the item was stale (its document had moved on).
    */
   async handoff(stage: StageConfig, consumer: string, items: ReadonlyArray<HandoffItem>): Promise<string[]> {
-    const to = this.advanceCached(`${stage.name}.queued`, 'SUCCEED', stage);
+    // success moves the document to the next stage whichever at-stage state it was in
+    const to = this.machine.advance(`${stage.name}.running`, stageEvent(stage.name, 'SUCCEED'))!;
     const now = Date.now();
     const keys: string[] = [stage.stream, this.nextStream(stage), this.keys.stats(stage.name), this.keys.statsMinute(stage.name, Math.floor(now / 60000))];
     const args: Array<string | number> = [
@@ -145,10 +146,6 @@ export class Broker {
     return s;
   }
 
-  private advanceCached(from: string, kind: 'SUCCEED', stage: StageConfig): string {
-    // success moves from running; the target does not depend on which at-stage state the document is in
-    return this.machine.advance(`${stage.name}.running`, stageEvent(stage.name, kind)) ?? from;
-  }
 
   async retry(stage: StageConfig, entryId: string, documentUuid: string, consumer: string, attempt: number, dueAt: number, next: Fields, error: string): Promise<boolean> {
     const to = `${stage.name}.retrying`;

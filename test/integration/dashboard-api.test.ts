@@ -22,6 +22,7 @@ import { noStore } from '../../src/store/none.ts';
 import { Runner } from '../../src/worker/runner.ts';
 import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
 import { REPO } from '../helpers/runner-process.ts';
+import { withEnv } from '../helpers/in-process.ts';
 
 const PIPELINE = path.join(REPO, 'test/fixtures/ops/pipeline.yaml');
 const silent = pino({ level: 'silent' });
@@ -29,25 +30,6 @@ const prefix = uniquePrefix('dash-api');
 const TOKEN = 'api-test-token-0123456789';
 const POISON = 2;
 
-function withEnv<T>(vars: Record<string, string | undefined>, fn: () => T): T {
-  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
-  const set = (v: Record<string, string | undefined>) => {
-    for (const [k, x] of Object.entries(v)) {
-      if (x === undefined) delete process.env[k];
-      else process.env[k] = x;
-    }
-  };
-  set(vars);
-  try {
-    const r = fn();
-    if (r instanceof Promise) return r.finally(() => set(saved)) as T;
-    set(saved);
-    return r;
-  } catch (err) {
-    set(saved);
-    throw err;
-  }
-}
 const env = { DOCPIPE_PREFIX: prefix, REDIS_URL: TEST_REDIS_URL };
 
 interface Reply<T> {
@@ -75,7 +57,7 @@ describe('dashboard API', { timeout: 60_000 }, () => {
   const docs: string[] = [];
 
   before(async () => {
-    config = withEnv(env, () => loadPipeline(PIPELINE));
+    config = await withEnv(env, async () => loadPipeline(PIPELINE));
     const pipe = redis.pipeline();
     for (let n = 1; n <= 3; n++) {
       const uuid = randomUUID();
