@@ -4,13 +4,40 @@ import { NO_STATE, stageEvent, type DocumentMachine } from '../state/machine.ts'
 import { Keys } from './keys.ts';
 import type { RedisClient } from './redis.ts';
 
-export interface StreamEntry {
-  id: string;
-  fields: Fields;
-  /** Size of the entry in bytes (keys and values). */
-  bytes: number;
+/** One entry as read from a stream: its raw field list, with the field map and size worked out on demand. */
+export class StreamEntry {
   /** Times the entry was delivered (known for reclaimed entries). */
-  deliveries?: number;
+  deliveries: number | undefined;
+  private map: Fields | undefined;
+  private size = -1;
+
+  constructor(
+    readonly id: string,
+    /** `[k1, v1, k2, v2, …]` as Redis returned it. */
+    readonly list: readonly string[],
+  ) {}
+
+  get fields(): Fields {
+    return (this.map ??= fieldsFromArray(this.list));
+  }
+
+  /** Size of the entry in bytes (keys and values, UTF-8). */
+  get bytes(): number {
+    if (this.size < 0) {
+      let n = 0;
+      for (const s of this.list) n += Buffer.byteLength(s);
+      this.size = n;
+    }
+    return this.size;
+  }
+
+  /** True when the entry is at most `max` bytes (exact sizes are only computed near the limit). */
+  fits(max: number): boolean {
+    let chars = 0;
+    for (const s of this.list) chars += s.length;
+    // a UTF-16 code unit is at most 3 bytes of UTF-8
+    return chars * 3 <= max || this.bytes <= max;
+  }
 }
 
 export interface HandoffItem {
@@ -18,7 +45,8 @@ export interface HandoffItem {
   documentUuid: string;
   attempt: number;
   durationMs: number;
-  next: Fields;
+  /** The next stage's entry: a field map, or already flat (`[k1, v1, …]`, from `encodeEntry`). */
+  next: Fields | readonly string[];
 }
 
 export type BeginResult = { started: true; previous: string } | { started: false; state: string };
@@ -39,9 +67,7 @@ export function parseEntries(raw: RawEntry[] | null | undefined): StreamEntry[] 
   const out: StreamEntry[] = [];
   for (const [id, list] of raw ?? []) {
     if (!list) continue; // an entry deleted while pending
-    let bytes = 0;
-    for (const s of list) bytes += Buffer.byteLength(s);
-    out.push({ id, fields: fieldsFromArray(list), bytes });
+    out.push(new StreamEntry(id, list));
   }
   return out;
 }
@@ -115,6 +141,13 @@ export class Broker {
     return (await this.redis.hget(this.keys.doc(documentUuid), 'state')) ?? NO_STATE;
   }
 
+  /** The states of a batch of documents in one call ("-" for none): the guard for a read batch. */
+  async states(documentUuids: readonly string[]): Promise<string[]> {
+    if (documentUuids.length === 0) return [];
+    const keys = documentUuids.map((u) => this.keys.doc(u));
+    return this.redis.dpStates(keys.length, keys);
+  }
+
   /**
    * Hands a batch of one stage's documents to the next stage in one script call. Returns, per item,
    * the next entry id, or "" when the item was stale (its document had moved on).
@@ -130,10 +163,12 @@ export class Broker {
     ];
     for (const it of items) {
       keys.push(this.keys.doc(it.documentUuid), this.keys.docEvents(it.documentUuid));
-      const flat = fieldsToArray(it.next);
-      args.push(it.entryId, it.attempt, Math.max(0, Math.round(it.durationMs)), flat.length / 2, ...flat);
+      const next = Array.isArray(it.next) ? it.next : fieldsToArray(it.next as Fields);
+      args.push(it.entryId, it.attempt, Math.max(0, Math.round(it.durationMs)), next.length / 2);
+      for (const v of next) args.push(v);
     }
-    return this.redis.dpHandoff(keys.length, ...keys, ...args);
+    // ioredis flattens one level of array arguments: no spreading of long argument lists
+    return this.redis.dpHandoff(keys.length, keys, args);
   }
 
   /** The states in which a document is still at `stage` (a message for it may run there). */

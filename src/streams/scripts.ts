@@ -9,6 +9,7 @@ const SCRIPTS = {
   dpSubmit: { file: 'submit.lua', keys: 3 },
   dpBegin: { file: 'begin.lua', keys: 2 },
   dpHandoff: { file: 'handoff.lua', keys: -1 },
+  dpStates: { file: 'states.lua', keys: -1 },
   dpRetry: { file: 'retry.lua', keys: 6 },
   dpDeadLetter: { file: 'deadletter.lua', keys: 6 },
   dpPromote: { file: 'promote.lua', keys: 2 },
@@ -16,13 +17,14 @@ const SCRIPTS = {
 } as const;
 
 type ScriptName = keyof typeof SCRIPTS;
-type Arg = string | number;
+type Arg = string | number | ReadonlyArray<string | number>;
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
     dpSubmit(...args: Arg[]): Result<[number, string], Context>;
     dpBegin(...args: Arg[]): Result<[number, string], Context>;
     dpHandoff(...args: Arg[]): Result<string[], Context>;
+    dpStates(...args: Arg[]): Result<string[], Context>;
     dpRetry(...args: Arg[]): Result<number, Context>;
     dpDeadLetter(...args: Arg[]): Result<[number, string], Context>;
     dpPromote(...args: Arg[]): Result<number, Context>;

@@ -18,6 +18,13 @@ export class ProcessGate {
     for (const f of w) f();
   }
 
+  /** Enters at once unless an exclusive run holds or awaits the gate (then await `enterShared`). */
+  tryEnterShared(): boolean {
+    if (this.exclusive) return false;
+    this.shared++;
+    return true;
+  }
+
   async enterShared(): Promise<void> {
     while (this.exclusive) await this.wait();
     this.shared++;
@@ -25,7 +32,7 @@ export class ProcessGate {
 
   leaveShared(): void {
     this.shared--;
-    this.notify();
+    if (this.waiters.length) this.notify();
   }
 
   get isExclusive(): boolean {

@@ -8,8 +8,8 @@ interface Waiting {
 }
 
 /**
- * Collects the handoffs of one stage that finish in the same turn of the event loop and sends them
- * to Redis in one script call (one round trip and one XACK for the batch). A failed call (Redis
+ * Collects the handoffs of one stage that finish together (in the same turn of the event loop, or
+ * when the worker says the burst is over) and sends them to Redis in one script call (one round trip and one XACK for the batch). A failed call (Redis
  * away) is retried with backoff: an outage never costs an attempt.
  */
 export class HandoffBatcher {
@@ -35,6 +35,11 @@ export class HandoffBatcher {
         setImmediate(() => void this.flush());
       }
     });
+  }
+
+  /** Sends what is queued now (the worker calls it when no other handler of the burst is still running). */
+  flushNow(): void {
+    if (this.queue.length) void this.flush();
   }
 
   private async flush(): Promise<void> {

@@ -63,7 +63,7 @@ export class Runner {
     const consumer = options.consumer ?? defaultConsumerName();
     const runtimes = await loadStageRuntimes(config, options.stages);
     const machine = createDocumentMachine(config.stages.map((s) => s.name));
-    const redis = connectRedis(config.redis, log, `docpipe:${consumer}`, { autoPipelining: true });
+    const redis = connectRedis(config.redis, log, `docpipe:${consumer}`);
     const broker = new Broker(redis, config, machine);
     await broker.ensureGroups(runtimes.map((r) => r.stage));
     const providers = createProviders(config, { sql: options.store.sql, extraRoots: options.extraRoots, remote: options.remote });

@@ -3,13 +3,13 @@ import type { Logger } from 'pino';
 import type { StageContext, StageDefinition, StageMessage } from '../api/stage.ts';
 import type { StageConfig } from '../config/types.ts';
 import { classifyError, DocpipeError, type ErrorCode } from '../errors.ts';
-import { decodePayload, encodePayload, nextTraceparent, splitEnvelope, withEnvelope, type Envelope, type Fields } from '../messages/codec.ts';
+import { decodeEntry, encodeEntry, nextTraceparent, payloadDecoder, splitEnvelope, withEnvelope, type Envelope, type Fields, type PayloadDecoder } from '../messages/codec.ts';
 import { formatAjvErrors, type JsonSchema } from '../messages/schemas.ts';
-import type { Providers } from '../providers/types.ts';
+import type { LlmClient, Providers } from '../providers/types.ts';
 import { parseEntries, type Broker, type StreamEntry } from '../streams/broker.ts';
 import { HandoffBatcher } from './handoff-batcher.ts';
 import { isNoGroupError, type RedisClient } from '../streams/redis.ts';
-import { stageEvent, type DocumentMachine } from '../state/machine.ts';
+import { NO_STATE, stageEvent, type DocumentMachine } from '../state/machine.ts';
 import type { Store } from '../store/db.ts';
 import { outageDelay, retryDelay, sleep } from './backoff.ts';
 import type { ProcessGate } from './gate.ts';
@@ -48,10 +48,94 @@ export interface WorkerDeps {
 
 export type Outcome = 'processed' | 'retried' | 'dead_lettered' | 'skipped' | 'illegal' | 'stale';
 
+/** A message being handled: its entry, timing, and what aborts it. */
 interface InFlight {
   entry: StreamEntry;
-  abort: AbortController;
+  /** Date.now() at dispatch; records sit in the in-flight map in this order. */
+  since: number;
+  /** The entry's document_uuid field as sent, and the same validated and lower-cased. */
+  uuidRaw: string | undefined;
+  uuid: string | undefined;
+  attempt: number;
+  /** Date.now() when the current handler run started; 0 while no handler runs. */
+  handlerAt: number;
+  /** The `<stage>.running` state has been written (handlers running past RUNNING_AFTER_MS). */
+  shownRunning: boolean;
+  /** Counted as undecided until it reaches an outcome (the handoff flushes when none is left). */
+  decided: boolean;
+  /** Created when the handler asks for `ctx.signal` (most never do). */
+  abort: AbortController | undefined;
+  /** Why the message was aborted (handler timeout, hard stop). */
+  abortReason: unknown;
+  /** Rejects the running handler's wait (timeout, hard stop). */
+  fail: ((reason: unknown) => void) | undefined;
+  logger: Logger | undefined;
   done: Promise<void>;
+}
+
+/** Where a dispatched batch's guard read lands: one call for the whole read batch. */
+interface BatchStates {
+  states: Promise<string[] | undefined> | undefined;
+  /** Index of each entry's document in the states reply (-1: the entry has no usable uuid). */
+  slots: number[];
+}
+
+/** The `ctx` handed to a handler; `signal` and `log` are made only when a handler asks for them. */
+class HandlerContext implements StageContext {
+  readonly stage: string;
+  readonly documentUuid: string;
+  readonly messageId: string;
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  readonly store: Store;
+  readonly providers: Providers;
+  readonly llm: LlmClient | undefined;
+  readonly options: Readonly<Record<string, unknown>>;
+
+  constructor(
+    private readonly worker: StageWorker,
+    private readonly rec: InFlight,
+    documentUuid: string,
+  ) {
+    const s = worker.stage;
+    const deps = worker.deps;
+    this.stage = s.name;
+    this.documentUuid = documentUuid;
+    this.messageId = rec.entry.id;
+    this.attempt = rec.attempt;
+    this.maxAttempts = s.retries.max;
+    this.store = deps.store;
+    this.providers = deps.providers;
+    this.llm = deps.providers.llm;
+    this.options = s.options;
+  }
+
+  get signal(): AbortSignal {
+    return signalOf(this.rec);
+  }
+
+  get log(): Logger {
+    return this.worker.logFor(this.rec);
+  }
+
+  heartbeat(): Promise<void> {
+    return this.worker.deps.broker.heartbeat(this.worker.stage, this.worker.deps.consumer, [this.rec.entry.id]);
+  }
+}
+
+function signalOf(rec: InFlight): AbortSignal {
+  if (!rec.abort) {
+    rec.abort = new AbortController();
+    if (rec.abortReason !== undefined) rec.abort.abort(rec.abortReason);
+  }
+  return rec.abort.signal;
+}
+
+/** The entry's `document_uuid` field (the last one when repeated, as a field map would keep). */
+function rawDocumentUuid(list: readonly string[]): string | undefined {
+  let found: string | undefined;
+  for (let i = 0; i + 1 < list.length; i += 2) if (list[i] === 'document_uuid') found = list[i + 1];
+  return found;
 }
 
 /**
@@ -61,10 +145,13 @@ interface InFlight {
  */
 export class StageWorker {
   readonly stage: StageConfig;
+  readonly deps: WorkerDeps;
   private readonly rt: StageRuntime;
-  private readonly deps: WorkerDeps;
   private readonly log: Logger;
+  private readonly decode: PayloadDecoder;
   private readonly inFlight = new Map<string, InFlight>();
+  /** In-flight messages that have not reached an outcome yet. */
+  private undecided = 0;
   private readonly stopSignal = new AbortController();
   private hardStopped = false;
   private slotWaiters: Array<() => void> = [];
@@ -81,6 +168,7 @@ export class StageWorker {
     this.stage = rt.stage;
     this.deps = deps;
     this.log = deps.log.child({ stage: rt.stage.name });
+    this.decode = payloadDecoder(rt.inputSchema);
     this.atStage = new Set(deps.machine.legalFrom(stageEvent(rt.stage.name, 'START')));
     this.handoffs = new HandoffBatcher((items) => deps.broker.handoff(rt.stage, deps.consumer, items), this.log, () => this.hardStopped);
   }
@@ -92,6 +180,8 @@ export class StageWorker {
   start(): void {
     const s = this.stage;
     this.loops.push(this.readLoop());
+    // one timer per stage watches every in-flight handler (running state, timeout), not one per message
+    this.every(Math.max(10, Math.min(50, Math.floor(s.timeoutMs / 10))), async () => this.sweep());
     this.every(Math.max(500, Math.min(s.idleMs / 3, 30_000)), () => this.heartbeat());
     this.every(Math.max(500, Math.min(s.idleMs / 2, 30_000)), () => this.reclaim());
     this.every(Math.max(50, Math.min(s.retries.delayMs / 4, 500)), () => this.promote());
@@ -116,13 +206,19 @@ export class StageWorker {
     await Promise.race([Promise.allSettled(this.loops), sleep(5_000)]);
     const deadline = Date.now() + graceMs;
     const settled = () => Promise.all([...this.inFlight.values()].map((f) => f.done));
-    while (this.inFlight.size > 0 && Date.now() < deadline) {
-      await Promise.race([settled(), sleep(Math.max(0, deadline - Date.now()))]);
+    // handlers still get their time limit while the grace period runs
+    const sweeper = setInterval(() => this.sweep(), 50);
+    try {
+      while (this.inFlight.size > 0 && Date.now() < deadline) {
+        await Promise.race([settled(), sleep(Math.max(0, deadline - Date.now()))]);
+      }
+    } finally {
+      clearInterval(sweeper);
     }
     if (this.inFlight.size > 0) {
       this.hardStopped = true;
       this.log.warn({ in_flight: this.inFlight.size }, 'grace period over: aborting in-flight handlers (their entries stay pending for reclaim)');
-      for (const f of this.inFlight.values()) f.abort.abort(new DocpipeError('infrastructure', 'DP_ERR_HANDLER_FAILED', 'worker shutting down'));
+      for (const f of this.inFlight.values()) abortRecord(f, new DocpipeError('infrastructure', 'DP_ERR_HANDLER_FAILED', 'worker shutting down'));
       await Promise.race([settled(), sleep(2_000)]);
     }
   }
@@ -141,6 +237,26 @@ export class StageWorker {
   }
 
   /**
+   * Walks the in-flight handlers (oldest first): one still running after RUNNING_AFTER_MS shows as
+   * `<stage>.running` with its consumer; one past the stage's timeout is aborted.
+   */
+  private sweep(): void {
+    const s = this.stage;
+    const now = Date.now();
+    const youngest = Math.min(RUNNING_AFTER_MS, s.timeoutMs);
+    for (const rec of this.inFlight.values()) {
+      if (now - rec.since < youngest) break; // dispatched in order: the rest are younger
+      if (rec.handlerAt === 0 || rec.abortReason !== undefined) continue;
+      const ran = now - rec.handlerAt;
+      if (!rec.shownRunning && ran >= RUNNING_AFTER_MS && rec.uuid) {
+        rec.shownRunning = true;
+        void this.deps.broker.begin(s, rec.entry.id, rec.uuid, this.deps.consumer, rec.attempt).catch(() => undefined);
+      }
+      if (ran >= s.timeoutMs) abortRecord(rec, new DocpipeError('retryable', 'DP_ERR_HANDLER_TIMEOUT', `handler exceeded its ${s.timeoutMs}ms timeout`));
+    }
+  }
+
+  /**
    * Waits until enough handler slots are free to make a read worth its round trip: a batch, or half
    * the concurrency (so reads do not degrade to one entry each as handlers finish one by one).
    */
@@ -152,6 +268,7 @@ export class StageWorker {
   }
 
   private releaseSlot(): void {
+    if (this.slotWaiters.length === 0) return;
     const waiters = this.slotWaiters;
     this.slotWaiters = [];
     for (const w of waiters) w();
@@ -178,7 +295,7 @@ export class StageWorker {
           if (raw.length === 0) backlog = false;
           else cursor = raw[raw.length - 1]![0];
         }
-        for (const entry of parseEntries(raw)) this.dispatch(entry);
+        this.dispatchBatch(parseEntries(raw));
       } catch (err) {
         if (this.stopSignal.signal.aborted) break;
         if (isNoGroupError(err)) {
@@ -195,27 +312,59 @@ export class StageWorker {
     }
   }
 
-  private dispatch(entry: StreamEntry, exclusive = false): void {
-    if (this.inFlight.has(entry.id)) return;
-    const abort = new AbortController();
-    const record: InFlight = { entry, abort, done: Promise.resolve() };
-    this.inFlight.set(entry.id, record);
+  /**
+   * Starts a handler for each entry of a read batch. The guard's state read is one call for the
+   * whole batch, sent at once; each message waits for it after its own checks.
+   */
+  private dispatchBatch(entries: readonly StreamEntry[], exclusive = false): void {
+    if (entries.length === 0) return;
+    const uuids: string[] = [];
+    const slots: number[] = [];
+    const records: InFlight[] = [];
+    for (const entry of entries) {
+      if (this.inFlight.has(entry.id)) continue;
+      const uuidRaw = rawDocumentUuid(entry.list);
+      const uuid = uuidRaw !== undefined && UUID.test(uuidRaw) ? uuidRaw.toLowerCase() : undefined;
+      slots.push(uuid === undefined ? -1 : uuids.push(uuid) - 1);
+      const rec: InFlight = {
+        entry, since: Date.now(), uuidRaw, uuid, attempt: 1, handlerAt: 0, shownRunning: false, decided: false,
+        abort: undefined, abortReason: undefined, fail: undefined, logger: undefined, done: Promise.resolve(),
+      };
+      this.inFlight.set(entry.id, rec);
+      this.undecided++;
+      records.push(rec);
+    }
+    const batch: BatchStates = { states: uuids.length ? this.persist('state', () => this.deps.broker.states(uuids)) : undefined, slots };
+    for (let i = 0; i < records.length; i++) records[i]!.done = this.run(records[i]!, exclusive, batch, i);
+  }
+
+  private async run(rec: InFlight, exclusive: boolean, batch: BatchStates, index: number): Promise<void> {
     const { gate } = this.deps;
-    const run = async () => {
-      if (exclusive) return this.process(entry, abort);
-      await gate.enterShared();
-      try {
-        return await this.process(entry, abort);
-      } finally {
-        gate.leaveShared();
-      }
-    };
-    record.done = run()
-      .catch((err: unknown) => this.log.error({ err, msg_id: entry.id }, 'message processing failed unexpectedly; the entry stays pending for reclaim'))
-      .finally(() => {
-        this.inFlight.delete(entry.id);
-        this.releaseSlot();
-      });
+    const shared = !exclusive;
+    if (shared && !gate.tryEnterShared()) await gate.enterShared();
+    try {
+      await this.process(rec, batch, index);
+    } catch (err) {
+      this.log.error({ err, msg_id: rec.entry.id }, 'message processing failed unexpectedly; the entry stays pending for reclaim');
+    } finally {
+      if (shared) gate.leaveShared();
+      this.decide(rec);
+      this.inFlight.delete(rec.entry.id);
+      this.releaseSlot();
+    }
+  }
+
+  /** Marks a message as having reached its outcome; the last one of a burst flushes the handoffs. */
+  private decide(rec: InFlight): void {
+    if (rec.decided) return;
+    rec.decided = true;
+    this.undecided--;
+    if (this.undecided === 0) this.handoffs.flushNow();
+  }
+
+  /** pino child logger for one message (made on first use: most messages log nothing). */
+  logFor(rec: InFlight): Logger {
+    return (rec.logger ??= this.log.child({ msg_id: rec.entry.id, document_uuid: rec.uuid, attempt: rec.attempt }));
   }
 
   private async heartbeat(): Promise<void> {
@@ -235,10 +384,8 @@ export class StageWorker {
     const suspect = (d: number) => d >= 2 || d + 1 >= this.stage.retries.max;
     this.suspects.push(...idle.filter((e) => suspect(e.deliveries)));
     const entries = await this.deps.broker.claim(this.stage, this.deps.consumer, idle.filter((e) => !suspect(e.deliveries)));
-    for (const e of entries) {
-      this.log.info({ msg_id: e.id, deliveries: e.deliveries }, 'reclaimed an entry from a dead worker');
-      this.dispatch(e);
-    }
+    for (const e of entries) this.log.info({ msg_id: e.id, deliveries: e.deliveries }, 'reclaimed an entry from a dead worker');
+    this.dispatchBatch(entries);
     if (this.suspects.length) this.releaseSlot();
   }
 
@@ -250,7 +397,7 @@ export class StageWorker {
         const [entry] = await this.deps.broker.claim(this.stage, this.deps.consumer, [next]);
         if (!entry) return; // taken by another worker meanwhile
         this.log.warn({ msg_id: entry.id, deliveries: entry.deliveries }, 'reclaimed a suspected crash-loop entry: running it alone');
-        this.dispatch(entry, true);
+        this.dispatchBatch([entry], true);
         await this.inFlight.get(entry.id)?.done;
       });
     }
@@ -273,92 +420,84 @@ export class StageWorker {
     }
   }
 
-  private async process(entry: StreamEntry, abort: AbortController): Promise<void> {
+  private async deadLetter(rec: InFlight, error: string, kind: string, code: ErrorCode, ownerCheck: boolean): Promise<void> {
     const s = this.stage;
     const { broker, consumer } = this.deps;
-    const { envelope, payload, problems } = splitEnvelope(entry.fields);
-    const uuidRaw = payload['document_uuid'];
-    const uuid = uuidRaw && UUID.test(uuidRaw) ? uuidRaw.toLowerCase() : undefined;
-    const attempt = envelope.attempt + Math.max(0, (entry.deliveries ?? 1) - 1);
-    let child: Logger | undefined;
-    const log = (): Logger => (child ??= this.log.child({ msg_id: entry.id, document_uuid: uuid, attempt }));
+    this.decide(rec);
+    const result = await this.persist('dead-letter', () =>
+      broker.deadLetter(s, rec.entry.id, rec.uuid, consumer, rec.attempt, { fields: rec.entry.fields, error, errorKind: kind, errorCode: code, ownerCheck }),
+    );
+    this.logFor(rec).warn({ error, code, result }, 'dead-lettered');
+    this.deps.onOutcome?.(s.name, result === 'stale' ? 'stale' : 'dead_lettered', 0);
+  }
 
-    const deadLetter = async (error: string, kind: string, code: ErrorCode, ownerCheck: boolean): Promise<void> => {
-      const result = await this.persist('dead-letter', () =>
-        broker.deadLetter(s, entry.id, uuid, consumer, attempt, { fields: entry.fields, error, errorKind: kind, errorCode: code, ownerCheck }),
-      );
-      log().warn({ error, code, result }, 'dead-lettered');
-      this.deps.onOutcome?.(s.name, result === 'stale' ? 'stale' : 'dead_lettered', 0);
-    };
+  private async process(rec: InFlight, batch: BatchStates, index: number): Promise<void> {
+    const s = this.stage;
+    const { entry, uuid, uuidRaw } = rec;
+    const { envelope, message: msg, problems } = decodeEntry(entry.list, this.decode);
+    const attempt = (rec.attempt = envelope.attempt + Math.max(0, (entry.deliveries ?? 1) - 1));
 
     // 1. The message itself: size, envelope, document uuid, input schema.
-    if (entry.bytes > s.maxMessageBytes) return deadLetter(`entry is ${entry.bytes} bytes, over the ${s.maxMessageBytes}-byte limit (messages carry ids and pointers, not text)`, 'invalid-message', 'DP_ERR_MESSAGE_INVALID', false);
-    if (!uuid) return deadLetter(uuidRaw === undefined ? 'missing field "document_uuid"' : `document_uuid "${uuidRaw.slice(0, 64)}" is not a uuid`, 'invalid-message', 'DP_ERR_MESSAGE_INVALID', false);
-    if (problems.length) return deadLetter(problems.join('; '), 'invalid-message', 'DP_ERR_MESSAGE_INVALID', false);
-    const msg = decodePayload(payload, this.rt.inputSchema);
+    if (!entry.fits(s.maxMessageBytes)) return this.deadLetter(rec, `entry is ${entry.bytes} bytes, over the ${s.maxMessageBytes}-byte limit (messages carry ids and pointers, not text)`, 'invalid-message', 'DP_ERR_MESSAGE_INVALID', false);
+    if (!uuid) return this.deadLetter(rec, uuidRaw === undefined ? 'missing field "document_uuid"' : `document_uuid "${uuidRaw.slice(0, 64)}" is not a uuid`, 'invalid-message', 'DP_ERR_MESSAGE_INVALID', false);
+    if (problems) return this.deadLetter(rec, problems.join('; '), 'invalid-message', 'DP_ERR_MESSAGE_INVALID', false);
     msg['document_uuid'] = uuid;
-    if (!this.rt.validateInput(msg)) return deadLetter(`input schema: ${formatAjvErrors(this.rt.validateInput.errors)}`, 'invalid-message', 'DP_ERR_MESSAGE_INVALID', false);
+    if (!this.rt.validateInput(msg)) return this.deadLetter(rec, `input schema: ${formatAjvErrors(this.rt.validateInput.errors)}`, 'invalid-message', 'DP_ERR_MESSAGE_INVALID', false);
 
     // 2. Attempts: a reclaimed entry's deliveries count, so a crash loop ends in the DLQ.
     if (attempt > s.retries.max) {
       const crashed = (entry.deliveries ?? 1) > 1;
-      return deadLetter(
+      return this.deadLetter(
+        rec,
         crashed ? `delivered ${entry.deliveries} times without finishing (its worker died each time); attempts exhausted (${s.retries.max})` : `attempts exhausted (${s.retries.max})`,
         'retries-exhausted', crashed ? 'DP_ERR_WORKER_CRASHED' : 'DP_ERR_RETRIES_EXHAUSTED', false,
       );
     }
 
-    // 3. The state guard: skip a document that has moved past this stage, refuse an illegal move.
-    const state = await this.persist('state', () => broker.state(uuid));
-    if (state === undefined) return;
+    // 3. The state guard (read for the whole batch): skip a document that has moved past this stage,
+    //    refuse an illegal move.
+    const states = await batch.states;
+    if (states === undefined) return;
+    const state = states[batch.slots[index]!] ?? NO_STATE;
     if (!this.atStage.has(state)) {
       if (this.deps.machine.isPast(state, s.name)) {
-        await this.persist('ack', () => broker.ackSkipped(s, entry.id));
-        log().info({ state }, 'duplicate: the document is past this stage; acknowledged and skipped');
+        this.decide(rec);
+        await this.persist('ack', () => this.deps.broker.ackSkipped(s, entry.id));
+        this.logFor(rec).info({ state }, 'duplicate: the document is past this stage; acknowledged and skipped');
         this.deps.onOutcome?.(s.name, 'skipped', 0);
         return;
       }
-      await broker.countIllegal();
-      log().warn({ state, event: `${s.name}.START` }, 'illegal state transition rejected');
+      await this.deps.broker.countIllegal();
+      this.logFor(rec).warn({ state, event: `${s.name}.START` }, 'illegal state transition rejected');
       this.deps.onOutcome?.(s.name, 'illegal', 0);
-      return deadLetter(`illegal transition: ${s.name}.START while the document is "${state}"`, 'illegal-transition', 'DP_ERR_STATE_ILLEGAL', false);
+      return this.deadLetter(rec, `illegal transition: ${s.name}.START while the document is "${state}"`, 'illegal-transition', 'DP_ERR_STATE_ILLEGAL', false);
     }
 
     // 4. The handler, with its time limit; infrastructure failures re-run it without an attempt.
-    const started = Date.now();
-    // A handler still running after a moment shows as "<stage>.running" with its consumer; fast ones
-    // go from queued to the next stage in one step (their history records the run and its duration).
-    const showRunning = setTimeout(() => {
-      void broker.begin(s, entry.id, uuid, consumer, attempt).catch(() => undefined);
-    }, RUNNING_AFTER_MS);
-    try {
-      return await this.runToOutcome(entry, msg as StageMessage, { uuid, attempt, envelope, payload, started, abort, log, deadLetter });
-    } finally {
-      clearTimeout(showRunning);
-    }
+    return this.runToOutcome(rec, msg as StageMessage, envelope, uuid);
   }
 
-  private async runToOutcome(
-    entry: StreamEntry,
-    msg: StageMessage,
-    c: { uuid: string; attempt: number; envelope: Envelope; payload: Fields; started: number; abort: AbortController; log: () => Logger; deadLetter: (error: string, kind: string, code: ErrorCode, ownerCheck: boolean) => Promise<void> },
-  ): Promise<void> {
+  private async runToOutcome(rec: InFlight, msg: StageMessage, envelope: Envelope, uuid: string): Promise<void> {
     const s = this.stage;
     const { broker, consumer } = this.deps;
-    const { uuid, attempt, envelope, payload, started, abort, log, deadLetter } = c;
+    const { entry, attempt } = rec;
+    const started = Date.now();
     for (let outage = 1; ; outage++) {
-      const result = await this.runHandler(msg, entry, attempt, abort, log);
+      const result = await this.runHandler(msg, rec);
       if (this.hardStopped) return; // left pending: reclaimed after restart
       if (result.ok) {
         const output = result.output;
         if (this.rt.validateOutput && !this.rt.validateOutput(output)) {
-          return deadLetter(`output of stage "${s.name}" fails the next input schema: ${formatAjvErrors(this.rt.validateOutput.errors)}`, 'invalid-message', 'DP_ERR_MESSAGE_OUTPUT_INVALID', true);
+          return this.deadLetter(rec, `output of stage "${s.name}" fails the next input schema: ${formatAjvErrors(this.rt.validateOutput.errors)}`, 'invalid-message', 'DP_ERR_MESSAGE_OUTPUT_INVALID', true);
         }
-        const next = withEnvelope(encodePayload(output), { attempt: 1, trace: nextTraceparent(envelope.trace), pipelineVersion: this.deps.pipelineVersion, now: Date.now() });
-        const durationMs = Date.now() - started;
-        const id = await this.handoffs.add({ entryId: entry.id, documentUuid: uuid, attempt, durationMs, next });
+        const now = Date.now();
+        const next = encodeEntry(output, { attempt: 1, trace: nextTraceparent(envelope.trace), pipelineVersion: this.deps.pipelineVersion, now });
+        const durationMs = now - started;
+        const pending = this.handoffs.add({ entryId: entry.id, documentUuid: uuid, attempt, durationMs, next });
+        this.decide(rec);
+        const id = await pending;
         if (id === undefined) return; // shutting down with Redis away: left pending
-        if (this.log.isLevelEnabled('debug')) log().debug({ duration_ms: durationMs, next_id: id }, id ? 'stage done' : 'stale entry: the document had moved on');
+        if (this.log.isLevelEnabled('debug')) this.logFor(rec).debug({ duration_ms: durationMs, next_id: id }, id ? 'stage done' : 'stale entry: the document had moved on');
         this.deps.onOutcome?.(s.name, id ? 'processed' : 'stale', durationMs);
         return;
       }
@@ -366,52 +505,39 @@ export class StageWorker {
       // an outage pauses without charging an attempt, but a dependency that never comes back
       // (a wrong endpoint) must not loop forever: past ~5 minutes of outage it counts again
       if (failure.kind === 'infrastructure' && outage <= MAX_OUTAGE_RERUNS) {
-        log().warn({ err: failure.message }, 'infrastructure failure (not counted as an attempt); retrying');
+        this.logFor(rec).warn({ err: failure.message }, 'infrastructure failure (not counted as an attempt); retrying');
         await sleep(outageDelay(outage), this.stopSignal.signal);
         if (this.stopSignal.signal.aborted) return;
         continue;
       }
       if (failure.kind === 'permanent' || failure.kind === 'invalid-message' || failure.kind === 'config') {
-        return deadLetter(failure.message, failure.kind, failure.code, true);
+        return this.deadLetter(rec, failure.message, failure.kind, failure.code, true);
       }
       if (attempt >= s.retries.max) {
-        return deadLetter(`${failure.message} (attempt ${attempt} of ${s.retries.max})`, 'retries-exhausted', failure.code === 'DP_ERR_HANDLER_TIMEOUT' ? failure.code : 'DP_ERR_RETRIES_EXHAUSTED', true);
+        return this.deadLetter(rec, `${failure.message} (attempt ${attempt} of ${s.retries.max})`, 'retries-exhausted', failure.code === 'DP_ERR_HANDLER_TIMEOUT' ? failure.code : 'DP_ERR_RETRIES_EXHAUSTED', true);
       }
+      this.decide(rec);
       const delay = retryDelay(s.retries, attempt);
+      const { payload } = splitEnvelope(entry.fields);
       const again: Fields = withEnvelope(payload, { attempt: attempt + 1, trace: envelope.trace ?? nextTraceparent(undefined), pipelineVersion: envelope.pipelineVersion ?? this.deps.pipelineVersion, now: Date.now() });
       const scheduled = await this.persist('retry', () => broker.retry(s, entry.id, uuid, consumer, attempt, Date.now() + delay, again, failure.message.slice(0, 2000)));
-      log().warn({ err: failure.message, code: failure.code, retry_in_ms: delay, scheduled }, 'attempt failed; retry scheduled');
+      this.logFor(rec).warn({ err: failure.message, code: failure.code, retry_in_ms: delay, scheduled }, 'attempt failed; retry scheduled');
       this.deps.onOutcome?.(s.name, 'retried', Date.now() - started);
       return;
     }
   }
 
-  private async runHandler(msg: StageMessage, entry: StreamEntry, attempt: number, abort: AbortController, log: () => Logger): Promise<{ ok: true; output: Record<string, unknown> } | { ok: false; error: unknown }> {
+  private async runHandler(msg: StageMessage, rec: InFlight): Promise<{ ok: true; output: Record<string, unknown> } | { ok: false; error: unknown }> {
     const s = this.stage;
-    const timer = setTimeout(() => abort.abort(new DocpipeError('retryable', 'DP_ERR_HANDLER_TIMEOUT', `handler exceeded its ${s.timeoutMs}ms timeout`)), s.timeoutMs);
-    const ctx: StageContext = {
-      stage: s.name,
-      documentUuid: msg.document_uuid,
-      messageId: entry.id,
-      attempt,
-      maxAttempts: s.retries.max,
-      signal: abort.signal,
-      get log() {
-        return log();
-      },
-      store: this.deps.store,
-      providers: this.deps.providers,
-      llm: this.deps.providers.llm,
-      options: s.options,
-      heartbeat: () => this.deps.broker.heartbeat(s, this.deps.consumer, [entry.id]),
-    };
+    const ctx = new HandlerContext(this, rec, msg.document_uuid);
+    rec.handlerAt = Date.now();
     try {
-      const aborted = new Promise<never>((_, reject) => {
-        if (abort.signal.aborted) reject(abort.signal.reason);
-        abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true });
+      // the handler's promise, or the abort (timeout or hard stop) if that comes first
+      const output = await new Promise<unknown>((resolve, reject) => {
+        if (rec.abortReason !== undefined) return reject(rec.abortReason);
+        rec.fail = reject;
+        Promise.resolve(this.rt.handler.run(msg, ctx)).then(resolve, reject);
       });
-      aborted.catch(() => undefined);
-      const output = await Promise.race([this.rt.handler.run(msg, ctx), aborted]);
       if (!output || typeof output !== 'object' || Array.isArray(output)) {
         return { ok: false, error: new DocpipeError('permanent', 'DP_ERR_MESSAGE_OUTPUT_INVALID', `handler of stage "${s.name}" returned ${JSON.stringify(output)?.slice(0, 100)}, not an object`) };
       }
@@ -419,9 +545,18 @@ export class StageWorker {
     } catch (error) {
       return { ok: false, error };
     } finally {
-      clearTimeout(timer);
+      rec.fail = undefined;
+      rec.handlerAt = 0;
     }
   }
+}
+
+/** Aborts a message's handler: its signal (if it asked for one) and its wait. */
+function abortRecord(rec: InFlight, reason: unknown): void {
+  if (rec.abortReason !== undefined) return;
+  rec.abortReason = reason;
+  rec.abort?.abort(reason);
+  rec.fail?.(reason);
 }
 
 export type { StageMessage };
