@@ -164,8 +164,8 @@ export class Broker {
     for (const it of items) {
       keys.push(this.keys.doc(it.documentUuid), this.keys.docEvents(it.documentUuid));
       const next = Array.isArray(it.next) ? it.next : fieldsToArray(it.next as Fields);
-      args.push(it.entryId, it.attempt, Math.max(0, Math.round(it.durationMs)), next.length / 2);
-      for (const v of next) args.push(v);
+      // [msg id, attempt, duration, k1, v1, …] as one JSON argument (see handoff.lua)
+      args.push(JSON.stringify([it.entryId, String(it.attempt), String(Math.max(0, Math.round(it.durationMs))), ...next]));
     }
     // ioredis flattens one level of array arguments: no spreading of long argument lists
     return this.redis.dpHandoff(keys.length, keys, args);
