@@ -46,12 +46,14 @@ export class RunProgress {
   }
 
   private tick(): void {
+    // called per message: nothing to do unless a bar or a progress line is shown
+    if (!this.bar && this.total === 0) return;
     const finished = this.done + this.failed;
     const minutes = (Date.now() - this.started) / 60000;
     const rate = minutes > 0 ? (finished / minutes).toFixed(1) : '0';
     if (this.bar) {
       this.bar.update(Math.min(finished, this.total), { done: this.done, failed: this.failed, rate });
-    } else if (this.total > 0 && (Date.now() - this.lastLine > 2000 || finished >= this.total)) {
+    } else if (Date.now() - this.lastLine > 2000 || finished >= this.total) {
       this.lastLine = Date.now();
       this.out.write(`progress: ${finished}/${this.total} documents (done ${this.done}, failed ${this.failed}), ${rate}/min\n`);
     }

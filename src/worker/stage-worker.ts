@@ -70,6 +70,8 @@ interface InFlight {
   /** Rejects the running handler's wait (timeout, hard stop). */
   fail: ((reason: unknown) => void) | undefined;
   logger: Logger | undefined;
+  /** A message for the same document already in flight here: this one waits for it, then reads the state again. */
+  after: InFlight | undefined;
   done: Promise<void>;
 }
 
@@ -150,6 +152,8 @@ export class StageWorker {
   private readonly log: Logger;
   private readonly decode: PayloadDecoder;
   private readonly inFlight = new Map<string, InFlight>();
+  /** The latest in-flight message per document (duplicates in one batch run one after the other). */
+  private readonly byDocument = new Map<string, InFlight>();
   /** In-flight messages that have not reached an outcome yet. */
   private undecided = 0;
   private readonly stopSignal = new AbortController();
@@ -328,8 +332,12 @@ export class StageWorker {
       slots.push(uuid === undefined ? -1 : uuids.push(uuid) - 1);
       const rec: InFlight = {
         entry, since: Date.now(), uuidRaw, uuid, attempt: 1, handlerAt: 0, shownRunning: false, decided: false,
-        abort: undefined, abortReason: undefined, fail: undefined, logger: undefined, done: Promise.resolve(),
+        abort: undefined, abortReason: undefined, fail: undefined, logger: undefined, after: undefined, done: Promise.resolve(),
       };
+      if (uuid !== undefined) {
+        rec.after = this.byDocument.get(uuid);
+        this.byDocument.set(uuid, rec);
+      }
       this.inFlight.set(entry.id, rec);
       this.undecided++;
       records.push(rec);
@@ -350,6 +358,7 @@ export class StageWorker {
       if (shared) gate.leaveShared();
       this.decide(rec);
       this.inFlight.delete(rec.entry.id);
+      if (rec.uuid !== undefined && this.byDocument.get(rec.uuid) === rec) this.byDocument.delete(rec.uuid);
       this.releaseSlot();
     }
   }
@@ -455,10 +464,18 @@ export class StageWorker {
     }
 
     // 3. The state guard (read for the whole batch): skip a document that has moved past this stage,
-    //    refuse an illegal move.
-    const states = await batch.states;
-    if (states === undefined) return;
-    const state = states[batch.slots[index]!] ?? NO_STATE;
+    //    refuse an illegal move. A duplicate of a message still in flight here waits for it and reads
+    //    the state again (so two copies in one batch do not both run the handler).
+    let state: string | undefined;
+    if (rec.after) {
+      await rec.after.done;
+      rec.after = undefined;
+      state = await this.persist('state', () => this.deps.broker.state(uuid));
+    } else {
+      const states = await batch.states;
+      state = states === undefined ? undefined : (states[batch.slots[index]!] ?? NO_STATE);
+    }
+    if (state === undefined) return;
     if (!this.atStage.has(state)) {
       if (this.deps.machine.isPast(state, s.name)) {
         this.decide(rec);

@@ -299,19 +299,29 @@ describe('delivery engine', { timeout: 240_000 }, () => {
     }
   });
 
-  test('duplicate entries of one document: the state guard lets exactly one through', async () => {
+  test('duplicate entries of one document: the state guard lets exactly one through, and the handler runs once', async () => {
     const prefix = newPrefix('dup');
     const redis = new Redis(TEST_REDIS_URL);
+    const dir = mkdtempSync(path.join(tmpdir(), 'docpipe-dup-'));
+    const runs = path.join(dir, 'runs.log');
     try {
       const uuid = randomUUID();
+      const other = randomUUID();
+      // three copies of one document, read in one batch, around another document
       for (let i = 0; i < 3; i++) {
         await redis.xadd(`${prefix}:extract:pending`, '*', 'document_uuid', uuid, 'source_doc_sql_id', '1', 'n', '1', 'meta', '{"tags":["x"]}');
+        if (i === 1) await redis.xadd(`${prefix}:extract:pending`, '*', 'document_uuid', other, 'source_doc_sql_id', '2', 'n', '2', 'meta', '{"tags":["x"]}');
       }
-      await runInProcess({ DOCPIPE_PREFIX: prefix });
-      assert.deepEqual(await completedDocs(redis, prefix), [uuid]);
+      await runInProcess({ DOCPIPE_PREFIX: prefix, LOG_RUNS: runs });
+      assert.deepEqual((await completedDocs(redis, prefix)).sort(), [uuid, other].sort());
       assert.equal(await pendingTotal(redis, prefix), 0);
+      const lines = readFileSync(runs, 'utf8').trim().split('\n');
+      assert.equal(lines.filter((l) => l.startsWith('extract 1 ')).length, 1, `the duplicated document ran its first stage once: ${lines.join(' | ')}`);
+      assert.equal(lines.filter((l) => l.startsWith('extract 2 ')).length, 1);
+      assert.equal(await redis.hget(`${prefix}:stats:extract`, 'skipped'), '2', 'both copies acknowledged as duplicates');
     } finally {
       redis.disconnect();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
