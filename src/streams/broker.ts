@@ -160,6 +160,7 @@ export class Broker {
     const args: Array<string | number> = [
       stage.group, now, consumer, this.config.state.history, to === 'completed' ? this.config.state.ttlMs : 0,
       this.atStage(stage), to, this.machine.snapshotOf(to), items.length,
+      this.config.stages[stage.index + 1]?.name ?? stage.name,
     ];
     for (const it of items) {
       keys.push(this.keys.doc(it.documentUuid), this.keys.docEvents(it.documentUuid));

@@ -491,24 +491,41 @@ export class StageWorker {
     }
 
     // 4. The handler, with its time limit; infrastructure failures re-run it without an attempt.
-    return this.runToOutcome(rec, msg as StageMessage, envelope, uuid);
-  }
-
-  private async runToOutcome(rec: InFlight, msg: StageMessage, envelope: Envelope, uuid: string): Promise<void> {
-    const s = this.stage;
-    const { broker, consumer } = this.deps;
-    const { entry, attempt } = rec;
     const started = Date.now();
+    const ctx = new HandlerContext(this, rec, uuid);
     for (let outage = 1; ; outage++) {
-      const result = await this.runHandler(msg, rec);
+      let output: unknown;
+      let error: unknown;
+      let failed = false;
+      rec.handlerAt = Date.now();
+      try {
+        // the handler's promise, or the abort (timeout or hard stop) if that comes first
+        output = await new Promise<unknown>((resolve, reject) => {
+          if (rec.abortReason !== undefined) return reject(rec.abortReason);
+          rec.fail = reject;
+          const result = this.rt.handler.run(msg as StageMessage, ctx) as unknown;
+          if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') (result as PromiseLike<unknown>).then(resolve, reject);
+          else resolve(result);
+        });
+      } catch (err) {
+        failed = true;
+        error = err;
+      } finally {
+        rec.fail = undefined;
+        rec.handlerAt = 0;
+      }
       if (this.hardStopped) return; // left pending: reclaimed after restart
-      if (result.ok) {
-        const output = result.output;
-        if (this.rt.validateOutput && !this.rt.validateOutput(output)) {
+      if (!failed && (!output || typeof output !== 'object' || Array.isArray(output))) {
+        failed = true;
+        error = new DocpipeError('permanent', 'DP_ERR_MESSAGE_OUTPUT_INVALID', `handler of stage "${s.name}" returned ${JSON.stringify(output)?.slice(0, 100)}, not an object`);
+      }
+      if (!failed) {
+        const out = output as Record<string, unknown>;
+        if (this.rt.validateOutput && !this.rt.validateOutput(out)) {
           return this.deadLetter(rec, `output of stage "${s.name}" fails the next input schema: ${formatAjvErrors(this.rt.validateOutput.errors)}`, 'invalid-message', 'DP_ERR_MESSAGE_OUTPUT_INVALID', true);
         }
         const now = Date.now();
-        const next = encodeEntry(output, { attempt: 1, trace: nextTraceparent(envelope.trace), pipelineVersion: this.deps.pipelineVersion, now });
+        const next = encodeEntry(out, { attempt: 1, trace: nextTraceparent(envelope.trace), pipelineVersion: this.deps.pipelineVersion, now });
         const durationMs = now - started;
         const pending = this.handoffs.add({ entryId: entry.id, documentUuid: uuid, attempt, durationMs, next });
         this.decide(rec);
@@ -518,7 +535,7 @@ export class StageWorker {
         this.deps.onOutcome?.(s.name, id ? 'processed' : 'stale', durationMs);
         return;
       }
-      const failure = classifyError(result.error);
+      const failure = classifyError(error);
       // an outage pauses without charging an attempt, but a dependency that never comes back
       // (a wrong endpoint) must not loop forever: past ~5 minutes of outage it counts again
       if (failure.kind === 'infrastructure' && outage <= MAX_OUTAGE_RERUNS) {
@@ -533,38 +550,21 @@ export class StageWorker {
       if (attempt >= s.retries.max) {
         return this.deadLetter(rec, `${failure.message} (attempt ${attempt} of ${s.retries.max})`, 'retries-exhausted', failure.code === 'DP_ERR_HANDLER_TIMEOUT' ? failure.code : 'DP_ERR_RETRIES_EXHAUSTED', true);
       }
-      this.decide(rec);
-      const delay = retryDelay(s.retries, attempt);
-      const { payload } = splitEnvelope(entry.fields);
-      const again: Fields = withEnvelope(payload, { attempt: attempt + 1, trace: envelope.trace ?? nextTraceparent(undefined), pipelineVersion: envelope.pipelineVersion ?? this.deps.pipelineVersion, now: Date.now() });
-      const scheduled = await this.persist('retry', () => broker.retry(s, entry.id, uuid, consumer, attempt, Date.now() + delay, again, failure.message.slice(0, 2000)));
-      this.logFor(rec).warn({ err: failure.message, code: failure.code, retry_in_ms: delay, scheduled }, 'attempt failed; retry scheduled');
-      this.deps.onOutcome?.(s.name, 'retried', Date.now() - started);
-      return;
+      return this.retry(rec, failure, envelope, uuid, started);
     }
   }
 
-  private async runHandler(msg: StageMessage, rec: InFlight): Promise<{ ok: true; output: Record<string, unknown> } | { ok: false; error: unknown }> {
+  /** Schedules the next attempt after the stage's backoff (the failed entry is acknowledged with it). */
+  private async retry(rec: InFlight, failure: ReturnType<typeof classifyError>, envelope: Envelope, uuid: string, started: number): Promise<void> {
     const s = this.stage;
-    const ctx = new HandlerContext(this, rec, msg.document_uuid);
-    rec.handlerAt = Date.now();
-    try {
-      // the handler's promise, or the abort (timeout or hard stop) if that comes first
-      const output = await new Promise<unknown>((resolve, reject) => {
-        if (rec.abortReason !== undefined) return reject(rec.abortReason);
-        rec.fail = reject;
-        Promise.resolve(this.rt.handler.run(msg, ctx)).then(resolve, reject);
-      });
-      if (!output || typeof output !== 'object' || Array.isArray(output)) {
-        return { ok: false, error: new DocpipeError('permanent', 'DP_ERR_MESSAGE_OUTPUT_INVALID', `handler of stage "${s.name}" returned ${JSON.stringify(output)?.slice(0, 100)}, not an object`) };
-      }
-      return { ok: true, output: output as Record<string, unknown> };
-    } catch (error) {
-      return { ok: false, error };
-    } finally {
-      rec.fail = undefined;
-      rec.handlerAt = 0;
-    }
+    const { entry, attempt } = rec;
+    this.decide(rec);
+    const delay = retryDelay(s.retries, attempt);
+    const { payload } = splitEnvelope(entry.fields);
+    const again: Fields = withEnvelope(payload, { attempt: attempt + 1, trace: envelope.trace ?? nextTraceparent(undefined), pipelineVersion: envelope.pipelineVersion ?? this.deps.pipelineVersion, now: Date.now() });
+    const scheduled = await this.persist('retry', () => this.deps.broker.retry(s, entry.id, uuid, this.deps.consumer, attempt, Date.now() + delay, again, failure.message.slice(0, 2000)));
+    this.logFor(rec).warn({ err: failure.message, code: failure.code, retry_in_ms: delay, scheduled }, 'attempt failed; retry scheduled');
+    this.deps.onOutcome?.(s.name, 'retried', Date.now() - started);
   }
 }
 

@@ -319,6 +319,7 @@ describe('delivery engine', { timeout: 240_000 }, () => {
       assert.equal(lines.filter((l) => l.startsWith('extract 1 ')).length, 1, `the duplicated document ran its first stage once: ${lines.join(' | ')}`);
       assert.equal(lines.filter((l) => l.startsWith('extract 2 ')).length, 1);
       assert.equal(await redis.hget(`${prefix}:stats:extract`, 'skipped'), '2', 'both copies acknowledged as duplicates');
+      assert.deepEqual(await redis.hmget(`${prefix}:doc:${uuid}`, 'state', 'stage'), ['completed', 'publish'], 'the mirror names the stage the document finished at');
     } finally {
       redis.disconnect();
       rmSync(dir, { recursive: true, force: true });

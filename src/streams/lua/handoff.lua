@@ -7,6 +7,7 @@
 -- ARGV[1] group  ARGV[2] now ms  ARGV[3] consumer  ARGV[4] history maxlen  ARGV[5] ttl ms (0 = keep)
 -- ARGV[6] states the document may be in (comma separated: this stage's queued/running/retrying, "-")
 -- ARGV[7] to-state  ARGV[8] snapshot json of to-state  ARGV[9] item count
+-- ARGV[10] the document's stage after the move (the next stage; this one when the document completes)
 -- then per item one JSON array: [msg id, attempt, duration ms, field1, value1, field2, value2, …]
 -- (one argument per document instead of two dozen: the client's cost is per argument)
 -- Returns, per item, the next entry id, or "" when the entry was stale (the document had moved on:
@@ -18,13 +19,13 @@ local ids = {}
 local done, skipped, total = 0, 0, 0
 for i = 1, n do
   local docKey, evKey = KEYS[4 + 2 * i - 1], KEYS[4 + 2 * i]
-  local item = cjson.decode(ARGV[9 + i])
+  local item = cjson.decode(ARGV[10 + i])
   local msgid, attempt, duration = item[1], item[2], item[3]
   ids[#ids + 1] = msgid
   local cur = redis.call('HGET', docKey, 'state') or '-'
   if member(allowed, cur) then
     local id = redis.call('XADD', KEYS[2], '*', unpack(item, 4))
-    redis.call('HSET', docKey, 'state', ARGV[7], 'attempt', 1, 'updated_at', ARGV[2], 'snapshot', ARGV[8],
+    redis.call('HSET', docKey, 'state', ARGV[7], 'stage', ARGV[10], 'attempt', 1, 'updated_at', ARGV[2], 'snapshot', ARGV[8],
       'msg_id', id, 'error', '', 'consumer', '')
     record(docKey, evKey, cur, ARGV[7], 'SUCCEED', ARGV[2], msgid, ARGV[3], attempt, '', duration, ARGV[4])
     if tonumber(ARGV[5]) > 0 then
