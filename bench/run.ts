@@ -4,7 +4,8 @@
  * benchmarks on ../shared/corpus. Prints the tables and writes bench/results/<date>.md and latest.md.
  * Environment: BENCH_DOCS, BENCH_RATE, BENCH_SECONDS, BENCH_REPS, BENCH_SKIP=orchestration|stages,
  * BENCH_CONCURRENCY, BENCH_BATCH, BENCH_BULLMQ_CONCURRENCY, BENCH_RAW_BATCH, BENCH_DOCPIPE_LOG_LEVEL,
- * BENCH_CPU_PROF=<dir> (profile the first docpipe throughput run), BENCH_STAGE_DOCS, BENCH_PEERS=docpipe,bullmq,raw,
+ * BENCH_CPU_PROF=<dir> (profile the first docpipe throughput run), BENCH_DOCPIPE_NODE_FLAGS (extra node flags for
+ * docpipe-run, e.g. --heap-prof), BENCH_STAGE_DOCS, BENCH_PEERS=docpipe,bullmq,raw,
  * BENCH_SKIP=latency. Development runs (small BENCH_DOCS) overwrite results/latest.md too.
  * Summarise a profile: node --import tsx bench/profile-summary.ts <dir>.
  */

@@ -165,8 +165,10 @@ export class Broker {
     for (const it of items) {
       keys.push(this.keys.doc(it.documentUuid), this.keys.docEvents(it.documentUuid));
       const next = Array.isArray(it.next) ? it.next : fieldsToArray(it.next as Fields);
-      // [msg id, attempt, duration, k1, v1, …] as one JSON argument (see handoff.lua)
-      args.push(JSON.stringify([it.entryId, String(it.attempt), String(Math.max(0, Math.round(it.durationMs))), ...next]));
+      // [msg id, attempt, duration, k1, v1, …] as one JSON argument (see handoff.lua); ids and
+      // numbers need no escaping
+      const fields = next.length ? `,${JSON.stringify(next).slice(1)}` : ']';
+      args.push(`["${it.entryId}","${it.attempt}","${Math.max(0, Math.round(it.durationMs))}"${fields}`);
     }
     // ioredis flattens one level of array arguments: no spreading of long argument lists
     return this.redis.dpHandoff(keys.length, keys, args);

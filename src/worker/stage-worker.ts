@@ -82,34 +82,47 @@ interface BatchStates {
   slots: number[];
 }
 
-/** The `ctx` handed to a handler; `signal` and `log` are made only when a handler asks for them. */
+/**
+ * The `ctx` handed to a handler. Per message it holds only what differs per message; the stage's
+ * constants are read through, and `signal` and `log` are made only when a handler asks for them.
+ */
 class HandlerContext implements StageContext {
-  readonly stage: string;
-  readonly documentUuid: string;
-  readonly messageId: string;
-  readonly attempt: number;
-  readonly maxAttempts: number;
-  readonly store: Store;
-  readonly providers: Providers;
-  readonly llm: LlmClient | undefined;
-  readonly options: Readonly<Record<string, unknown>>;
-
   constructor(
     private readonly worker: StageWorker,
     private readonly rec: InFlight,
-    documentUuid: string,
-  ) {
-    const s = worker.stage;
-    const deps = worker.deps;
-    this.stage = s.name;
-    this.documentUuid = documentUuid;
-    this.messageId = rec.entry.id;
-    this.attempt = rec.attempt;
-    this.maxAttempts = s.retries.max;
-    this.store = deps.store;
-    this.providers = deps.providers;
-    this.llm = deps.providers.llm;
-    this.options = s.options;
+    readonly documentUuid: string,
+  ) {}
+
+  get stage(): string {
+    return this.worker.stage.name;
+  }
+
+  get messageId(): string {
+    return this.rec.entry.id;
+  }
+
+  get attempt(): number {
+    return this.rec.attempt;
+  }
+
+  get maxAttempts(): number {
+    return this.worker.stage.retries.max;
+  }
+
+  get store(): Store {
+    return this.worker.deps.store;
+  }
+
+  get providers(): Providers {
+    return this.worker.deps.providers;
+  }
+
+  get llm(): LlmClient | undefined {
+    return this.worker.deps.providers.llm;
+  }
+
+  get options(): Readonly<Record<string, unknown>> {
+    return this.worker.stage.options;
   }
 
   get signal(): AbortSignal {
