@@ -237,7 +237,11 @@ export class StageWorker {
       this.log.warn({ in_flight: this.inFlight.size }, 'grace period over: aborting in-flight handlers (their entries stay pending for reclaim)');
       for (const f of this.inFlight.values()) abortRecord(f, new DocpipeError('infrastructure', 'DP_ERR_HANDLER_FAILED', 'worker shutting down'));
       await Promise.race([settled(), sleep(2_000)]);
+      return;
     }
+    // a last trim, so a stopped pipeline does not hold what its groups have all acknowledged
+    // (never unread or pending entries: see Broker.trim); skipped when Redis does not answer soon
+    await Promise.race([this.deps.broker.trim(this.stage.stream).catch(() => 0), sleep(2_000)]);
   }
 
   private every(ms: number, fn: () => Promise<void>): void {
