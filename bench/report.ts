@@ -43,6 +43,25 @@ export function targets(suite: SuiteResult): Array<[string, number, boolean]> {
   ];
 }
 
+/** docpipe's ratios to each peer within each repetition (NaN where a peer did not run). */
+export function pairedRatios(suite: SuiteResult): Array<{ bullmq: number; raw: number; p50: number }> {
+  const reps = new Map<number, { t: Map<string, number>; l: Map<string, number> }>();
+  const n = new Set(suite.throughput.map((t) => t.peer)).size || 1;
+  suite.throughput.forEach((t, i) => {
+    const rep = Math.floor(i / n);
+    const r = reps.get(rep) ?? { t: new Map(), l: new Map() };
+    r.t.set(t.peer, t.docsPerSec);
+    const l = suite.latency[i];
+    if (l) r.l.set(l.peer, l.p50Ms);
+    reps.set(rep, r);
+  });
+  return [...reps.values()].map((r) => ({
+    bullmq: ratio(r.t.get('docpipe') ?? NaN, r.t.get('bullmq') ?? NaN),
+    raw: ratio(r.t.get('docpipe') ?? NaN, r.t.get('raw') ?? NaN),
+    p50: ratio(r.l.get('docpipe') ?? NaN, r.l.get('raw') ?? NaN),
+  }));
+}
+
 export function orchestrationMarkdown(suite: SuiteResult, s: BenchSettings): string {
   const out: string[] = [];
   out.push(`### Orchestration: 6 no-op stages, medians of ${s.reps} alternating repetitions`, '');
@@ -54,6 +73,10 @@ export function orchestrationMarkdown(suite: SuiteResult, s: BenchSettings): str
   }
   out.push('', '**Targets**', '');
   for (const [label, value, met] of targets(suite)) out.push(`- ${label}: ${fmt(value, 2)} — ${met ? 'met' : 'NOT met'}`);
+  const paired = pairedRatios(suite);
+  if (paired.length > 1) {
+    out.push(`- the same ratios within each repetition (peers run back to back, so a slow spell of the machine hits both): ${paired.map((r, i) => `rep ${i + 1}: ${fmt(r.bullmq, 2)} / ${fmt(r.raw, 2)} / ${fmt(r.p50, 2)}`).join('; ')} (docs/s vs BullMQ / docs/s vs raw / p50 vs raw)`);
+  }
   out.push('', '**Every run**', '', '| rep | peer | docs/s | s | Redis µs/doc | Node µs/doc | p50 ms | p99 ms | max ms | arrived/sent | problems |', '|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   suite.throughput.forEach((t, i) => {
     const l = suite.latency[i];
@@ -64,7 +87,7 @@ export function orchestrationMarkdown(suite: SuiteResult, s: BenchSettings): str
     const x = suite.leftovers;
     out.push('', '**What docpipe leaves in Redis per finished document**', '');
     out.push(`- state hash \`bench:doc:<uuid>\`: ${fmt(x.hashBytes)} bytes; history stream \`bench:doc:<uuid>:events\`: ${fmt(x.historyBytes)} bytes (${x.historyEntries} events, capped at state.history); both expire after state.ttl (PTTL right after completion: ${fmt(x.ttlMs / 3_600_000, 1)} h).`);
-    out.push(`- acknowledged stage-stream entries not yet trimmed when the run ended: ${fmt(x.streamEntries)} (trimmed by XTRIM MINID every 5 s while workers run); the completed stream keeps one entry per document until its reader trims it.`);
+    out.push(`- acknowledged stage-stream entries not yet trimmed when the run ended: ${fmt(x.streamEntries)} (trimmed by XTRIM MINID every 5 s while workers run, and once more when a worker stops); the completed stream keeps one entry per document until its reader trims it.`);
   }
   out.push('', '**Redis commands per document (first repetition)**', '');
   for (const peer of PEERS) {
