@@ -52,27 +52,35 @@ describe('chaos', { timeout: 330_000 }, () => {
         document_uuid uuid NOT NULL, stage text NOT NULL, n integer NOT NULL, writes integer NOT NULL,
         last_pid integer NOT NULL, updated_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (document_uuid, stage))`;
 
-      // The backlog, as a foreign producer writes it (flat fields, no state yet).
+      // The documents, as a foreign producer writes them (flat fields, no state yet), in ten waves
+      // while the faults land: however fast the pipeline is, the faults happen mid-run.
       const docs = new Map<string, number>();
-      const produce = redis.pipeline();
-      for (let n = 1; n <= DOCS; n++) {
-        const uuid = randomUUID();
-        docs.set(uuid, n);
-        produce.xadd(`${prefix}:scan:pending`, '*', 'document_uuid', uuid, 'n', String(n));
-      }
-      await produce.exec();
+      const WAVE = Math.ceil(DOCS / 10);
+      let produced = 0;
+      const produceWave = async () => {
+        const produce = redis.pipeline();
+        for (const end = Math.min(DOCS, produced + WAVE); produced < end;) {
+          const n = ++produced;
+          const uuid = randomUUID();
+          docs.set(uuid, n);
+          produce.xadd(`${prefix}:scan:pending`, '*', 'document_uuid', uuid, 'n', String(n));
+        }
+        await produce.exec();
+      };
       const memoryBefore = await usedMemory(redis);
+      await produceWave();
 
       for (let i = 0; i < RUNNERS; i++) launch();
       const completedCount = () => redis.xlen(`${prefix}:processing:completed`);
       await eventually(async () => (await completedCount()) > 0, 60_000);
 
-      // Chaos: a fault every 700 ms, in rotation, until the documents are through (the handlers' random
-      // latency keeps the run long enough for every kind of fault to land mid-run).
+      // Chaos: a fault every 700 ms, in rotation, until the documents are through (a wave of documents
+      // before each of the first ten faults keeps every kind of fault landing mid-run).
       const faults = ['kill', 'pg', 'kill', 'redis', 'pg', 'kill'] as const;
       let memoryPeak = 0;
-      for (let i = 0; Date.now() - started < CHAOS_BUDGET_MS && (await completedCount()) < DOCS; i++) {
+      for (let i = 0; Date.now() - started < CHAOS_BUDGET_MS && (produced < DOCS || (await completedCount()) < DOCS); i++) {
         await sleep(700);
+        if (produced < DOCS) await produceWave();
         memoryPeak = Math.max(memoryPeak, await usedMemory(redis));
         const fault = faults[i % faults.length]!;
         if (fault === 'kill') {
