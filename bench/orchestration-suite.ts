@@ -25,8 +25,8 @@ const log = (s: string) => process.stderr.write(`${new Date().toISOString().slic
 
 /** docpipe, BullMQ and the raw chain, alternating (the order rotates each repetition). */
 export async function runOrchestration(ctx: PeerContext, redis: Redis, s: BenchSettings): Promise<SuiteResult> {
-  const docpipe = new DocpipePeer(ctx, { concurrency: s.docpipeConcurrency, batch: s.docpipeBatch, logLevel: s.docpipeLogLevel, nodeFlags: (process.env['BENCH_DOCPIPE_NODE_FLAGS'] ?? '').split(' ').filter(Boolean) });
-  const profiled = s.cpuProfDir ? new DocpipePeer(ctx, { concurrency: s.docpipeConcurrency, batch: s.docpipeBatch, logLevel: s.docpipeLogLevel, nodeFlags: ['--cpu-prof', '--cpu-prof-dir', s.cpuProfDir] }) : undefined;
+  const docpipe = new DocpipePeer(ctx, { concurrency: s.docpipeConcurrency, batch: s.docpipeBatch, logLevel: s.docpipeLogLevel, nodeFlags: s.docpipeNodeFlags });
+  const profiled = s.cpuProfDir ? new DocpipePeer(ctx, { concurrency: s.docpipeConcurrency, batch: s.docpipeBatch, logLevel: s.docpipeLogLevel, nodeFlags: [...s.docpipeNodeFlags, '--cpu-prof', '--cpu-prof-dir', s.cpuProfDir] }) : undefined;
   const peers: Peer[] = [
     ...(s.peers.has('docpipe') ? [docpipe] : []),
     ...(s.peers.has('bullmq') ? [new BullmqPeer(ctx, s.bullmqConcurrency)] : []),

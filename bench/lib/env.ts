@@ -16,6 +16,8 @@ export interface BenchSettings {
   stageDocs: number;
   /** Only these peers (development): docpipe,bullmq,raw. */
   peers: Set<string>;
+  /** Extra node flags for the docpipe-run process (e.g. --heap-prof). */
+  docpipeNodeFlags: string[];
 }
 
 function num(name: string, fallback: number): number {
@@ -40,6 +42,7 @@ export function readSettings(): BenchSettings {
     skip: new Set((process.env['BENCH_SKIP'] ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
     cpuProfDir: process.env['BENCH_CPU_PROF'] || undefined,
     stageDocs: Math.round(num('BENCH_STAGE_DOCS', 15)),
+    docpipeNodeFlags: (process.env['BENCH_DOCPIPE_NODE_FLAGS'] ?? '').split(' ').filter(Boolean),
     peers: new Set((process.env['BENCH_PEERS'] ?? 'docpipe,bullmq,raw').split(',').map((x) => x.trim()).filter(Boolean)),
   };
 }

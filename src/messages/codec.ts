@@ -41,23 +41,30 @@ export function entryBytes(list: readonly string[]): number {
 /** Splits a decoded entry into the runtime's envelope and the stage payload (still strings). */
 export function splitEnvelope(fields: Fields): { envelope: Envelope; payload: Fields; problems: string[] } {
   const payload: Fields = { ...fields };
-  const problems: string[] = [];
   for (const f of ENVELOPE_FIELDS) delete payload[f];
+  const { envelope, problem } = readEnvelope(fields['attempt_count'], fields['trace'], fields['pipeline_version'], fields['enqueued_at']);
+  return { envelope, payload, problems: problem ? [problem] : [] };
+}
+
+const ENVELOPE_SET: ReadonlySet<string> = new Set(ENVELOPE_FIELDS);
+
+function isEnvelopeField(name: string): boolean {
+  return ENVELOPE_SET.has(name);
+}
+
+/** The envelope from its raw field values (a foreign message without attempt_count is attempt 1). */
+function readEnvelope(attemptRaw: string | undefined, trace: string | undefined, pipelineVersion: string | undefined, enqueuedRaw: string | undefined): { envelope: Envelope; problem: string | undefined } {
   let attempt = 1;
-  const raw = fields['attempt_count'];
-  if (raw !== undefined) {
-    attempt = Number(raw);
+  let problem: string | undefined;
+  if (attemptRaw !== undefined) {
+    attempt = Number(attemptRaw);
     if (!Number.isInteger(attempt) || attempt < 1) {
-      problems.push(`attempt_count must be a positive integer, got "${raw}"`);
+      problem = `attempt_count must be a positive integer, got "${attemptRaw}"`;
       attempt = 1;
     }
   }
-  const enq = fields['enqueued_at'] !== undefined ? Number(fields['enqueued_at']) : undefined;
-  return {
-    envelope: { attempt, trace: fields['trace'], pipelineVersion: fields['pipeline_version'], enqueuedAt: Number.isFinite(enq) ? enq : undefined },
-    payload,
-    problems,
-  };
+  const enq = enqueuedRaw !== undefined ? Number(enqueuedRaw) : undefined;
+  return { envelope: { attempt, trace, pipelineVersion, enqueuedAt: Number.isFinite(enq) ? enq : undefined }, problem };
 }
 
 /**
@@ -158,17 +165,8 @@ export function decodeEntry(list: readonly string[], decode: PayloadDecoder): De
       default: message[k] = decode(k, v);
     }
   }
-  let attempt = 1;
-  let problems: string[] | undefined;
-  if (attemptRaw !== undefined) {
-    attempt = Number(attemptRaw);
-    if (!Number.isInteger(attempt) || attempt < 1) {
-      problems = [`attempt_count must be a positive integer, got "${attemptRaw}"`];
-      attempt = 1;
-    }
-  }
-  const enq = enqueuedRaw !== undefined ? Number(enqueuedRaw) : undefined;
-  return { envelope: { attempt, trace, pipelineVersion, enqueuedAt: Number.isFinite(enq) ? enq : undefined }, message, problems };
+  const { envelope, problem } = readEnvelope(attemptRaw, trace, pipelineVersion, enqueuedRaw);
+  return { envelope, message, problems: problem ? [problem] : undefined };
 }
 
 const DECIMAL = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
@@ -194,7 +192,7 @@ export function encodePayload(value: Record<string, unknown>): Fields {
   const out: Fields = {};
   for (const [k, v] of Object.entries(value)) {
     if (v === undefined || v === null) continue;
-    if ((ENVELOPE_FIELDS as readonly string[]).includes(k)) continue;
+    if (isEnvelopeField(k)) continue;
     out[k] = typeof v === 'object' ? JSON.stringify(v) : String(v);
   }
   return out;
@@ -233,7 +231,7 @@ export function encodeEntry(value: Record<string, unknown>, envelope: { attempt:
     if (!Object.hasOwn(value, k)) continue;
     const v = value[k];
     if (v === undefined || v === null) continue;
-    if (k === 'attempt_count' || k === 'trace' || k === 'pipeline_version' || k === 'enqueued_at') continue;
+    if (isEnvelopeField(k)) continue;
     out.push(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
   }
   out.push('attempt_count', String(envelope.attempt), 'trace', envelope.trace, 'pipeline_version', envelope.pipelineVersion, 'enqueued_at', String(envelope.now));

@@ -1,6 +1,6 @@
 import type { PipelineConfig, StageConfig } from '../config/types.ts';
-import { fieldsFromArray, fieldsToArray, type Fields } from '../messages/codec.ts';
-import { NO_STATE, stageEvent, type DocumentMachine } from '../state/machine.ts';
+import { entryBytes, fieldsFromArray, fieldsToArray, type Fields } from '../messages/codec.ts';
+import { stageEvent, type DocumentMachine } from '../state/machine.ts';
 import { Keys } from './keys.ts';
 import type { RedisClient } from './redis.ts';
 
@@ -23,11 +23,7 @@ export class StreamEntry {
 
   /** Size of the entry in bytes (keys and values, UTF-8). */
   get bytes(): number {
-    if (this.size < 0) {
-      let n = 0;
-      for (const s of this.list) n += Buffer.byteLength(s);
-      this.size = n;
-    }
+    if (this.size < 0) this.size = entryBytes(this.list);
     return this.size;
   }
 
@@ -45,8 +41,8 @@ export interface HandoffItem {
   documentUuid: string;
   attempt: number;
   durationMs: number;
-  /** The next stage's entry: a field map, or already flat (`[k1, v1, …]`, from `encodeEntry`). */
-  next: Fields | readonly string[];
+  /** The next stage's entry, flat (`[k1, v1, …]`, from `encodeEntry`). */
+  next: readonly string[];
 }
 
 export type BeginResult = { started: true; previous: string } | { started: false; state: string };
@@ -136,12 +132,7 @@ export class Broker {
     return ok === 1 ? { started: true, previous: state } : { started: false, state };
   }
 
-  /** The document's current state ("-" when it has none), read before running a handler (the guard). */
-  async state(documentUuid: string): Promise<string> {
-    return (await this.redis.hget(this.keys.doc(documentUuid), 'state')) ?? NO_STATE;
-  }
-
-  /** The states of a batch of documents in one call ("-" for none): the guard for a read batch. */
+  /** The states of a batch of documents in one call ("-" for none): the guard, read before handlers run. */
   async states(documentUuids: readonly string[]): Promise<string[]> {
     if (documentUuids.length === 0) return [];
     const keys = documentUuids.map((u) => this.keys.doc(u));
@@ -164,7 +155,7 @@ export class Broker {
     ];
     for (const it of items) {
       keys.push(this.keys.doc(it.documentUuid), this.keys.docEvents(it.documentUuid));
-      const next = Array.isArray(it.next) ? it.next : fieldsToArray(it.next as Fields);
+      const next = it.next;
       // [msg id, attempt, duration, k1, v1, …] as one JSON argument (see handoff.lua); ids and
       // numbers need no escaping
       const fields = next.length ? `,${JSON.stringify(next).slice(1)}` : ']';

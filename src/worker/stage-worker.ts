@@ -179,6 +179,7 @@ export class StageWorker {
   /** States in which a message for this stage may run (this stage's queued/running/retrying, or none yet). */
   private readonly atStage: ReadonlySet<string>;
   private timers: NodeJS.Timeout[] = [];
+  private sweeper: NodeJS.Timeout | undefined;
 
   constructor(rt: StageRuntime, deps: WorkerDeps) {
     this.rt = rt;
@@ -197,8 +198,10 @@ export class StageWorker {
   start(): void {
     const s = this.stage;
     this.loops.push(this.readLoop());
-    // one timer per stage watches every in-flight handler (running state, timeout), not one per message
-    this.every(Math.max(10, Math.min(50, Math.floor(s.timeoutMs / 10))), async () => this.sweep());
+    // one timer per stage watches every in-flight handler (running state, timeout), not one per
+    // message; it keeps running through a graceful stop's grace period
+    this.sweeper = setInterval(() => this.sweep(), Math.max(10, Math.min(50, Math.floor(s.timeoutMs / 10))));
+    this.sweeper.unref();
     this.every(Math.max(500, Math.min(s.idleMs / 3, 30_000)), () => this.heartbeat());
     this.every(Math.max(500, Math.min(s.idleMs / 2, 30_000)), () => this.reclaim());
     this.every(Math.max(50, Math.min(s.retries.delayMs / 4, 500)), () => this.promote());
@@ -223,15 +226,10 @@ export class StageWorker {
     await Promise.race([Promise.allSettled(this.loops), sleep(5_000)]);
     const deadline = Date.now() + graceMs;
     const settled = () => Promise.all([...this.inFlight.values()].map((f) => f.done));
-    // handlers still get their time limit while the grace period runs
-    const sweeper = setInterval(() => this.sweep(), 50);
-    try {
-      while (this.inFlight.size > 0 && Date.now() < deadline) {
-        await Promise.race([settled(), sleep(Math.max(0, deadline - Date.now()))]);
-      }
-    } finally {
-      clearInterval(sweeper);
+    while (this.inFlight.size > 0 && Date.now() < deadline) {
+      await Promise.race([settled(), sleep(Math.max(0, deadline - Date.now()))]);
     }
+    clearInterval(this.sweeper);
     if (this.inFlight.size > 0) {
       this.hardStopped = true;
       this.log.warn({ in_flight: this.inFlight.size }, 'grace period over: aborting in-flight handlers (their entries stay pending for reclaim)');
@@ -342,13 +340,14 @@ export class StageWorker {
     const uuids: string[] = [];
     const slots: number[] = [];
     const records: InFlight[] = [];
+    const since = Date.now();
     for (const entry of entries) {
       if (this.inFlight.has(entry.id)) continue;
       const uuidRaw = rawDocumentUuid(entry.list);
       const uuid = uuidRaw !== undefined && UUID.test(uuidRaw) ? uuidRaw.toLowerCase() : undefined;
       slots.push(uuid === undefined ? -1 : uuids.push(uuid) - 1);
       const rec: InFlight = {
-        entry, since: Date.now(), uuidRaw, uuid, attempt: 1, handlerAt: 0, shownRunning: false, decided: false,
+        entry, since, uuidRaw, uuid, attempt: 1, handlerAt: 0, shownRunning: false, decided: false,
         abort: undefined, abortReason: undefined, fail: undefined, logger: undefined, after: undefined, done: Promise.resolve(),
       };
       if (uuid !== undefined) {
@@ -487,7 +486,7 @@ export class StageWorker {
     if (rec.after) {
       await rec.after.done;
       rec.after = undefined;
-      state = await this.persist('state', () => this.deps.broker.state(uuid));
+      state = (await this.persist('state', () => this.deps.broker.states([uuid])))?.[0];
     } else {
       const states = await batch.states;
       state = states === undefined ? undefined : (states[batch.slots[index]!] ?? NO_STATE);
