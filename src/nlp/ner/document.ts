@@ -32,7 +32,9 @@ export function rebuildText(chunks: readonly ChunkText[]): string | undefined {
       chars[at] = ch;
     }
   }
-  return chars.map((ch) => ch ?? ' ').join('');
+  // Array.from visits the holes a sparse array has where chunks leave a gap (Array#map skips them,
+  // which dropped the gap's characters and shifted every later offset).
+  return Array.from(chars, (ch) => ch ?? ' ').join('');
 }
 
 /** Gives each document-level mention to the first chunk that contains it whole, with chunk offsets. */
