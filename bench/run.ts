@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: docpipe against BullMQ and a raw ioredis Streams chain on the same 6-stage chain
  * of no-op handlers (own redis-server, alternating runs, medians and ratios), then the stage
- * benchmarks on ../shared/corpus. Prints the tables and writes bench/results/<date>.md and latest.md.
+ * benchmarks on ../shared/corpus. Prints the tables and writes bench/results/latest.md (its header carries the date).
  * Environment: BENCH_DOCS, BENCH_RATE, BENCH_SECONDS, BENCH_REPS, BENCH_SKIP=orchestration|stages,
  * BENCH_CONCURRENCY, BENCH_BATCH, BENCH_BULLMQ_CONCURRENCY, BENCH_RAW_BATCH, BENCH_DOCPIPE_LOG_LEVEL,
  * BENCH_CPU_PROF=<dir> (profile the first docpipe throughput run), BENCH_DOCPIPE_NODE_FLAGS (extra node flags for
@@ -49,6 +49,5 @@ const text = [header, ...sections].join('\n\n') + '\n';
 process.stdout.write(text);
 const dir = path.join(repoRoot, 'bench/results');
 mkdirSync(dir, { recursive: true });
-writeFileSync(path.join(dir, `${date}.md`), text);
 writeFileSync(path.join(dir, 'latest.md'), text);
 process.exit(0); // stray connections (a BullMQ queue reconnecting to the stopped server) must not keep the process alive
