@@ -16,9 +16,10 @@ const JUDGE_LIST_RES: RegExp[] = [
   new RegExp(String.raw`(?:CORAM|Coram|BEFORE|Before)[ \t\u00a0]*:[ \t\u00a0]*(${JUDGES})`, 'g'),
   // Hon'ble Mr. Justice X, MR JUSTICE X, Chief Justice X, Lord Justice X
   new RegExp(String.raw`(?:Justice|JUSTICE)[ \t\u00a0]+(${PERSON})`, 'g'),
-  // A and B, JJ.  /  X, J.  /  X, C.J.
-  new RegExp(String.raw`(${JUDGES}),?[ \t\u00a0]+(?:JJ|J|C\.[ ]?J|CJ|CJI)\.(?![\w])`, 'g'),
 ];
+/** "A and B, JJ." / "X, J." / "X, C.J.": found from the cue backwards, in a window before it. */
+const J_CUE = /,[ \t\u00a0]+(?:JJ|J|C\.[ ]?J|CJ|CJI)\.(?![\w])/g;
+const JUDGES_BEFORE = new RegExp(String.raw`(${JUDGES})$`);
 
 const LAWYER_WORD = String.raw`(?:[Aa]dvocates?|ADVOCATES?|Adv\.|[Cc]ounsel|COUNSEL|Pleader|Prosecutor|APP|AGP|A\.G\.P\.|A\.P\.P\.|A\.G\.A\.|AGA|PP|A\.G\.|AG|Solicitors?|Barristers?|Attorneys?|Amicus(?:[ \t]Curiae)?)(?![\w])`;
 const LAWYER_QUAL = String.raw`(?:(?:the|learned|Learned|Ld\.|Sr\.|Senior|SENIOR|Addl\.|Additional|Spl\.|Special|Standing|Government|Govt\.|Public|Assistant|Asst\.|Central|State|Panel)[ \t\u00a0]+)*`;
@@ -61,9 +62,13 @@ function names(text: string, start: number, span: string, type: 'JUDGE' | 'LAWYE
   return out;
 }
 
+/** Each JUDGE_LIST_RES rule runs only when its cue occurs (a name-first regex is costly on long texts). */
+const JUDGE_CUES = [/(?:CORAM|Coram|BEFORE|Before)[ \t\u00a0]*:/, /Justice|JUSTICE/];
+
 export function recogniseJudges(text: string): Mention[] {
   const out: Mention[] = [];
-  for (const re of JUDGE_LIST_RES) {
+  for (const [i, re] of JUDGE_LIST_RES.entries()) {
+    if (!JUDGE_CUES[i]?.test(text)) continue;
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       const list = m[1] ?? '';
@@ -71,6 +76,16 @@ export function recogniseJudges(text: string): Mention[] {
       if (/(?:\(|\bby\s)$/.test(text.slice(Math.max(0, m.index - 4), m.index)) && /\bJ\.$/.test(m[0]) && !/\s/.test(list)) continue;
       out.push(...names(text, m.index + m[0].indexOf(list), list, 'JUDGE'));
     }
+  }
+  J_CUE.lastIndex = 0;
+  for (let c = J_CUE.exec(text); c; c = J_CUE.exec(text)) {
+    const from = Math.max(0, c.index - 120);
+    const list = JUDGES_BEFORE.exec(text.slice(from, c.index))?.[1];
+    if (!list) continue;
+    const at = c.index - list.length;
+    // "(Ravel, J.)" and "entered by Ravel, J." are clerks' initials in court e-mails, not judges
+    if (/(?:\(|\bby\s)$/.test(text.slice(Math.max(0, at - 4), at)) && !/\s/.test(list)) continue;
+    out.push(...names(text, at, list, 'JUDGE'));
   }
   return out;
 }

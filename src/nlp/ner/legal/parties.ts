@@ -68,11 +68,21 @@ function collect(text: string, re: RegExp, nameGroup: number, roleGroup: number 
   }
 }
 
+/** Cheap tests that the cue of each PARTY_RES rule occurs at all (a name-first regex is costly on long texts). */
+const PARTY_CUES: RegExp[] = [
+  new RegExp(String.raw`${LEADER}[ \t\u00a0]*${ROLE_WORD}`),
+  new RegExp(String.raw`\(${ROLE_WORD}\)`),
+  new RegExp(String.raw`[ \t\u00a0]${ROLE_WORD}(?=[ \t\u00a0]*(?:-[ \t\u00a0]*and[ \t\u00a0]*-|\r?\n|$|v[ \t\u00a0]|Versus|VERSUS|\())`),
+  new RegExp(String.raw`,[ \t\u00a0]+${ROLE_WORD}(?=[ \t\u00a0]*[,.;]|[ \t\u00a0]*$|[ \t\u00a0]*\r?\n)`),
+];
+
 export function recogniseParties(text: string): Mention[] {
   const out: Mention[] = [];
-  for (const re of PARTY_RES) collect(text, re, 1, 2, out);
+  PARTY_RES.forEach((re, i) => {
+    if (PARTY_CUES[i]?.test(text)) collect(text, re, 1, 2, out);
+  });
   collect(text, ROLE_THEN_NAME, 2, 1, out);
-  collect(text, NAME_THEN_ROLE, 1, 2, out);
+  if (/,[ \t\u00a0]+the[ \t\u00a0]+[a-zA-Z]+/.test(text)) collect(text, NAME_THEN_ROLE, 1, 2, out);
   collect(text, IN_RE, 1, 'in-re', out);
   return out;
 }
