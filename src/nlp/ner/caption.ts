@@ -59,7 +59,7 @@ function party(text: string, start: number, end: number, role: PartyRole, method
       return makeMention(text, 'ORG', os, probe.start + org.index + org[0].length, method, confidence, { role });
     }
     const type = classifyParty(probe.value.replace(/\s+/g, ' '));
-    return makeMention(text, type === 'PERSON' ? 'PERSON' : 'OTHER', probe.start, probe.end, method, confidence * 0.8, { role });
+    return makeMention(text, type === 'PERSON' && probe.value.split(/\s+/).length <= 3 ? 'PERSON' : 'OTHER', probe.start, probe.end, method, confidence * 0.8, { role });
   }
   return makeMention(text, classifyParty(probe.value.replace(/\s+/g, ' ')), probe.start, probe.end, method, confidence, { role });
 }

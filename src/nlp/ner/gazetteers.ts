@@ -48,7 +48,7 @@ export const NOT_NAME_START = new Set([
   'Guarantor', 'Contractor', 'Purchaser', 'Customer', 'Vendor', 'Supplier', 'COMPANY', 'BUYER', 'BUILDER', 'SELLER',
   'Chief', 'Officer', 'President', 'Vice', 'Director', 'Secretary', 'Treasurer', 'Chairman', 'Manager',
   'Interested', 'Party', 'Parties', 'Creditors', 'Claimant', 'Intervenor', 'Receiver', 'Agent', 'Lender', 'Borrower', 'See', 'Cf.', 'Also', 'But',
-  'No', 'Nos', 'NO', 'Versus', 'VERSUS', 'Between', 'BETWEEN', 'Through', 'THROUGH', 'Smt.', 'Sri', 'Sri.', 'Shri', 'Coram', 'CORAM', 'Present',
+  'No', 'Nos', 'NO', 'Attorneys', 'ATTORNEYS', 'COUNSEL', 'Advocate', 'Advocates', 'Versus', 'VERSUS', 'Between', 'BETWEEN', 'Through', 'THROUGH', 'Smt.', 'Sri', 'Sri.', 'Shri', 'Coram', 'CORAM', 'Present',
 ]);
 
 /** Defined terms that name a party by its role (`(the "Company")`). */

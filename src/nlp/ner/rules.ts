@@ -90,6 +90,27 @@ function dropRolelessTwins(mentions: Mention[]): Mention[] {
   return mentions.filter((m) => m.meta?.role || !(m.type === 'ORG' || m.type === 'PERSON') || !withRole.has(`${m.start}:${m.end}`));
 }
 
+/**
+ * An organisation candidate that runs from a lawyer's or judge's name over a line break ("Paul R. Whitman\n
+ * Whitman & Cole LLP") starts on the next line; one that only overlaps the name is dropped.
+ */
+function cutOrganisationsAtPeople(text: string, mentions: Mention[]): Mention[] {
+  const people = mentions.filter((m) => m.type === 'LAWYER' || m.type === 'JUDGE');
+  if (people.length === 0) return mentions;
+  const out: Mention[] = [];
+  for (const m of mentions) {
+    const person = m.type === 'ORG' && !m.meta ? people.find((p) => p.start < m.end && m.start < p.end) : undefined;
+    if (!person) {
+      out.push(m);
+      continue;
+    }
+    const nl = text.indexOf('\n', person.end);
+    const cut = nl >= 0 && nl < m.end ? makeMention(text, 'ORG', nl + 1, m.end, m.method, m.confidence) : undefined;
+    if (cut && /\s/.test(cut.value)) out.push(cut);
+  }
+  return out;
+}
+
 export function recogniseWithRules(text: string): Mention[] {
   const out: Mention[] = [];
   for (const rule of RULES) {
@@ -116,5 +137,5 @@ export function recogniseWithRules(text: string): Mention[] {
     }
   }
   out.push(...recogniseOrganisations(text), ...recogniseCommonLaw(text));
-  return dropRolelessTwins(out);
+  return cutOrganisationsAtPeople(text, dropRolelessTwins(out));
 }

@@ -3,7 +3,7 @@
  * only: "Hon'ble Mr. Justice", ", J.", "Mr." and ", Advocate" are cues around it. A lawyer whose text
  * says whom they act for carries `forRole` ("Advocate for Respondent Nos. 1 & 2") or `forParty`.
  */
-import { makeMention, type Mention, type MentionMeta } from '../types.ts';
+import { makeMention, trimSpan, type Mention, type MentionMeta } from '../types.ts';
 import { HONBLE, HONORIFIC, PERSON, ROLE_WORD, roleOf } from './names.ts';
 
 const TITLES = String.raw`(?:(?:${HONBLE}|${HONORIFIC}|Justice|JUSTICE|Lord|LORD|Lady|LADY|Sir|SIR|Chief|CHIEF)[ \t\u00a0]+)*`;
@@ -38,7 +38,8 @@ export function actsFor(cue: string): MentionMeta | undefined {
   if (!m) return undefined;
   const role = m[1] ? roleOf(m[1]) : undefined;
   if (role) return { forRole: role };
-  const party = m[2]?.replace(/[.,]+$/, '');
+  const span = m[2] ? trimSpan(m[2], 0, m[2].length) : undefined;
+  const party = span && m[2]?.slice(span.start, span.end);
   return party && !/^(?:Debtors?|Plaintiffs?|Defendants?)\b/.test(party) ? { forParty: party } : undefined;
 }
 

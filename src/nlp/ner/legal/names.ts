@@ -3,7 +3,7 @@ import type { PartyRole } from '../types.ts';
 
 /** Words that follow a name in a header or list and are never part of it. */
 const NOT_NAME_WORD = String.raw`(?:AND|And|OF|THE|The|Versus|VERSUS|Vs|VS|Between|BETWEEN|Advocates?|ADVOCATES?|Counsel|COUNSEL|Senior|SENIOR|Sr|Learned|Ld|JJ|Through|THROUGH|Present|PRESENT|Date|DATE|Dated|DATED|Reserved|Pronounced|Coram|CORAM|Before|BEFORE|Appellants?|APPELLANTS?|Respondents?|RESPONDENTS?|Petitioners?|PETITIONERS?|Applicants?|Plaintiffs?|Defendants?|Claimants?|Debtors?|Accused|Complainants?|Hon['’]?ble|HON['’]?BLE|Hon|HON|Honourable|HONOURABLE|Justice|JUSTICE|Judge|JUDGE|Mr|MR|Mrs|MRS|Ms|MS|Dr|DR|Sri|SRI|Shri|SHRI|Smt|SMT|Lord|Lady|Sir|Name|Title|Case|Attorneys?|For|FOR|Addl|APP|AGP|AGA|Government|Public|Chapter|Bar|In|IN|On|ON|By|BY|At|AT)(?![\w'’])`;
-const WORD = String.raw`(?!${NOT_NAME_WORD})[A-Z][a-zA-Z'’\-]+`;
+const WORD = String.raw`(?!${NOT_NAME_WORD})[A-Z\u00c0-\u00de][a-zA-Z\u00c0-\u024f'’\-]+(?![\u00c0-\u024f])`;
 const INITIAL = String.raw`(?!${NOT_NAME_WORD})[A-Z][a-z]{0,3}\.[ \t\u00a0]?`;
 
 /**

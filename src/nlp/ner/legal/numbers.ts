@@ -45,7 +45,7 @@ export const COMMON_LAW_CITATION_RES: RegExp[] = [
 const ROMAN = String.raw`[IVXL]{1,7}`;
 const SUB = String.raw`(?:\([\w]{1,5}\))*`;
 const SEC = String.raw`\d{1,4}[A-Z]{0,2}${SUB}`;
-const SECS = String.raw`${SEC}(?:(?:[ ]?(?:,|/)[ ]?|[ ](?:and|&|or|to|read with)[ ])${SEC}(?![\w.]|\s+(?:of|OF)\s+(?:19|20)\d\d)){0,6}`;
+const SECS = String.raw`${SEC}(?:(?:[ ]?(?:,|/)[ ]?|[ ](?:and|&|or|to|read with)[ ])${SEC}(?![\w.]|\s+(?:of|OF)\s+(?:19|20)\d\d|\s+[A-Z]\.)){0,6}`;
 
 /** Sections, articles, order-rules of statutes ("Sections 302, 307 & 34", "Article 21", "Order XXI Rule 4"). */
 export const COMMON_LAW_PROVISION_RES: RegExp[] = [

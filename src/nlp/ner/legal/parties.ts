@@ -23,8 +23,8 @@ const PARTY_RES: RegExp[] = [
   new RegExp(String.raw`(?<![\w'’.])(${NAME})${OTHERS}[ \t\u00a0]*${LEADER}[ \t\u00a0]*(${ROLE_WORD})(?![\w])`, 'g'),
   // A (Appellant) v B (Respondent)
   new RegExp(String.raw`(?<![\w'’.])(${NAME})${OTHERS}[ \t\u00a0]*\((${ROLE_WORD})\)`, 'g'),
-  // A Claimant - and - B Defendant
-  new RegExp(String.raw`(?<![\w'’.])(${NAME})[ \t\u00a0]+(${ROLE_WORD})(?=[ \t\u00a0]*(?:-[ \t\u00a0]*and[ \t\u00a0]*-|\r?\n|$|v[ \t\u00a0]|Versus|VERSUS|\())`, 'g'),
+  // A Claimant - and - B Defendant (a name of two words or more: "the Account Debtor (" is no party)
+  new RegExp(String.raw`(?<![\w'’.])(${WORD}[ \t\u00a0]+${NAME})[ \t\u00a0]+(${ROLE_WORD})(?=[ \t\u00a0]*(?:-[ \t\u00a0]*and[ \t\u00a0]*-|\r?\n|$|v[ \t\u00a0]|Versus|VERSUS))`, 'g'),
   // A, Plaintiff, v. / B, Defendant. / X, Debtor.
   new RegExp(String.raw`(?<![\w'’.])(${NAME})${OTHERS},[ \t\u00a0]+(${ROLE_WORD})(?=[ \t\u00a0]*[,.;]|[ \t\u00a0]*$|[ \t\u00a0]*\r?\n)`, 'g'),
 ];
@@ -53,7 +53,10 @@ function party(text: string, start: number, end: number, role: PartyRole): Menti
   const s = start + (lead ? lead[0].length : 0);
   const probe = makeMention(text, 'OTHER', s, end, 'rules', 0.9);
   if (!probe || !/[A-Za-z]{2}/.test(probe.value) || NOT_PARTY.test(probe.value) || roleOf(probe.value)) return undefined;
-  return makeMention(text, partyType(probe.value.replace(/\s+/g, ' ')), probe.start, probe.end, 'rules', 0.9, { role });
+  const name = probe.value.replace(/\s+/g, ' ');
+  // "In re: X" names a matter as often as a party: a PERSON only when it reads as a short name
+  const type = role !== 'in-re' ? partyType(name) : hasOrgWord(name) ? 'ORG' : partyType(name) === 'PERSON' && name.split(' ').length <= 3 ? 'PERSON' : 'OTHER';
+  return makeMention(text, type, probe.start, probe.end, 'rules', 0.9, { role });
 }
 
 function collect(text: string, re: RegExp, nameGroup: number, roleGroup: number | PartyRole, out: Mention[]): void {
@@ -72,7 +75,7 @@ function collect(text: string, re: RegExp, nameGroup: number, roleGroup: number 
 const PARTY_CUES: RegExp[] = [
   new RegExp(String.raw`${LEADER}[ \t\u00a0]*${ROLE_WORD}`),
   new RegExp(String.raw`\(${ROLE_WORD}\)`),
-  new RegExp(String.raw`[ \t\u00a0]${ROLE_WORD}(?=[ \t\u00a0]*(?:-[ \t\u00a0]*and[ \t\u00a0]*-|\r?\n|$|v[ \t\u00a0]|Versus|VERSUS|\())`),
+  new RegExp(String.raw`[ \t\u00a0]${ROLE_WORD}(?=[ \t\u00a0]*(?:-[ \t\u00a0]*and[ \t\u00a0]*-|\r?\n|$|v[ \t\u00a0]|Versus|VERSUS))`),
   new RegExp(String.raw`,[ \t\u00a0]+${ROLE_WORD}(?=[ \t\u00a0]*[,.;]|[ \t\u00a0]*$|[ \t\u00a0]*\r?\n)`),
 ];
 
