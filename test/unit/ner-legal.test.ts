@@ -17,6 +17,7 @@ test('courts of common-law jurisdictions, benches typed with their court', () =>
   has('The National Company Law Tribunal, Mumbai Bench admitted it and the National Company Law Appellate Tribunal dismissed the appeal.', 'COURT', ['National Company Law Tribunal, Mumbai Bench', 'National Company Law Appellate Tribunal']);
   has('UNITED STATES BANKRUPTCY COURT FOR THE DISTRICT OF NEW JERSEY', 'COURT', ['UNITED STATES BANKRUPTCY COURT FOR THE DISTRICT OF NEW JERSEY']);
   has('IN THE HIGH COURT OF ORISSA AT CUTTACK\nW.P.(C) No. 11 of 2020', 'COURT', ['HIGH COURT OF ORISSA AT CUTTACK']);
+  has('In the Court of the Additional Sessions Judge, Rohtak', 'COURT', ['Court of the Additional Sessions Judge']);
 });
 
 test('judges: the name only, from "Hon\'ble Mr. Justice", "Coram", "Before", ", J." and "JJ."', () => {
@@ -36,6 +37,7 @@ test('lawyers: names only, typed LAWYER, with the role or party they act for', (
   ]);
   assert.deepEqual(lawyers('Mr. Vikram Sood, Sr. Advocate with Mr. Amit Lal, Advocate for the appellant.'), [['Vikram Sood', 'appellant'], ['Amit Lal', 'appellant']]);
   assert.deepEqual(lawyers('Counsel for the petitioner: Ms. Leela Nair'), [['Leela Nair', 'petitioner']]);
+  assert.deepEqual(lawyers('For the Appellant : Mr. Kartik Iyer, Advocate'), [['Kartik Iyer', 'appellant']]);
   assert.deepEqual(lawyers('/s/ Paul R. Whitman\nWhitman & Cole LLP\n12 Main Street\nAttorneys for Plaintiff'), [['Paul R. Whitman', 'plaintiff']]);
   assert.deepEqual(lawyers('Nora Blake (Bar No. 20411)\nBlake Firm PC\nAttorneys for Acme Widgets Corp.'), [['Nora Blake', 'Acme Widgets Corp.']]);
 });
@@ -51,6 +53,10 @@ test('parties of cause titles and captions carry their role', () => {
     ['PERSON', 'Owen Lyle', 'appellant'], ['ORG', 'Commissioners of Inland Revenue', 'respondent'],
   ]);
   assert.deepEqual(parties(recogniseLocal('In re: Larkspur Mills, LLC, Debtor.')), [['ORG', 'Larkspur Mills, LLC', 'debtor']]);
+  assert.deepEqual(parties(recogniseLocal('BETWEEN:\nM/S ORIENT TRADERS\n...PETITIONER\nAND:\nTHE STATE OF KARNATAKA\n...RESPONDENT')), [
+    ['ORG', 'ORIENT TRADERS', 'petitioner'], ['ORG', 'STATE OF KARNATAKA', 'respondent'],
+  ]);
+  assert.deepEqual(parties(recogniseLocal('State of Rajasthan v. Mohan Lal and Others')).map((p) => p[1]), ['State of Rajasthan', 'Mohan Lal']);
   assert.deepEqual(parties(recogniseLocal('The complainant Asha Verma stated that the accused Ravi Kant fled.')), [
     ['PERSON', 'Asha Verma', 'complainant'], ['PERSON', 'Ravi Kant', 'accused'],
   ]);
@@ -73,6 +79,7 @@ test('statutes by name and provisions by number, apart', () => {
   const text = 'under Section 9(2)(b) of the Arbitration Act, for offences under Sections 302, 307 & 34 IPC, Article 21, Order XXI Rule 4 and 28 U.S.C. § 1331';
   has(text, 'PROVISION', ['Section 9(2)(b)', 'Sections 302, 307 & 34', 'Article 21', 'Order XXI Rule 4']);
   has(text, 'STATUTE', ['Arbitration Act', 'IPC', '28 U.S.C. § 1331']);
+  has('convicted u/s 302 IPC', 'PROVISION', ['u/s 302']);
   has('Section 138 of the Negotiable Instruments Act, 1881 and the Code of Criminal Procedure, 1973', 'STATUTE', ['Negotiable Instruments Act, 1881', 'Code of Criminal Procedure, 1973']);
 });
 

@@ -26,7 +26,7 @@ export function classifyParty(name: string): EntityType {
   return 'ORG';
 }
 
-const CUT = /\s*(?:\bet\.?\s*al\b\.?|\b(?:not in its|in its|as trustee|individually|solely|d\/b\/a|a\/k\/a)\b)/i;
+const CUT = /\s*(?:\bet\.?\s*al\b\.?|\s(?:and|&)\s+(?:Others|OTHERS|Ors\.?|ORS\.?|Anr\.?|ANR\.?|another|Another)(?!\w)|\b(?:not in its|in its|as trustee|individually|solely|d\/b\/a|a\/k\/a)\b)/i;
 
 const SUFFIX_WORD = new Set(withUpper(ORG_SUFFIXES));
 

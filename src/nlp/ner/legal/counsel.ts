@@ -30,7 +30,7 @@ const LAWYER_GROUP_RE = new RegExp(
   'g',
 );
 /** Whom a lawyer acts for, after a cue: "for Respondent Nos. 1 & 2", "for the appellant", "for the State". */
-const FOR_RE = new RegExp(String.raw`(?:for|FOR|to|TO)[ \t\u00a0]+(?:the[ \t\u00a0]+|THE[ \t\u00a0]+)?(?:(${ROLE_WORD})(?![\w])|([A-Z][\w&'’.-]*(?:[ \t\u00a0]+[A-Z][\w&'’.-]*){0,5}))`);
+const FOR_RE = new RegExp(String.raw`(?:for|For|FOR|to|TO)[ \t\u00a0]+(?:the[ \t\u00a0]+|THE[ \t\u00a0]+)?(?:(${ROLE_WORD})(?![\w])|([A-Z][\w&'’.-]*(?:[ \t\u00a0]+[A-Z][\w&'’.-]*){0,5}))`);
 
 /** The role or party a cue names, as mention meta. */
 export function actsFor(cue: string): MentionMeta | undefined {

@@ -33,6 +33,8 @@ export const COMMON_LAW_COURT_RES: RegExp[] = [
   // National Company Law (Appellate) Tribunal, Motor Accident Claims Tribunal, Central Administrative Tribunal, Principal Bench
   new RegExp(String.raw`(?<![\w])(?:${TRIBUNAL_WORD}${SEP}(?:(?:and|of|AND|OF)${SEP})?){1,5}(?:Tribunal|TRIBUNAL)(?:,?${SEP}${BENCH})?`, 'g'),
   new RegExp(String.raw`(?<![\w])(?:National|State|District|NATIONAL|STATE|DISTRICT)${SEP}${phrase('Consumer Disputes Redressal Commission')}`, 'g'),
+  // Court of the Additional Sessions Judge, Court of the Chief Judicial Magistrate
+  new RegExp(String.raw`(?<![\w])${phrase('Court of')}${SEP}(?:${phrase('the')}${SEP})?(?:(?:Additional|Addl\.|Principal|Chief|Special|Senior|Junior|Ld\.|Learned|ADDITIONAL|PRINCIPAL|CHIEF|SPECIAL)${SEP})*(?:${phrase('Sessions Judge')}|${phrase('District Judge')}|${phrase('District and Sessions Judge')}|${phrase('Civil Judge')}|${phrase('Judicial Magistrate')}|${phrase('Metropolitan Magistrate')})(?:${SEP}\((?:Senior|Junior)${SEP}Division\))?`, 'g'),
   // Sessions Court, Family Court, City Civil Court, Crown Court at X
   new RegExp(String.raw`(?<![\w])(?:${phrase('City Civil')}|${phrase('Small Causes')}|Sessions|SESSIONS|Family|FAMILY|Commercial|COMMERCIAL|Crown|CROWN|Magistrates['’]?)${SEP}${phrase('Court')}(?:${SEP}(?:at|AT)${SEP}${PLACE})?`, 'g'),
 ];

@@ -49,7 +49,7 @@ const SECS = String.raw`${SEC}(?:(?:[ ]?(?:,|/)[ ]?|[ ](?:and|&|or|to|read with)
 
 /** Sections, articles, order-rules of statutes ("Sections 302, 307 & 34", "Article 21", "Order XXI Rule 4"). */
 export const COMMON_LAW_PROVISION_RES: RegExp[] = [
-  new RegExp(String.raw`\b(?:Sections?|SECTIONS?|Secs?\.|Articles?|ARTICLES?|Arts?\.)[ \t]+${SECS}(?:[ ](?:Part|PART)[ ]${ROMAN}(?![\w]))?(?![\w])`, 'g'),
+  new RegExp(String.raw`(?:\b(?:Sections?|SECTIONS?|Secs?\.|Articles?|ARTICLES?|Arts?\.)|(?<![\w/])[uU]\/[sS]{1,2}\.?)[ \t]+${SECS}(?:[ ](?:Part|PART)[ ]${ROMAN}(?![\w]))?(?![\w])`, 'g'),
   new RegExp(String.raw`\b(?:Order|ORDER|O\.)[ \t]?${ROMAN}[ ,]{1,2}(?:Rules?|RULES?|R\.|r\.)[ \t]?${SECS}`, 'g'),
 ];
 

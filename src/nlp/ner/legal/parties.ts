@@ -20,7 +20,7 @@ const ROLE_ONE = String.raw`(?:[Pp]laintiff|[Dd]efendant|[Dd]ebtor|[Cc]reditor|[
 
 const PARTY_RES: RegExp[] = [
   // A ..... Petitioner / B & Ors ..... Respondents / A ...Appellant(s)
-  new RegExp(String.raw`(?<![\w'’.])(${NAME})${OTHERS}[ \t\u00a0]*${LEADER}[ \t\u00a0]*(${ROLE_WORD})(?![\w])`, 'g'),
+  new RegExp(String.raw`(?<![\w'’./])(${NAME})${OTHERS}[ \t\u00a0]*(?:\r?\n[ \t\u00a0]*)?${LEADER}[ \t\u00a0]*(${ROLE_WORD})(?![\w])`, 'g'),
   // A (Appellant) v B (Respondent)
   new RegExp(String.raw`(?<![\w'’.])(${NAME})${OTHERS}[ \t\u00a0]*\((${ROLE_WORD})\)`, 'g'),
   // A Claimant - and - B Defendant (a name of two words or more: "the Account Debtor (" is no party)
@@ -42,7 +42,8 @@ const NOT_PARTY = /\b(?:Advocates?|ADVOCATES?|Counsel|COUNSEL|Court|COURT|Bench|
 
 /** PERSON for a short name of name-like words without an organisation word ("Ramesh Vithal Kadam", "Mohd. Irfan Qureshi"). */
 function partyType(name: string): 'PERSON' | 'ORG' {
-  if (hasOrgWord(name)) return 'ORG';
+  const titled = name.replace(/[A-Z][A-Z'’-]+/g, (w) => w[0] + w.slice(1).toLowerCase());
+  if (hasOrgWord(name) || hasOrgWord(titled)) return 'ORG';
   const words = name.split(' ');
   if (words.length <= 4 && words.every((w) => /^(?:[A-Z][a-zA-Z'’-]+|[A-Z][a-z]{0,3}\.|[A-Z]\.[A-Z]\.)$/.test(w))) return 'PERSON';
   return classifyParty(name) === 'PERSON' ? 'PERSON' : 'ORG';
