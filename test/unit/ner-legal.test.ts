@@ -57,6 +57,7 @@ test('parties of cause titles and captions carry their role', () => {
     ['ORG', 'ORIENT TRADERS', 'petitioner'], ['ORG', 'STATE OF KARNATAKA', 'respondent'],
   ]);
   assert.deepEqual(parties(recogniseLocal('State of Rajasthan v. Mohan Lal and Others')).map((p) => p[1]), ['State of Rajasthan', 'Mohan Lal']);
+  assert.deepEqual(parties(recogniseLocal('Counsel submitted that the Respondent State and the Respondent Bank had not complied.')), []);
   assert.deepEqual(parties(recogniseLocal('The complainant Asha Verma stated that the accused Ravi Kant fled.')), [
     ['PERSON', 'Asha Verma', 'complainant'], ['PERSON', 'Ravi Kant', 'accused'],
   ]);

@@ -38,7 +38,7 @@ const IN_RE = new RegExp(String.raw`(?:In[ \t\u00a0]+re|IN[ \t\u00a0]+RE|In[ \t\
 /** Words before a name that belong to the header, not the party ("Versus", "BETWEEN:", "Smt.", "M/s."). */
 const LEAD = /^(?:(?:Versus|VERSUS|Vs\.?|VS\.?|V\/[sS]\.?|v\.?|And|AND|Between|BETWEEN|The|THE|In|IN|Smt\.?|Sri\.?|Shri\.?|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|M\/[sS]\.?|Case|Name|Attorneys?|Counsel|For|FOR)[ \t\u00a0:]+)+/;
 /** A party name never contains these (it is a cue or a heading, not a name). */
-const NOT_PARTY = /\b(?:Advocates?|ADVOCATES?|Counsel|COUNSEL|Court|COURT|Bench|BENCH|Through|THROUGH|Justice|JUSTICE|Judge|JUDGE|No|NO|Nos|Case|Section|Article|Order)\b/;
+const NOT_PARTY = /\b(?:Advocates?|ADVOCATES?|Counsel|COUNSEL|Court|COURT|Bench|BENCH|Through|THROUGH|Justice|JUSTICE|Judge|JUDGE|No|NO|Nos|Case|Section|Article|Order|Respondents?|RESPONDENTS?|Appellants?|APPELLANTS?|Petitioners?|PETITIONERS?|Plaintiffs?|Defendants?|Applicants?|Accused)\b/;
 
 /** PERSON for a short name of name-like words without an organisation word ("Ramesh Vithal Kadam", "Mohd. Irfan Qureshi"). */
 function partyType(name: string): 'PERSON' | 'ORG' {
@@ -54,6 +54,8 @@ function party(text: string, start: number, end: number, role: PartyRole): Menti
   const s = start + (lead ? lead[0].length : 0);
   const probe = makeMention(text, 'OTHER', s, end, 'rules', 0.9);
   if (!probe || !/[A-Za-z]{2}/.test(probe.value) || NOT_PARTY.test(probe.value) || roleOf(probe.value)) return undefined;
+  // "the Respondent State", "the Respondent Bank": a generic word names no party
+  if (!/\s/.test(probe.value) && (hasOrgWord(probe.value) || /^(?:State|STATE|Government|Union|Authority|Department)$/.test(probe.value))) return undefined;
   const name = probe.value.replace(/\s+/g, ' ');
   // "In re: X" names a matter as often as a party: a PERSON only when it reads as a short name
   const type = role !== 'in-re' ? partyType(name) : hasOrgWord(name) ? 'ORG' : partyType(name) === 'PERSON' && name.split(' ').length <= 3 ? 'PERSON' : 'OTHER';
