@@ -8,18 +8,25 @@ import { NAME_WORD, ORG_RE, SEP } from './patterns.ts';
 import { trimLeadingNonNames } from './rules.ts';
 import { makeMention, type EntityType, type Mention, type PartyRole } from './types.ts';
 
-const ORG_WORDS = new RegExp(String.raw`\b(?:${alternation(withUpper([...ORG_SUFFIXES.map((s) => s.replace(/\.$/, '')), ...ORG_HEAD_WORDS]))})(?![\w])|\b(?:America|United States|State of|City of|County|Revenge|Council|Estate)\b`);
+const ORG_WORDS = new RegExp(String.raw`\b(?:${alternation(withUpper([...ORG_SUFFIXES.map((s) => s.replace(/\.$/, '')), ...ORG_HEAD_WORDS]))})(?![\w])|\b(?:America|United States|State of|STATE OF|City of|County|Revenge|Council|Estate|Government|GOVERNMENT|Ministry|Municipal|Corporation|Commissioners?|Secretary|Directorate|Panchayat|Traders|Tribunal|India|INDIA)\b`);
+
+/** The name has a legal form or an organisation word ("Inc.", "Bank", "State of"). */
+export function hasOrgWord(name: string): boolean {
+  return ORG_WORDS.test(name);
+}
 
 /** ORG when the name has a legal form or an organisation word; PERSON when it reads as a person's name. */
 export function classifyParty(name: string): EntityType {
   if (ORG_WORDS.test(name)) return 'ORG';
   const words = name.split(/\s+/).filter(Boolean);
   if (words.length === 1 && /^[A-Z][a-z'’-]+$/.test(words[0] ?? '')) return 'PERSON';
+  // "K. Raman", "Carl J. Menendez": initials and name words read as a person
+  if (words.length <= 4 && words.some((w) => /^[A-Z]\.$/.test(w)) && words.every((w) => /^(?:[A-Z][a-zA-Z'’-]+|[A-Z]\.)$/.test(w))) return 'PERSON';
   if (words.length <= 4 && words.every((w) => /^(?:[A-Z][a-zA-Z'’-]+|[A-Z]\.)$/.test(w)) && nlp(name).people().found) return 'PERSON';
   return 'ORG';
 }
 
-const CUT = /\s*(?:\bet\.?\s*al\b\.?|\b(?:not in its|in its|as trustee|individually|solely|d\/b\/a|a\/k\/a)\b)/i;
+const CUT = /\s*(?:\bet\.?\s*al\b\.?|\s(?:and|&)\s+(?:Others|OTHERS|Ors\.?|ORS\.?|Anr\.?|ANR\.?|another|Another)(?!\w)|\b(?:not in its|in its|as trustee|individually|solely|d\/b\/a|a\/k\/a)\b)/i;
 
 const SUFFIX_WORD = new Set(withUpper(ORG_SUFFIXES));
 
@@ -51,7 +58,8 @@ function party(text: string, start: number, end: number, role: PartyRole, method
       const os = trimLeadingNonNames(text, probe.start + org.index, probe.start + org.index + org[0].length);
       return makeMention(text, 'ORG', os, probe.start + org.index + org[0].length, method, confidence, { role });
     }
-    return makeMention(text, 'OTHER', probe.start, probe.end, method, confidence * 0.8, { role });
+    const type = classifyParty(probe.value.replace(/\s+/g, ' '));
+    return makeMention(text, type === 'PERSON' && probe.value.split(/\s+/).length <= 3 ? 'PERSON' : 'OTHER', probe.start, probe.end, method, confidence * 0.8, { role });
   }
   return makeMention(text, classifyParty(probe.value.replace(/\s+/g, ' ')), probe.start, probe.end, method, confidence, { role });
 }
@@ -96,13 +104,24 @@ export function recogniseCaseNameLines(text: string): Mention[] {
 const SIDE = String.raw`${NAME_WORD}(?:,?${SEP}(?:(?:of|and|the|for|&|OF|AND|THE)${SEP})?${NAME_WORD}){0,6}`;
 const CAPTION_RE = new RegExp(String.raw`(?<![\w&])(${SIDE})[ \t\u00a0]+(?:v\.|vs\.|V\.|VS\.)[ \t\u00a0]+(${SIDE})(?=[\s,.;:)]|$)`, 'g');
 
-/** "A v. B" captions in running text (cited cases, headings). */
+/** A reporter citation right after a caption: the caption names a cited precedent. */
+const CITATION_AFTER = /^,?\s*(?:\(\d{4}\)|\[\d{4}\]|AIR\s|ILR\s|\d{4}\s+SCC\b|\d{1,4}\s+(?:U\.\s?S\.|S\.\s?Ct\.|F\.|F\.\s?(?:2d|3d|4th|Supp\.)|[A-Z][\w.]*\s?\d?d?)\s*\d)/;
+/** "Mr. V. Krishnamurthy", "S. V. Rao": an initial, not "versus". */
+const INITIAL_V = /(?:^|[\s(])(?:[A-Z]|Mr|Mrs|Ms|Dr|Sri|Shri|Smt)\.?\s+V\.\s+[A-Z]/;
+
+/** "A v. B" captions in running text (cited cases, headings); the parties of a cited precedent get no role. */
 export function recogniseCaptions(text: string): Mention[] {
   const out: Mention[] = [];
   CAPTION_RE.lastIndex = 0;
   for (let m = CAPTION_RE.exec(text); m; m = CAPTION_RE.exec(text)) {
-    out.push(...captionParties(text, m.index, m.index + m[0].length, 'rules', 0.8));
     if (CAPTION_RE.lastIndex <= m.index) CAPTION_RE.lastIndex = m.index + 1;
+    if (INITIAL_V.test(text.slice(Math.max(0, m.index - 6), m.index + m[0].length))) continue;
+    let end = m.index + m[0].length;
+    const cite = /,\s+(?:AIR|ILR|SCC)$/.exec(m[0]);
+    if (cite) end -= cite[0].length;
+    const parties = captionParties(text, m.index, end, 'rules', 0.8);
+    const cited = CITATION_AFTER.test(text.slice(end, end + 40));
+    out.push(...(cited ? parties.map(({ meta: _meta, ...p }) => p) : parties));
   }
   return out;
 }

@@ -12,7 +12,7 @@ interface OffsetJson {
 const NOT_A_NAME = new Set([
   'company', 'executive', 'agreement', 'employee', 'employer', 'board', 'court', 'plaintiff', 'defendant', 'borrower', 'lender',
   'bank', 'buyer', 'seller', 'builder', 'party', 'parties', 'section', 'article', 'exhibit', 'schedule', 'notice', 'order', 'esq.',
-  'esq', 'judge', 'justice', 'mr.', 'ms.', 'mrs.', 'dr.', 'hon.', 'the', 'you', 'your', 'he', 'she', 'they', 'we', 'i',
+  'esq', 'judge', 'justice', 'mr.', 'ms.', 'mrs.', 'dr.', 'hon.', 'mr', 'ms', 'mrs', 'dr', 'fir', 'advocate', 'advocates', 'the', 'you', 'your', 'he', 'she', 'they', 'we', 'i',
 ]);
 
 const CONFIDENCE: Record<'PERSON' | 'ORG' | 'LOCATION', number> = { PERSON: 0.7, ORG: 0.6, LOCATION: 0.65 };
@@ -39,6 +39,8 @@ function take(text: string, items: OffsetJson[], type: 'PERSON' | 'ORG' | 'LOCAT
     if (!/^[A-Z]/.test(mention.value) || NOT_A_NAME.has(mention.value.toLowerCase()) || NOT_NAME_START.has(mention.value)) continue;
     if (mention.value.length < 2 || !/^[\p{L}\p{N}][\p{L}\p{N}\s.,&'’-]*$/u.test(mention.value)) continue;
     if (/[\n\r]\s*[\n\r]/.test(mention.value)) continue;
+    // "Sr. Advocate", "Hon'ble Mr. Justice": titles and lawyer words, not names
+    if (/\b(?:Advocates?|ADVOCATES?|Counsel|Hon['’]?ble|HON['’]?BLE|Justice|JUSTICE)\b/.test(mention.value)) continue;
     out.push(mention);
   }
 }

@@ -1,6 +1,8 @@
 /**
  * CoNLL labelled sentences (one `token … TAG` line per token, BIO tags, blank line between sentences,
  * optional `# text = …` line giving the exact sentence) and entity-level precision/recall/F1.
+ * A tag may carry a party role after `@` (`B-PERSON@petitioner`); a `# split = dev|test` line marks
+ * the split of the sentences that follow it.
  */
 import { isEntityType, type EntityType } from './types.ts';
 
@@ -8,11 +10,15 @@ export interface GoldEntity {
   type: EntityType;
   start: number;
   end: number;
+  /** Party role of a PERSON/ORG entity (`B-ORG@respondent`). */
+  role?: string;
 }
 
 export interface LabelledSentence {
   text: string;
   entities: GoldEntity[];
+  /** The `# split = …` in force for this sentence. */
+  split?: string;
 }
 
 /** Joins tokens with single spaces, except before closing punctuation (used when there is no `# text =`). */
@@ -25,6 +31,7 @@ function detokenize(tokens: readonly string[]): string {
 export function parseConll(source: string): LabelledSentence[] {
   const sentences: LabelledSentence[] = [];
   let given: string | undefined;
+  let split: string | undefined;
   let rows: Array<{ token: string; tag: string }> = [];
   const flush = () => {
     if (rows.length === 0) {
@@ -39,11 +46,12 @@ export function parseConll(source: string): LabelledSentence[] {
       const start = text.indexOf(token, at);
       if (start < 0) throw new Error(`token "${token}" not found in sentence "${text}"`);
       at = start + token.length;
-      const m = /^([BI])-(.+)$/.exec(tag);
+      const m = /^([BI])-([^@]+)(?:@([\w-]+))?$/.exec(tag);
       const type = m?.[2];
-      if (m && type && isEntityType(type) && (m[1] === 'B' || !open || open.type !== type)) {
+      const role = m?.[3];
+      if (m && type && isEntityType(type) && (m[1] === 'B' || !open || open.type !== type || open.role !== role)) {
         if (open) entities.push(open);
-        open = { type, start, end: at };
+        open = role ? { type, start, end: at, role } : { type, start, end: at };
       } else if (m && open) {
         open.end = at;
       } else {
@@ -52,7 +60,7 @@ export function parseConll(source: string): LabelledSentence[] {
       }
     }
     if (open) entities.push(open);
-    sentences.push({ text, entities });
+    sentences.push(split ? { text, entities, split } : { text, entities });
     rows = [];
     given = undefined;
   };
@@ -60,6 +68,11 @@ export function parseConll(source: string): LabelledSentence[] {
     const line = raw.trimEnd();
     if (line.startsWith('# text = ')) {
       given = line.slice('# text = '.length);
+      continue;
+    }
+    const splitLine = /^# split = (\S+)$/.exec(line);
+    if (splitLine) {
+      split = splitLine[1];
       continue;
     }
     if (line.startsWith('#') || line.startsWith('-DOCSTART-')) continue;

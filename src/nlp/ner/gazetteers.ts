@@ -31,7 +31,7 @@ export const ORG_HEAD_WORDS = [
   'Bank', 'Association', 'Trust', 'Partners', 'Partnership', 'Group', 'Holdings', 'Foundation', 'Institute', 'Institutes',
   'University', 'Authority', 'Agency', 'Department', 'Joint Venture', 'Commission', 'Committee', 'Council', 'Union',
   'Services', 'Service', 'Systems', 'Technologies', 'Industries', 'Enterprises', 'Farms', 'Hospital', 'College', 'Church',
-  'Chapel', 'Board', 'Bureau', 'Office', 'Ministry', 'Fund', 'Society', 'Club', 'Labs', 'Laboratories', 'Pharmaceuticals',
+  'Chapel', 'Board', 'Bureau', 'Corporation', 'Office', 'Ministry', 'Fund', 'Society', 'Club', 'Labs', 'Laboratories', 'Pharmaceuticals',
 ];
 
 /** Capitalised words that start sentences or roles, never a name (trimmed off the front of a candidate). */
@@ -48,6 +48,7 @@ export const NOT_NAME_START = new Set([
   'Guarantor', 'Contractor', 'Purchaser', 'Customer', 'Vendor', 'Supplier', 'COMPANY', 'BUYER', 'BUILDER', 'SELLER',
   'Chief', 'Officer', 'President', 'Vice', 'Director', 'Secretary', 'Treasurer', 'Chairman', 'Manager',
   'Interested', 'Party', 'Parties', 'Creditors', 'Claimant', 'Intervenor', 'Receiver', 'Agent', 'Lender', 'Borrower', 'See', 'Cf.', 'Also', 'But',
+  'No', 'Nos', 'NO', 'Attorneys', 'ATTORNEYS', 'COUNSEL', 'Advocate', 'Advocates', 'Versus', 'VERSUS', 'Between', 'BETWEEN', 'Through', 'THROUGH', 'Smt.', 'Sri', 'Sri.', 'Shri', 'Coram', 'CORAM', 'Present',
 ]);
 
 /** Defined terms that name a party by its role (`(the "Company")`). */

@@ -74,7 +74,7 @@ export const CASE_NUMBER_RES: RegExp[] = [
   /\b\d{2}-(?:bk|cv|cr|ap|BK|CV|CR|AP)-?\d{3,6}(?:-[A-Z]{2,4}){0,2}\b/g,
   /\b\d{2}-\d{5}(?:-[A-Z]{2,4})\b/g,
   /\bMDL\s+No\.\s*\d{2,5}\b/g,
-  /(?:Case|CASE|Docket|DOCKET|Appeal|Cause|Civil Action|CIVIL ACTION)\s*(?:No\.?|NO\.?|Number|Nos\.)\s*:?\s*([A-Z0-9][\w:.-]*\d[\w:-]*)/g,
+  /(?:Case|CASE|Docket|DOCKET|Appeal|Cause|Civil Action|CIVIL ACTION)\s*(?:No\.?|NO\.?|Number|Nos\.)\s*:?\s*([A-Z0-9][\w:./-]*\d[\w:-]*)/g,
   /\bNo\.\s+(\d{1,4}-\d{2,6}(?:-[A-Z]{2,4})?)\b/g,
 ];
 
@@ -89,7 +89,6 @@ export const STATUTE_RES: RegExp[] = [
   /\b\d{1,3}\s+U\.?\s?S\.?\s?C\.?\s?(?:A\.?)?\s*(?:§§?|�|[Ss]ec(?:tion|\.)|[Ss]ections)\s*\d+[\w.-]*(?:\([\w]+\))*(?:\s*(?:,|-|–|and|or)\s*(?:§\s*)?\d+[a-z]?(?:\([\w]+\))*(?![\d,]*\s+[A-Z]))*/g,
   /\b\d{1,3}\s+C\.?\s?F\.?\s?R\.?\s*(?:§§?|Part|pt\.)?\s*\d+(?:\.\d+)*(?:\([\w]+\))*/g,
   /\bFed\.\s?R\.\s?(?:(?:Civ|Crim|App|Bankr)\.\s?P\.|Evid\.)\s*\d+(?:\.\d+)?(?:\([\w]+\))*/g,
-  /\b(?:Section|section|Sec\.)\s+\d+[A-Za-z]?(?:\([\w]+\))*\s+of\s+the\s+(?:[A-Z][a-z]+\s+){1,5}(?:Code|Act)(?:\s+of\s+\d{4})?(?:,\s+as\s+amended)?/g,
   /\b(?:Internal\s+Revenue|Bankruptcy|Uniform\s+Commercial|Social\s+Security)\s+Code\b/g,
   new RegExp(String.raw`\b(?:[A-Z][a-z]+|[A-Z]{2,})(?:\s+(?:(?:of|and|with|for|the)\s+)?(?:[A-Z][a-z]+|[A-Z]{2,})){0,7}\s+Act(?:\s+of\s+\d{4})?\b`, 'g'),
   /§\s?\d+(?:[A-Za-z])?(?:-\d+)?(?:\([\w]+\))*(?![\d.])/g,

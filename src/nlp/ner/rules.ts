@@ -4,6 +4,7 @@ import {
   CASE_NUMBER_RES, CITATION_RES, COURT_RES, DATE_RES, JUDGE_RES, LAWYER_RES, MONEY_RES, ORG_HEAD_OF_RE, ORG_HEAD_RE, ORG_RE, PROVISION_RES, STATUTE_RES,
 } from './patterns.ts';
 import { makeMention, type EntityType, type Mention } from './types.ts';
+import { recogniseCommonLaw } from './legal/index.ts';
 
 interface Rule {
   type: EntityType;
@@ -43,6 +44,16 @@ export function trimLeadingNonNames(text: string, start: number, end: number): n
   }
 }
 
+/** Drops the words at the end of a name span that never belong to a name ("Alison Penrose Between"). */
+function trimTrailingNonNames(text: string, start: number, end: number): number {
+  let e = end;
+  for (;;) {
+    const m = /\s+([A-Za-z][A-Za-z.'’-]*)$/.exec(text.slice(start, e));
+    if (!m || !NOT_NAME_START.has(m[1] ?? '')) return e;
+    e -= m[0].length;
+  }
+}
+
 /** Removes a possessive ending ("Mizelle's") from a name span. */
 function dropPossessive(text: string, end: number): number {
   return /['’]s$/.test(text.slice(Math.max(0, end - 2), end)) ? end - 2 : end;
@@ -73,6 +84,33 @@ export function recogniseOrganisations(text: string): Mention[] {
   return out;
 }
 
+/** A party with its role and the same span found without one: keep the party (overlaps resolve by rank, not role). */
+function dropRolelessTwins(mentions: Mention[]): Mention[] {
+  const withRole = new Set(mentions.filter((m) => m.meta?.role).map((m) => `${m.start}:${m.end}`));
+  return mentions.filter((m) => m.meta?.role || !(m.type === 'ORG' || m.type === 'PERSON') || !withRole.has(`${m.start}:${m.end}`));
+}
+
+/**
+ * An organisation candidate that runs from a lawyer's or judge's name over a line break ("Paul R. Whitman\n
+ * Whitman & Cole LLP") starts on the next line; one that only overlaps the name is dropped.
+ */
+function cutOrganisationsAtPeople(text: string, mentions: Mention[]): Mention[] {
+  const people = mentions.filter((m) => m.type === 'LAWYER' || m.type === 'JUDGE');
+  if (people.length === 0) return mentions;
+  const out: Mention[] = [];
+  for (const m of mentions) {
+    const person = m.type === 'ORG' && !m.meta ? people.find((p) => p.start < m.end && m.start < p.end) : undefined;
+    if (!person) {
+      out.push(m);
+      continue;
+    }
+    const nl = text.indexOf('\n', person.end);
+    const cut = nl >= 0 && nl < m.end ? makeMention(text, 'ORG', nl + 1, m.end, m.method, m.confidence) : undefined;
+    if (cut && /\s/.test(cut.value)) out.push(cut);
+  }
+  return out;
+}
+
 export function recogniseWithRules(text: string): Mention[] {
   const out: Mention[] = [];
   for (const rule of RULES) {
@@ -86,7 +124,7 @@ export function recogniseWithRules(text: string): Mention[] {
         let [s, e] = rule.group ? groupSpan(m) : [m.index, m.index + m[0].length];
         if (rule.type === 'JUDGE' || rule.type === 'LAWYER') {
           s = trimLeadingNonNames(text, s, e);
-          e = dropPossessive(text, e);
+          e = dropPossessive(text, trimTrailingNonNames(text, s, e));
         }
         if (rule.type === 'COURT' && !/^[A-Z0-9]/.test(text.slice(s, e))) continue;
         const mention = makeMention(text, rule.type, s, e, 'rules', rule.confidence);
@@ -98,6 +136,6 @@ export function recogniseWithRules(text: string): Mention[] {
       }
     }
   }
-  out.push(...recogniseOrganisations(text));
-  return out;
+  out.push(...recogniseOrganisations(text), ...recogniseCommonLaw(text));
+  return cutOrganisationsAtPeople(text, dropRolelessTwins(out));
 }

@@ -13,11 +13,17 @@ export function isEntityType(value: unknown): value is EntityType {
 /** Which recogniser produced a mention; also its rank when spans overlap (see merge.ts). */
 export type MentionMethod = 'rules' | 'case-name' | 'defined-term' | 'gazetteer' | 'wink' | 'compromise' | 'llm';
 
-/** A party role a rule saw in the text (case caption, contract preamble). */
-export type PartyRole = 'plaintiff' | 'defendant' | 'party' | 'debtor' | 'in-re';
+/** A party role a rule saw in the text (case caption, contract preamble), singular and lower case as the text gives it. */
+export type PartyRole =
+  | 'plaintiff' | 'defendant' | 'party' | 'debtor' | 'in-re' | 'appellant' | 'petitioner' | 'respondent' | 'creditor'
+  | 'applicant' | 'appellee' | 'complainant' | 'accused' | 'claimant';
 
 export interface MentionMeta {
   role?: PartyRole;
+  /** LAWYER mentions: the role of the party they act for ("Advocate for Respondent Nos. 1 & 2" -> 'respondent'). */
+  forRole?: PartyRole;
+  /** LAWYER mentions: the named party they act for ("Attorneys for Acme Corp." -> 'Acme Corp.'). */
+  forParty?: string;
   /** Defined-term mentions: the full name the term stands for, and where that name starts in the text. */
   aliasOf?: string;
   aliasOfStart?: number;

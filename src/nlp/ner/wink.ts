@@ -32,6 +32,15 @@ function tokenOffsets(text: string, tokens: string[]): Array<[number, number]> {
   return out;
 }
 
+/** Words before a bare year that make it the date of something ("filed in 2018", "since 2015"). */
+const EVENT_YEAR_BEFORE = /\b(?:in|since|during|until|till|by|before|after|from|year|between|and|to)\s+$/i;
+
+/** "registered in 2014" is a date; "of 2018", "512/2016", "(2014)" and "Act, 1996" are parts of numbers and names. */
+export function isEventYear(text: string, start: number, end: number): boolean {
+  if (/^[/)\]-]/.test(text.slice(end, end + 1)) || /[/([-]$/.test(text.slice(start - 1, start))) return false;
+  return EVENT_YEAR_BEFORE.test(text.slice(Math.max(0, start - 12), start));
+}
+
 export function recogniseWithWink(text: string): Mention[] {
   const w = wink();
   const its = w.its;
@@ -49,8 +58,8 @@ export function recogniseWithWink(text: string): Mention[] {
     const lead = LEADING_WORDS.exec(text.slice(s0, e0));
     const mention = makeMention(text, type, s0 + (lead ? lead[0].length : 0), e0, 'wink', 0.8);
     if (!mention || !/\d|[A-Z]/.test(mention.value)) return;
-    // a bare number is a date only when it reads as a year
-    if (/^\d+$/.test(mention.value) && !/^(?:1[89]|20)\d\d$/.test(mention.value)) return;
+    // a bare number is a date only when it reads as a year, and a bare year only as the date of an event
+    if (/^\d+$/.test(mention.value) && !(/^(?:1[89]|20)\d\d$/.test(mention.value) && isEventYear(text, mention.start, mention.end))) return;
     out.push(mention);
   });
   return out;
