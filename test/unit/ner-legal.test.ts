@@ -90,3 +90,12 @@ test('a bare year is a date only as the date of an event, never inside a number 
   has('The FIR was registered in 2014 and the order is dated 03.08.2016.', 'DATE', ['2014', '03.08.2016']);
   has('DATED THIS THE 23RD DAY OF MARCH, 2021', 'DATE', ['23RD DAY OF MARCH, 2021']);
 });
+
+test('an organisation never starts at the role word before "Versus" (the cause title of the other side)', () => {
+  for (const text of [
+    'Rakesh Chauhan ... Applicant Versus Central Bureau of Investigation ... Respondent',
+    'Rakesh Chauhan                 ..... Applicant\nVersus\nCentral Bureau of Investigation      ..... Respondent',
+  ]) {
+    assert.deepEqual(parties(recogniseLocal(text)), [['PERSON', 'Rakesh Chauhan', 'applicant'], ['ORG', 'Central Bureau of Investigation', 'respondent']]);
+  }
+});

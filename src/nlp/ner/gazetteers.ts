@@ -49,6 +49,9 @@ export const NOT_NAME_START = new Set([
   'Chief', 'Officer', 'President', 'Vice', 'Director', 'Secretary', 'Treasurer', 'Chairman', 'Manager',
   'Interested', 'Party', 'Parties', 'Creditors', 'Claimant', 'Intervenor', 'Receiver', 'Agent', 'Lender', 'Borrower', 'See', 'Cf.', 'Also', 'But',
   'No', 'Nos', 'NO', 'Attorneys', 'ATTORNEYS', 'COUNSEL', 'Advocate', 'Advocates', 'Versus', 'VERSUS', 'Between', 'BETWEEN', 'Through', 'THROUGH', 'Smt.', 'Sri', 'Sri.', 'Shri', 'Coram', 'CORAM', 'Present',
+  // party role words of common-law cause titles ("A ..... Applicant Versus B ..... Respondent")
+  'Applicant', 'Applicants', 'APPLICANT', 'Appellants', 'APPELLANT', 'APPELLANTS', 'Petitioners', 'PETITIONER', 'PETITIONERS',
+  'Respondents', 'RESPONDENT', 'RESPONDENTS', 'Complainant', 'COMPLAINANT', 'Accused', 'ACCUSED', 'Claimants', 'Appellees', 'Vs', 'VS',
 ]);
 
 /** Defined terms that name a party by its role (`(the "Company")`). */
