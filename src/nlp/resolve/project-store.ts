@@ -69,16 +69,16 @@ export async function joinProjectEntities(tx: postgres.TransactionSql, doc: { id
     byId.set(row.id, c);
     index.add(c);
   }
-  const links = new Map((await tx<Array<{ canonical_entity_uuid: string; project_entity_id: string | null; project_match: StoredMatch | null }>>`
+  const previous = new Map((await tx<Array<{ canonical_entity_uuid: string; project_entity_id: string | null; project_match: StoredMatch | null }>>`
     SELECT canonical_entity_uuid, project_entity_id, project_match FROM neo4j_canonical_entities WHERE document_id = ${doc.id}`).map((r) => [r.canonical_entity_uuid, r]));
 
-  let created = 0;
+  const fresh = new Set<Candidate>();
   const touched = new Set<Candidate>();
-  const updates: Array<{ uuid: string; id: string; projectEntityUuid: string; match: StoredMatch }> = [];
+  const links: Array<{ uuid: string; project_entity_uuid: string; project_match: StoredMatch }> = [];
   const ordered = [...entities].sort((a, b) => typeFamily(a.type).localeCompare(typeFamily(b.type)) || a.normalizedName.localeCompare(b.normalizedName) || a.type.localeCompare(b.type));
   for (const e of ordered) {
     const family = typeFamily(e.type);
-    const link = links.get(e.canonicalUuid);
+    const link = previous.get(e.canonicalUuid);
     const kept = link?.project_entity_id ? byId.get(link.project_entity_id) : undefined;
     let candidate: Candidate;
     let match: StoredMatch;
@@ -91,17 +91,12 @@ export async function joinProjectEntities(tx: postgres.TransactionSql, doc: { id
         candidate = found.candidate as Candidate;
         match = { ...found.match };
       } else {
-        const [row] = await tx<ProjectRow[]>`
-          INSERT INTO neo4j_project_entities (project_entity_uuid, project_id, entity_family, entity_type, normalized_name, canonical_name, name_keys, aliases)
-          VALUES (${projectEntityUuid(project.project_uuid, family, e.normalizedName)}, ${doc.projectId}, ${family}, ${e.type}, ${e.normalizedName},
-                  ${e.names[0] ?? e.normalizedName}, ${tx.json([e.normalizedName])}, ${tx.json([...e.names])})
-          ON CONFLICT (project_id, entity_family, normalized_name) DO UPDATE SET entity_family = EXCLUDED.entity_family
-          RETURNING id, project_entity_uuid, entity_family, entity_type, normalized_name, canonical_name, name_keys, aliases`;
-        candidate = byId.get(row!.id) ?? toCandidate(row!);
-        if (!byId.has(row!.id)) {
-          byId.set(row!.id, candidate);
-          created++;
-        }
+        // created at the end, in one statement; later entities of this document can already join it
+        candidate = toCandidate({
+          id: '', project_entity_uuid: projectEntityUuid(project.project_uuid, family, e.normalizedName), entity_family: family, entity_type: e.type,
+          normalized_name: e.normalizedName, canonical_name: e.names[0] ?? e.normalizedName, name_keys: [], aliases: [],
+        });
+        fresh.add(candidate);
         match = { method: 'new', score: 1, matched: e.normalizedName };
       }
     }
@@ -114,23 +109,36 @@ export async function joinProjectEntities(tx: postgres.TransactionSql, doc: { id
       touched.add(candidate);
     }
     index.add(candidate);
-    updates.push({ uuid: e.canonicalUuid, id: candidate.row.id, projectEntityUuid: candidate.uuid, match });
+    links.push({ uuid: e.canonicalUuid, project_entity_uuid: candidate.uuid, project_match: match });
   }
 
-  for (const c of touched) {
+  const rowOf = (c: Candidate) => {
     const aliases = [...c.names].sort();
-    const keys = [...c.keys].sort();
-    const name = bestDisplayName(aliases, (n) => normalizeName(c.row.entity_type, n)) || c.row.canonical_name;
-    await tx`
-      UPDATE neo4j_project_entities SET name_keys = ${tx.json(keys)}, aliases = ${tx.json(aliases)}, canonical_name = ${name}, updated_at = now()
-      WHERE id = ${c.row.id} AND (name_keys IS DISTINCT FROM ${tx.json(keys)}::jsonb OR aliases IS DISTINCT FROM ${tx.json(aliases)}::jsonb OR canonical_name IS DISTINCT FROM ${name})`;
+    return {
+      project_entity_uuid: c.uuid, project_id: doc.projectId, entity_family: c.family, entity_type: c.row.entity_type, normalized_name: c.normalizedName,
+      canonical_name: bestDisplayName(aliases, (n) => normalizeName(c.row.entity_type, n)) || c.row.canonical_name,
+      name_keys: [...c.keys].sort(), aliases,
+    };
+  };
+  const inserts = [...fresh].map(rowOf);
+  for (let i = 0; i < inserts.length; i += 500) {
+    // the project lock makes a conflict impossible; the unique index would turn a duplicate into an error, never a second row
+    await tx`INSERT INTO neo4j_project_entities ${tx(inserts.slice(i, i + 500).map((r) => ({ ...r, name_keys: tx.json(r.name_keys), aliases: tx.json(r.aliases) })))}`;
   }
-  for (const u of updates) {
-    const match = JSON.parse(JSON.stringify(u.match)) as Parameters<typeof tx.json>[0];
+  const changed = [...touched].filter((c) => !fresh.has(c)).map(rowOf);
+  if (changed.length) {
     await tx`
-      UPDATE neo4j_canonical_entities SET project_entity_id = ${u.id}, project_entity_uuid = ${u.projectEntityUuid}, project_match = ${tx.json(match)}
-      WHERE canonical_entity_uuid = ${u.uuid}
-        AND (project_entity_id IS DISTINCT FROM ${u.id}::bigint OR project_match IS DISTINCT FROM ${tx.json(match)}::jsonb)`;
+      UPDATE neo4j_project_entities p SET name_keys = u.name_keys, aliases = u.aliases, canonical_name = u.canonical_name, updated_at = now()
+      FROM jsonb_to_recordset(${tx.json(changed)}::jsonb) AS u(project_entity_uuid uuid, name_keys jsonb, aliases jsonb, canonical_name text)
+      WHERE p.project_entity_uuid = u.project_entity_uuid
+        AND (p.name_keys IS DISTINCT FROM u.name_keys OR p.aliases IS DISTINCT FROM u.aliases OR p.canonical_name IS DISTINCT FROM u.canonical_name)`;
   }
-  return { joined: updates.length - created, created };
+  if (links.length) {
+    await tx`
+      UPDATE neo4j_canonical_entities c SET project_entity_id = p.id, project_entity_uuid = p.project_entity_uuid, project_match = u.project_match
+      FROM jsonb_to_recordset(${tx.json(JSON.parse(JSON.stringify(links)) as Parameters<typeof tx.json>[0])}::jsonb) AS u(uuid uuid, project_entity_uuid uuid, project_match jsonb)
+      JOIN neo4j_project_entities p ON p.project_entity_uuid = u.project_entity_uuid
+      WHERE c.canonical_entity_uuid = u.uuid AND (c.project_entity_id IS DISTINCT FROM p.id OR c.project_match IS DISTINCT FROM u.project_match)`;
+  }
+  return { joined: links.length - fresh.size, created: fresh.size };
 }
