@@ -149,6 +149,26 @@ test('documents arriving one by one join by exact name, abbreviation, score and 
   assert.equal((await projectEntities(projectId)).length, 1);
 });
 
+test('an entity that cannot join the project entity holding its normalised name gets its own (no unique-index error)', async () => {
+  const projectId = await project('anchors');
+  const docs3 = [
+    ['John Smith'],
+    ['John Smith', 'John Q. Smith'],
+    // "Jon Smith" cannot be "John Q. Smith": this document's "John Smith" cannot join the first one
+    ['John Smith', 'John Smith', 'Jon Smith'],
+  ];
+  for (const [i, names] of docs3.entries()) {
+    const doc = await seed(`anchor-${i}.txt`, names.join(' met ') + '.', names.map((n): Spec => ['PERSON', n]), projectId);
+    await resolve(doc);
+  }
+  const rows = await db.sql<Array<{ normalized_name: string; name_keys: string[] }>>`
+    SELECT normalized_name, name_keys FROM neo4j_project_entities WHERE project_id = ${projectId} ORDER BY id`;
+  assert.deepEqual([...rows], [
+    { normalized_name: 'john smith', name_keys: ['john q smith', 'john smith'] },
+    { normalized_name: 'jon smith', name_keys: ['john smith', 'jon smith'] },
+  ], 'the second one is anchored on its other name');
+});
+
 test('relationships and the export carry project entities and the shared case with stable keys', async () => {
   for (const doc of docs) {
     const msg = { document_uuid: doc.documentUuid, neo4j_doc_sql_id: doc.docId, canonical_count: 6 };

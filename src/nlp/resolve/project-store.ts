@@ -41,6 +41,16 @@ export function projectEntityUuid(projectUuid: string, family: string, normalize
   return deterministicUuid('project-entity', projectUuid, family, normalizedName);
 }
 
+/**
+ * The anchor of a new project entity: its normalised name, unless an entity it could not join (two
+ * different full names sharing a form, e.g. "John Q. Smith" and "John R. Smith" both seen as "John
+ * Smith") holds it; then its longest other name, then the name marked with its document entity.
+ */
+export function freeAnchor(e: JoiningEntity, family: string, taken: ReadonlySet<string>): string {
+  const options = [e.normalizedName, ...[...e.ownKeys].sort((a, b) => b.length - a.length || a.localeCompare(b))];
+  return options.find((k) => !taken.has(`${family}|${k}`)) ?? `${e.normalizedName} #${e.canonicalUuid.slice(0, 8)}`;
+}
+
 /** The advisory lock key of a project's entities (one 64-bit key per project). */
 export function projectLockKey(projectId: number): string {
   return `docpipe:project-entities:${projectId}`;
@@ -72,6 +82,7 @@ export async function joinProjectEntities(tx: postgres.TransactionSql, doc: { id
   const previous = new Map((await tx<Array<{ canonical_entity_uuid: string; project_entity_id: string | null; project_match: StoredMatch | null }>>`
     SELECT canonical_entity_uuid, project_entity_id, project_match FROM neo4j_canonical_entities WHERE document_id = ${doc.id}`).map((r) => [r.canonical_entity_uuid, r]));
 
+  const taken = new Set(rows.map((r) => `${r.entity_family}|${r.normalized_name}`));
   const fresh = new Set<Candidate>();
   const touched = new Set<Candidate>();
   const links: Array<{ uuid: string; project_entity_uuid: string; project_match: StoredMatch }> = [];
@@ -92,9 +103,11 @@ export async function joinProjectEntities(tx: postgres.TransactionSql, doc: { id
         match = { ...found.match };
       } else {
         // created at the end, in one statement; later entities of this document can already join it
+        const anchor = freeAnchor(e, family, taken);
+        taken.add(`${family}|${anchor}`);
         candidate = toCandidate({
-          id: '', project_entity_uuid: projectEntityUuid(project.project_uuid, family, e.normalizedName), entity_family: family, entity_type: e.type,
-          normalized_name: e.normalizedName, canonical_name: e.names[0] ?? e.normalizedName, name_keys: [], aliases: [],
+          id: '', project_entity_uuid: projectEntityUuid(project.project_uuid, family, anchor), entity_family: family, entity_type: e.type,
+          normalized_name: anchor, canonical_name: e.names[0] ?? e.normalizedName, name_keys: [], aliases: [],
         });
         fresh.add(candidate);
         match = { method: 'new', score: 1, matched: e.normalizedName };
