@@ -1,7 +1,8 @@
 /**
  * resolution: canonical entities per document. Mentions are normalised per type, blocked, scored
  * (Jaro-Winkler, token sets, acronyms, initials, defined terms, a/k/a) and clustered within a type;
- * an LLM, when configured, decides only the ambiguous band. Replace-by-key on re-run.
+ * an LLM, when configured, decides only the ambiguous band. Replace-by-key on re-run. A document of a
+ * project then joins the project's entities (neo4j_project_entities), under a lock on the project.
  */
 import { defineStage, PermanentError } from 'docpipe';
 import { akaPairs } from '../src/nlp/resolve/aka.ts';
@@ -26,7 +27,8 @@ export default defineStage<ResolutionInput>({
     }
     const { mentions, chunkText } = await loadMentions(sql, msg.document_uuid);
     const clusters = await clusterMentions(mentions, akaPairs(mentions, chunkText), ctx.llm ? llmJudge(ctx.llm, ctx.signal) : undefined);
-    const count = await replaceCanonicalEntities(sql, { id: msg.neo4j_doc_sql_id, uuid: msg.document_uuid, projectId: doc.project_id === null ? null : Number(doc.project_id) }, clusters);
+    const projectId = doc.project_id === null ? null : Number(doc.project_id);
+    const count = await replaceCanonicalEntities(sql, { id: msg.neo4j_doc_sql_id, uuid: msg.document_uuid, projectId }, clusters, mentions);
     ctx.log.info({ mentions: mentions.length, canonical: count }, 'entities resolved');
     return { document_uuid: msg.document_uuid, neo4j_doc_sql_id: msg.neo4j_doc_sql_id, canonical_count: count };
   },

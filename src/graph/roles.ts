@@ -1,7 +1,7 @@
 /**
- * Party roles the text supports: case-caption roles and contract parties recorded on mentions by ner,
- * `parties`/`judges` of the document metadata (written by chunking; tolerated when absent), judges,
- * and lawyers "on behalf of" / "counsel for" a party.
+ * Party roles and sides: the role words ner records on party mentions (`metadata_json.role`), the
+ * `parties`/`judges` of the document metadata (written by chunking; tolerated when absent), and the
+ * document's canonical entity a name from the metadata denotes.
  */
 import { normalizeName } from '../nlp/resolve/normalize.ts';
 import { ACCEPT, scorePair } from '../nlp/resolve/score.ts';
@@ -11,6 +11,9 @@ export interface GraphEntity {
   type: string;
   name: string;
   normalized: string;
+  /** The project-level entity this document entity joined (projects only), and how. */
+  projectEntityUuid?: string;
+  projectMatch?: { method: string; score: number; rule?: string };
 }
 
 export interface GraphMention {
@@ -21,23 +24,52 @@ export interface GraphMention {
   start: number;
   end: number;
   method: string;
+  value?: string;
   role?: string;
+  /** LAWYER mentions: the role of the parties represented ("Advocate for Respondent Nos. 1 & 2" → respondent). */
+  forRole?: string;
+  /** LAWYER mentions: the represented party's name as written. */
+  forParty?: string;
 }
 
-export type Role = 'plaintiff' | 'defendant' | 'party' | 'debtor' | 'in-re' | 'judge';
+export const PARTY_ROLES = [
+  'plaintiff', 'defendant', 'party', 'debtor', 'in-re', 'appellant', 'petitioner', 'respondent', 'creditor',
+  'applicant', 'appellee', 'complainant', 'accused', 'claimant',
+] as const;
+export type PartyRole = (typeof PARTY_ROLES)[number];
+export type Role = PartyRole | 'judge';
+
+/** Which side of the case a role is on: the side that brought it, the side that answers, or neither. */
+export type Side = 'initiating' | 'responding';
+
+const INITIATING = new Set<PartyRole>(['appellant', 'petitioner', 'plaintiff', 'debtor', 'applicant', 'complainant', 'claimant']);
+const RESPONDING = new Set<PartyRole>(['respondent', 'defendant', 'creditor', 'appellee', 'accused']);
+
+export function sideOf(role: PartyRole): Side | undefined {
+  return INITIATING.has(role) ? 'initiating' : RESPONDING.has(role) ? 'responding' : undefined;
+}
+
+/** Other spellings of role words in text and metadata (plurals are handled by roleOf). */
+const ROLE_ALIASES: Record<string, PartyRole> = { in_re: 'in-re', 'in re': 'in-re' };
+
+/** The role a word denotes ("Respondents" → respondent), or undefined for a word that is no party role. */
+export function roleOf(word: string | undefined): PartyRole | undefined {
+  if (!word) return undefined;
+  const w = word.trim().toLowerCase().replace(/\s+/g, ' ');
+  const singular = w.endsWith('s') && !w.endsWith('ss') ? w.slice(0, -1) : w;
+  for (const x of [w, singular]) {
+    if ((PARTY_ROLES as readonly string[]).includes(x)) return x as PartyRole;
+    if (x in ROLE_ALIASES) return ROLE_ALIASES[x];
+  }
+  return undefined;
+}
 
 export interface MetadataRoles {
-  parties: Array<{ name: string; role: Role }>;
+  parties: Array<{ name: string; role: PartyRole }>;
   judges: string[];
 }
 
-const ROLE_WORDS: Record<string, Role> = {
-  plaintiff: 'plaintiff', plaintiffs: 'plaintiff', petitioner: 'plaintiff', appellant: 'plaintiff', movant: 'plaintiff', claimant: 'plaintiff',
-  defendant: 'defendant', defendants: 'defendant', respondent: 'defendant', appellee: 'defendant',
-  debtor: 'debtor', party: 'party', 'in-re': 'in-re', in_re: 'in-re',
-};
-
-/** Reads `parties` ([{name, role}] or {role: [names]}) and `judges` ([names] or [{name}]) from metadata_json. */
+/** Reads `parties` ([{name, role(s)}] or {role: [names]}) and `judges` ([names] or [{name}]) from metadata_json. */
 export function metadataRoles(metadata: unknown): MetadataRoles {
   const out: MetadataRoles = { parties: [], judges: [] };
   if (!metadata || typeof metadata !== 'object') return out;
@@ -47,15 +79,15 @@ export function metadataRoles(metadata: unknown): MetadataRoles {
     for (const p of m['parties']) {
       const name = nameOf(p);
       const obj = p && typeof p === 'object' ? (p as { role?: unknown; roles?: unknown }) : {};
-      const raws = [obj.role, ...(Array.isArray(obj.roles) ? obj.roles : [])].filter((r): r is string => typeof r === 'string').map((r) => r.toLowerCase());
-      const role = raws.map((r) => ROLE_WORDS[r]).find((r) => r !== undefined) ?? 'party';
+      const raws = [obj.role, ...(Array.isArray(obj.roles) ? obj.roles : [])].filter((r): r is string => typeof r === 'string');
+      const role = raws.map(roleOf).find((r) => r !== undefined) ?? 'party';
       if (name) out.parties.push({ name, role });
     }
   } else if (m['parties'] && typeof m['parties'] === 'object') {
     for (const [roleRaw, names] of Object.entries(m['parties'] as Record<string, unknown>)) {
       for (const n of Array.isArray(names) ? names : [names]) {
         const name = nameOf(n);
-        if (name) out.parties.push({ name, role: ROLE_WORDS[roleRaw.toLowerCase()] ?? 'party' });
+        if (name) out.parties.push({ name, role: roleOf(roleRaw) ?? 'party' });
       }
     }
   }
@@ -63,48 +95,13 @@ export function metadataRoles(metadata: unknown): MetadataRoles {
   return out;
 }
 
-/** The document's canonical entity a metadata name denotes (same type family, accepted score), if any. */
+/** The document's canonical entity a name denotes (same type family, accepted score), if any. */
 export function matchEntity(name: string, entities: readonly GraphEntity[], types: readonly string[]): GraphEntity | undefined {
   let best: { e: GraphEntity; score: number } | undefined;
   for (const e of entities) {
     if (!types.includes(e.type)) continue;
     const s = scorePair(e.type, normalizeName(e.type, name), e.normalized).score;
-    if (s >= ACCEPT && (!best || s > best.score)) best = { e, score: s };
+    if (s >= ACCEPT && (!best || s > best.score || (s === best.score && e.uuid < best.e.uuid))) best = { e, score: s };
   }
   return best?.e;
-}
-
-const REPRESENTS = /^[\s,]*(?:Esq\.?|Esquire)?[\s,]*(?:\([^)]*\)\s*)?(?:on behalf of|counsel for|attorneys? for|representing|appearing for|for)\s+(?:(?:the\s+)?(?:plaintiffs?|defendants?|debtors?|creditors?|interested party|movants?|respondents?|petitioners?)[\s,]+)?$/i;
-const ROLE_ONLY = /(?:on behalf of|counsel for|attorneys? for|representing)\s+(?:the\s+)?(plaintiffs?|defendants?|debtors?)\b/i;
-
-/**
- * Lawyer → party pairs from the chunk text: a LAWYER (or PERSON) mention followed by "on behalf of" /
- * "counsel for" and a party mention, or by "counsel for Plaintiff" (the caption's plaintiff).
- */
-export function representations(
-  mentions: readonly GraphMention[],
-  chunkText: ReadonlyMap<string, string>,
-  roleHolders: ReadonlyMap<Role, string[]>,
-): Array<{ lawyer: GraphMention; party: string }> {
-  const out: Array<{ lawyer: GraphMention; party: string }> = [];
-  const byChunk = new Map<string, GraphMention[]>();
-  for (const m of mentions) byChunk.set(m.chunkUuid, [...(byChunk.get(m.chunkUuid) ?? []), m]);
-  for (const [chunkUuid, list] of byChunk) {
-    const text = chunkText.get(chunkUuid) ?? '';
-    const sorted = [...list].sort((a, b) => a.start - b.start);
-    sorted.forEach((m, i) => {
-      if ((m.type !== 'LAWYER' && m.type !== 'PERSON') || !m.canonicalUuid) return;
-      const next = sorted.slice(i + 1).find((n) => n.start >= m.end && (n.type === 'ORG' || n.type === 'PERSON'));
-      if (next?.canonicalUuid && next.start - m.end < 120 && REPRESENTS.test(text.slice(m.end, next.start))) {
-        out.push({ lawyer: m, party: next.canonicalUuid });
-        return;
-      }
-      const roleOnly = ROLE_ONLY.exec(text.slice(m.end, m.end + 60));
-      if (roleOnly && m.type === 'LAWYER') {
-        const role = ROLE_WORDS[(roleOnly[1] ?? '').toLowerCase()];
-        for (const party of (role && roleHolders.get(role)) || []) out.push({ lawyer: m, party });
-      }
-    });
-  }
-  return out;
 }

@@ -1,10 +1,13 @@
 /** The staged graph: node labels, relationship types and the rows of neo4j_relationships_staging. */
 
-export type NodeLabel = 'Document' | 'Chunk' | 'EntityMention' | 'CanonicalEntity' | 'Project';
+export type NodeLabel = 'Document' | 'Chunk' | 'EntityMention' | 'CanonicalEntity' | 'Project' | 'ProjectEntity' | 'Case';
 
 export type RelationshipType =
   | 'PART_OF' | 'FIRST_CHUNK' | 'NEXT_CHUNK' | 'HAS_ENTITY' | 'MEMBER_OF_CLUSTER' | 'BELONGS_TO'
-  | 'PLAINTIFF_IN' | 'DEFENDANT_IN' | 'JUDGE_OF' | 'REPRESENTS' | 'PARTY_TO';
+  | 'PLAINTIFF_IN' | 'DEFENDANT_IN' | 'JUDGE_OF' | 'REPRESENTS' | 'PARTY_TO'
+  | 'IN_CASE' | 'PRESIDES_OVER' | 'FILED_IN' | 'RESOLVES_TO';
+
+export type StagedProperty = string | number | boolean | string[];
 
 export interface StagedRelationship {
   key: string;
@@ -14,7 +17,7 @@ export interface StagedRelationship {
   toId: string;
   toLabel: NodeLabel;
   type: RelationshipType;
-  properties: Record<string, string | number | boolean>;
+  properties: Record<string, StagedProperty>;
   chunkUuid: string | null;
   method: string;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { buildRelationships } from '../../src/graph/build.ts';
-import { cypherBatches } from '../../src/graph/export/cypher.ts';
+import { constraintStatements, cypherBatches } from '../../src/graph/export/cypher.ts';
 import { csvField, renderCsv } from '../../src/graph/export/csv.ts';
 import { sortGraph, toProperties } from '../../src/graph/export/model.ts';
 import { metadataRoles } from '../../src/graph/roles.ts';
@@ -56,4 +56,25 @@ test('CSV in neo4j-admin format: typed headers, quoting, ids; Cypher batches are
   const batches = cypherBatches(graph, 1);
   assert.deepEqual(batches.map((b) => b.statement.split(' MERGE ')[1]?.split(' ')[0]), ['(n:Document', '(n:CanonicalEntity', '(a)-[r:PARTY_TO']);
   assert.deepEqual(batches[2]!.params.rows, [{ key: 'K', from: 'e1', to: 'd1', props: { role: 'party' } }]);
+});
+
+test('project entities and cases export as their own labels, MERGEd on uuid before any relationship', () => {
+  const graph = sortGraph({
+    nodes: [
+      { label: 'CanonicalEntity', id: 'e1', properties: toProperties({ name: 'SBI' }) },
+      { label: 'Case', id: 'k1', properties: toProperties({ case_number: '1:20-cv-01234' }) },
+      { label: 'ProjectEntity', id: 'p1', properties: toProperties({ name: 'State Bank of India', document_count: 40 }) },
+    ],
+    relationships: [
+      { key: 'R1', type: 'RESOLVES_TO', fromLabel: 'CanonicalEntity', fromId: 'e1', toLabel: 'ProjectEntity', toId: 'p1', properties: toProperties({ match: 'abbreviation', score: 0.9 }) },
+      { key: 'R2', type: 'FILED_IN', fromLabel: 'Case', fromId: 'k1', toLabel: 'CanonicalEntity', toId: 'e1', properties: toProperties({ mention_uuids: ['m1', 'm2'] }) },
+    ],
+  });
+  const files = renderCsv(graph);
+  assert.equal(files.get('nodes_ProjectEntity.csv'), 'uuid:ID,document_count:long,name:string,:LABEL\np1,40,State Bank of India,ProjectEntity\n');
+  assert.equal(files.get('nodes_Case.csv'), 'uuid:ID,case_number:string,:LABEL\nk1,1:20-cv-01234,Case\n');
+  assert.match(files.get('import-command.txt')!, /--nodes=nodes_ProjectEntity\.csv --nodes=nodes_Case\.csv/);
+  const statements = cypherBatches(graph).map((b) => b.statement.split(' MERGE ')[1]?.split(' ')[0]);
+  assert.deepEqual(statements, ['(n:ProjectEntity', '(n:Case', '(n:CanonicalEntity', '(a)-[r:FILED_IN', '(a)-[r:RESOLVES_TO']);
+  assert.ok(constraintStatements().some((s) => s.includes('FOR (n:Case) REQUIRE n.uuid IS UNIQUE')));
 });

@@ -14,6 +14,19 @@ export async function loadGraph(sql: Sql): Promise<Graph> {
     SELECT DISTINCT p.project_uuid, p.name FROM projects p JOIN neo4j_documents d ON d.project_id = p.id
     WHERE d.document_uuid IN (SELECT DISTINCT document_uuid FROM neo4j_relationships_staging)`;
   for (const p of projects) nodes.push({ label: 'Project', id: p.project_uuid, properties: toProperties({ name: p['name'] }) });
+  // project-level entities the staged documents' entities resolve to, with the number of documents naming them
+  const projectEntities = await sql<Array<Record<string, unknown> & { project_entity_uuid: string }>>`
+    SELECT pe.project_entity_uuid, pe.entity_type, pe.entity_family, pe.canonical_name AS name, pe.normalized_name, pe.aliases, p.project_uuid,
+      (SELECT count(DISTINCT c.document_id)::int FROM neo4j_canonical_entities c WHERE c.project_entity_id = pe.id) AS document_count
+    FROM neo4j_project_entities pe JOIN projects p ON p.id = pe.project_id
+    WHERE pe.project_entity_uuid::text IN (SELECT to_node_id FROM neo4j_relationships_staging WHERE to_node_label = 'ProjectEntity')`;
+  for (const e of projectEntities) nodes.push({ label: 'ProjectEntity', id: e.project_entity_uuid, properties: toProperties({ ...e, project_entity_uuid: undefined }) });
+  // cases exist as staged IN_CASE edges (keyed by project and normalised number): one node each
+  const cases = await sql<Array<{ to_node_id: string; case_number: string | null; project_uuid: string | null }>>`
+    SELECT DISTINCT ON (r.to_node_id) r.to_node_id, r.properties->>'case_number' AS case_number, p.project_uuid
+    FROM neo4j_relationships_staging r JOIN neo4j_documents d ON d.document_uuid = r.document_uuid LEFT JOIN projects p ON p.id = d.project_id
+    WHERE r.relationship_type = 'IN_CASE' ORDER BY r.to_node_id, r.relationship_key`;
+  for (const c of cases) nodes.push({ label: 'Case', id: c.to_node_id, properties: toProperties({ case_number: c.case_number, project_uuid: c.project_uuid }) });
   const chunks = await sql<Array<Record<string, unknown> & { chunk_uuid: string }>>`
     SELECT c.chunk_uuid, c.document_uuid, c.chunk_index, c.text, c.char_start, c.char_end, c.page_start, c.page_end, c.token_count
     FROM neo4j_chunks c WHERE c.document_uuid IN (SELECT DISTINCT document_uuid FROM neo4j_relationships_staging)`;

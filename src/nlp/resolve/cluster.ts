@@ -55,7 +55,7 @@ interface Edge {
 const PERSON_TYPES = new Set(['PERSON', 'JUDGE', 'LAWYER']);
 const FILLER = new Set(['of', 'and', 'the', '&', 'for', 'de', 'a', 'inc', 'corp', 'co', 'llc', 'ltd']);
 
-function blockKeys(type: string, key: string): string[] {
+export function blockKeys(type: string, key: string): string[] {
   const core = coreTokens(key);
   const out = core.filter((t) => t.length >= 2 && !FILLER.has(t)).map((t) => `w:${t}`);
   if (!PERSON_TYPES.has(type)) {
@@ -68,7 +68,7 @@ function blockKeys(type: string, key: string): string[] {
   return out;
 }
 
-function isFull(type: string, key: string): boolean {
+export function isFull(type: string, key: string): boolean {
   return PERSON_TYPES.has(type) ? tokens(key).length >= 2 : coreTokens(key).length >= 2;
 }
 

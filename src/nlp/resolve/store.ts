@@ -4,6 +4,7 @@ import { deterministicUuid } from '../ids.ts';
 import type { CanonicalCluster, ResolvableMention } from './cluster.ts';
 import type { PlacedMention } from './aka.ts';
 import { normalizeName } from './normalize.ts';
+import { joinProjectEntities, type JoiningEntity } from './project-store.ts';
 
 export interface StoredMention extends ResolvableMention, PlacedMention {}
 
@@ -46,11 +47,28 @@ export function canonicalUuid(documentUuid: string, type: string, normalizedName
   return deterministicUuid('canonical', documentUuid, type, normalizedName);
 }
 
+/** A cluster as it joins the project: the normalised names of its own and defined-term mentions, its names as written. */
+export function joiningEntity(documentUuid: string, c: CanonicalCluster, mentions: ReadonlyMap<number, ResolvableMention>): JoiningEntity {
+  const members = c.mentionIds.map((id) => mentions.get(id)).filter((m): m is ResolvableMention => m !== undefined);
+  const own = members.filter((m) => !m.definedTerm);
+  return {
+    canonicalUuid: canonicalUuid(documentUuid, c.type, c.normalizedName),
+    type: c.type,
+    normalizedName: c.normalizedName,
+    ownKeys: [...new Set(own.map((m) => m.key))].sort(),
+    definedKeys: [...new Set(members.filter((m) => m.definedTerm).map((m) => m.key))].sort(),
+    names: [...new Set([c.canonicalName, ...own.map((m) => m.value.replace(/\s+/g, ' '))])].sort(),
+  };
+}
+
 /**
  * Upserts the document's canonical entities by (document_id, entity_type, normalized_name), points
- * each mention at its entity, and deletes the document's entities not in the new set. One transaction.
+ * each mention at its entity, deletes the document's entities not in the new set, and joins them to
+ * the project's entities (project-store.ts) when the document belongs to a project. One transaction.
  */
-export async function replaceCanonicalEntities(sql: Sql, doc: { id: number; uuid: string; projectId: number | null }, clusters: readonly CanonicalCluster[]): Promise<number> {
+export async function replaceCanonicalEntities(
+  sql: Sql, doc: { id: number; uuid: string; projectId: number | null }, clusters: readonly CanonicalCluster[], mentions: readonly ResolvableMention[] = [],
+): Promise<number> {
   const rows = clusters.map((c) => ({
     canonical_entity_uuid: canonicalUuid(doc.uuid, c.type, c.normalizedName),
     document_id: doc.id,
@@ -85,6 +103,8 @@ export async function replaceCanonicalEntities(sql: Sql, doc: { id: number; uuid
         JOIN neo4j_canonical_entities c ON c.canonical_entity_uuid = l.uuid::uuid
         WHERE m.id = l.id`;
     }
+    const byId = new Map(mentions.map((m) => [m.id, m]));
+    await joinProjectEntities(tx, { id: doc.id, projectId: doc.projectId }, clusters.map((c) => joiningEntity(doc.uuid, c, byId)));
   });
   return rows.length;
 }
