@@ -18,6 +18,17 @@ export interface ChatRequestBody {
 export type FakeAnswer = unknown | { raw: string } | { refusal: string };
 export type FakeResponder = (body: ChatRequestBody, callIndex: number) => FakeAnswer | Promise<FakeAnswer>;
 
+/** 429 (with retry-after-ms), 500, or a 200 whose content is not JSON. */
+export type FaultKind = '429' | '500' | 'malformed';
+
+export interface FakeFaults {
+  rate: number;
+  kinds: readonly FaultKind[];
+  /** A number in [0, 1) per call (a seeded PRNG makes a run repeatable). */
+  random: () => number;
+  retryAfterMs?: number;
+}
+
 export interface FakeOpenAiServer {
   /** Base URL to give the client (`…/v1`). */
   readonly baseURL: string;
@@ -33,6 +44,10 @@ export interface FakeOpenAiServer {
   failNext(count: number, status?: number, retryAfterMs?: number): void;
   /** Delay every answer by `ms` (to observe concurrency). */
   setDelay(ms: number): void;
+  /** Seeded random faults: each request fails with probability `rate`, as one of `kinds`. */
+  setFaults(faults: FakeFaults | undefined): void;
+  /** Faults injected so far, by kind. */
+  readonly faultCounts: Record<FaultKind, number>;
   close(): Promise<void>;
 }
 
@@ -55,6 +70,8 @@ export async function startFakeOpenAi(responder: FakeResponder = () => ({})): Pr
   let calls = 0;
   let failures: { count: number; status: number; retryAfterMs: number } = { count: 0, status: 500, retryAfterMs: 5 };
   let delayMs = 0;
+  let faults: FakeFaults | undefined;
+  const faultCounts: Record<FaultKind, number> = { '429': 0, '500': 0, malformed: 0 };
   let inFlight = 0;
   let maxInFlight = 0;
   const requests: ChatRequestBody[] = [];
@@ -79,12 +96,19 @@ export async function startFakeOpenAi(responder: FakeResponder = () => ({})): Pr
         send(res, failures.status, { error: { message: `fake ${failures.status}`, type } }, { 'retry-after-ms': String(failures.retryAfterMs) });
         return;
       }
+      const fault = faults && faults.random() < faults.rate ? faults.kinds[Math.floor(faults.random() * faults.kinds.length)] : undefined;
+      if (fault) faultCounts[fault]++;
+      if (fault === '429' || fault === '500') {
+        const wait = String(faults?.retryAfterMs ?? 5);
+        send(res, Number(fault), { error: { message: `fake ${fault}`, type: fault === '429' ? 'rate_limit_exceeded' : 'server_error' } }, { 'retry-after-ms': wait });
+        return;
+      }
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       try {
         if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
         const index = calls++;
-        const answer = await script(body, index);
+        const answer = fault === 'malformed' ? { raw: '{"entities": [{"chunk": 0, "text": ' } : await script(body, index);
         const refusal = answer && typeof answer === 'object' && 'refusal' in answer ? String((answer as { refusal: string }).refusal) : null;
         const content = refusal !== null ? null : answer && typeof answer === 'object' && 'raw' in answer ? String((answer as { raw: string }).raw) : JSON.stringify(answer);
         send(res, 200, {
@@ -121,6 +145,10 @@ export async function startFakeOpenAi(responder: FakeResponder = () => ({})): Pr
     setDelay(ms) {
       delayMs = ms;
     },
+    setFaults(next) {
+      faults = next;
+    },
+    faultCounts,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
