@@ -28,6 +28,8 @@ export interface LlmJsonRequest {
   /** JSON Schema the answer must satisfy (structured output). */
   schema: Record<string, unknown>;
   schemaName: string;
+  /** A looser schema the answer is validated against (default `schema`), e.g. accepting answers of an older shape. */
+  accepts?: Record<string, unknown>;
   signal?: AbortSignal;
 }
 

@@ -119,7 +119,7 @@ export interface OracleScore {
 }
 
 export function score(docs: readonly OracleDocument[], stored: ReadonlyArray<ReadonlyArray<GoldEntity & { method: string }>>, failedDocuments: number): OracleScore {
-  const { overall } = evaluate(docs.map((d) => d.gold), stored);
+  const { overall } = evaluate(docs.map((d) => d.gold), stored.map((p) => [...p]));
   let displacedByRules = 0;
   const errors: string[] = [];
   const keptGold: GoldEntity[][] = [];

@@ -64,7 +64,7 @@ export function createOpenAiLlm(settings: ProvidersConfig['llm'], sql: Sql | und
     } catch (err) {
       throw new DocpipeError('retryable', 'DP_ERR_PROVIDER_UNAVAILABLE', 'LLM answer is not JSON', { cause: err });
     }
-    validateAnswer(request.schema, parsed, request.schemaName);
+    validateAnswer(request.accepts ?? request.schema, parsed, request.schemaName);
     return parsed;
   }
 
@@ -76,7 +76,7 @@ export function createOpenAiLlm(settings: ProvidersConfig['llm'], sql: Sql | und
         const hit = await readCache(sql, key);
         if (hit !== undefined) {
           try {
-            validateAnswer(request.schema, hit, request.schemaName);
+            validateAnswer(request.accepts ?? request.schema, hit, request.schemaName);
             return hit as T;
           } catch {
             // a stale entry (schema changed): ask again and overwrite it
