@@ -36,6 +36,12 @@ export interface FakeOpenAiServer {
   readonly calls: number;
   /** Every request that reached the server, failures included. */
   readonly requests: ChatRequestBody[];
+  /** When each request arrived (ms since epoch), in the order of `requests`. */
+  readonly arrivals: number[];
+  /** When each failure (429/5xx, scripted or injected) was answered. */
+  readonly failuresAnswered: Array<{ status: number; at: number }>;
+  /** Extra headers on every successful answer (e.g. `x-ratelimit-remaining-requests`). */
+  setHeaders(headers: Record<string, string>): void;
   /** Highest number of requests in flight at once. */
   readonly maxInFlight: number;
   /** Replace the answer script. */
@@ -75,6 +81,9 @@ export async function startFakeOpenAi(responder: FakeResponder = () => ({})): Pr
   let inFlight = 0;
   let maxInFlight = 0;
   const requests: ChatRequestBody[] = [];
+  const arrivals: number[] = [];
+  const failuresAnswered: Array<{ status: number; at: number }> = [];
+  let extraHeaders: Record<string, string> = {};
 
   const server = createServer((req, res) => {
     void (async () => {
@@ -90,9 +99,11 @@ export async function startFakeOpenAi(responder: FakeResponder = () => ({})): Pr
         return;
       }
       requests.push(body);
+      arrivals.push(Date.now());
       if (failures.count > 0) {
         failures.count--;
         const type = failures.status === 429 ? 'rate_limit_exceeded' : 'server_error';
+        failuresAnswered.push({ status: failures.status, at: Date.now() });
         send(res, failures.status, { error: { message: `fake ${failures.status}`, type } }, { 'retry-after-ms': String(failures.retryAfterMs) });
         return;
       }
@@ -100,6 +111,7 @@ export async function startFakeOpenAi(responder: FakeResponder = () => ({})): Pr
       if (fault) faultCounts[fault]++;
       if (fault === '429' || fault === '500') {
         const wait = String(faults?.retryAfterMs ?? 5);
+        failuresAnswered.push({ status: Number(fault), at: Date.now() });
         send(res, Number(fault), { error: { message: `fake ${fault}`, type: fault === '429' ? 'rate_limit_exceeded' : 'server_error' } }, { 'retry-after-ms': wait });
         return;
       }
@@ -117,8 +129,8 @@ export async function startFakeOpenAi(responder: FakeResponder = () => ({})): Pr
           created: Math.floor(Date.now() / 1000),
           model: body.model,
           choices: [{ index: 0, message: { role: 'assistant', content, refusal }, logprobs: null, finish_reason: 'stop' }],
-          usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
-        });
+          usage: usageOf(body, content),
+        }, extraHeaders);
       } finally {
         inFlight--;
       }
@@ -133,6 +145,11 @@ export async function startFakeOpenAi(responder: FakeResponder = () => ({})): Pr
       return calls;
     },
     requests,
+    arrivals,
+    failuresAnswered,
+    setHeaders(headers) {
+      extraHeaders = headers;
+    },
     get maxInFlight() {
       return maxInFlight;
     },
@@ -155,6 +172,13 @@ export async function startFakeOpenAi(responder: FakeResponder = () => ({})): Pr
         server.close((err) => (err ? reject(err) : resolve()));
       }),
   };
+}
+
+/** Token counts as a tokenizer would roughly give them (about 4 characters a token). */
+function usageOf(body: ChatRequestBody, content: string | null): { prompt_tokens: number; completion_tokens: number; total_tokens: number } {
+  const prompt = Math.ceil(body.messages.reduce((n, m) => n + m.content.length, 0) / 4);
+  const completion = Math.ceil((content ?? '').length / 4);
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }
 
 /** The document text the client sent (between the <document> tags of the user message). */

@@ -3,7 +3,7 @@
  * "what did you miss" pass, and every answer verified against the chunk text (a mention whose text
  * is not in its chunk is dropped). The chunk text is data, never instructions (see SYSTEM).
  */
-import type { LlmClient } from '../../providers/types.ts';
+import type { LlmClient, LlmUsage } from '../../providers/types.ts';
 import { ENTITY_TYPES, isEntityType, makeMention, type EntityType, type Mention } from './types.ts';
 
 export interface LlmChunk {
@@ -160,28 +160,65 @@ function render(batch: readonly LlmChunk[]): string {
   return batch.map((c) => `<chunk id="${c.key}">\n${fence(c.text)}\n</chunk>`).join('\n');
 }
 
-/** Two passes per batch: extract, then "what did you miss" given the first answers. Returns mentions per chunk key. */
-export async function recogniseWithLlm(llm: LlmClient, chunks: readonly LlmChunk[], signal?: AbortSignal): Promise<Map<number, Mention[]>> {
+/** When to ask "what did you miss": always, never, or only for chunks whose first answer is sparse. */
+export type SecondPass = 'on' | 'off' | 'sparse';
+
+export interface LlmNerOptions {
+  secondPass?: SecondPass;
+  /** Counts the requests and tokens spent (the document's share). */
+  usage?: LlmUsage;
+}
+
+/** A chunk's first answer is sparse below one verified mention per this many characters. */
+export const SPARSE_CHARS_PER_MENTION = 400;
+
+/** Why an answer does not verify against its batch (the cache keeps only answers that do), or undefined. */
+export function unverified(batch: readonly LlmChunk[], answer: unknown): string | undefined {
+  const entities = (answer as { entities?: LlmEntity[] }).entities ?? [];
+  for (const e of entities) {
+    const chunk = batch.find((c) => c.key === e.chunk);
+    if (!chunk) return `entity "${e.text}" names chunk ${e.chunk}, not in the request`;
+    if (!isEntityType(e.type)) return `entity "${e.text}" has label ${e.type}`;
+    const found = locate(chunk.text, e.text).length;
+    if (found === 0) return `entity "${e.text}" is not in chunk ${e.chunk}`;
+    if (typeof e.occurrence === 'number' && (e.occurrence < 1 || e.occurrence > found)) return `entity "${e.text}" has no occurrence ${e.occurrence}`;
+  }
+  return undefined;
+}
+
+async function ask(llm: LlmClient, batch: readonly LlmChunk[], user: string, schemaName: string, signal: AbortSignal | undefined, usage: LlmUsage | undefined): Promise<LlmEntity[]> {
+  const answer = await llm.json<{ entities: LlmEntity[] }>({
+    system: SYSTEM,
+    user,
+    schema: NER_SCHEMA as unknown as Record<string, unknown>,
+    accepts: NER_ACCEPTS as unknown as Record<string, unknown>,
+    schemaName,
+    check: (a) => unverified(batch, a),
+    ...(usage ? { usage } : {}),
+    signal,
+  });
+  return (answer.entities ?? []).map((e) => ({ chunk: e.chunk, text: e.text, type: e.type, occurrence: e.occurrence ?? null }));
+}
+
+/**
+ * Per batch: extract, then (per `secondPass`) "what did you miss" given the first answers, for every
+ * chunk of the batch or only the sparse ones. Returns mentions per chunk key.
+ */
+export async function recogniseWithLlm(llm: LlmClient, chunks: readonly LlmChunk[], signal?: AbortSignal, options: LlmNerOptions = {}): Promise<Map<number, Mention[]>> {
   const out = new Map<number, Mention[]>();
+  const secondPass = options.secondPass ?? 'on';
   for (const batch of batchChunks(chunks)) {
-    const first = await llm.json<{ entities: LlmEntity[] }>({
-      system: SYSTEM,
-      user: `List every entity mention in these chunks.\n${render(batch)}`,
-      schema: NER_SCHEMA as unknown as Record<string, unknown>,
-      schemaName: 'legal_entities',
-      accepts: NER_ACCEPTS as unknown as Record<string, unknown>,
-      signal,
-    });
-    const found = (first.entities ?? []).map((e) => ({ chunk: e.chunk, text: e.text, type: e.type, occurrence: e.occurrence ?? null }));
-    const second = await llm.json<{ entities: LlmEntity[] }>({
-      system: SYSTEM,
-      user: `These mentions were already found:\n${JSON.stringify(found)}\nList only the entity mentions in these chunks that the list above missed (an empty list if none).\n${render(batch)}`,
-      schema: NER_SCHEMA as unknown as Record<string, unknown>,
-      schemaName: 'legal_entities_missed',
-      accepts: NER_ACCEPTS as unknown as Record<string, unknown>,
-      signal,
-    });
-    const answers = [...found, ...(second.entities ?? [])];
+    const found = await ask(llm, batch, `List every entity mention in these chunks.\n${render(batch)}`, 'legal_entities', signal, options.usage);
+    const again = secondPass === 'off' ? []
+      : secondPass === 'on' ? batch
+        : batch.filter((c) => verify(c, found).length * SPARSE_CHARS_PER_MENTION < c.text.length);
+    let missed: LlmEntity[] = [];
+    if (again.length) {
+      const known = found.filter((e) => again.some((c) => c.key === e.chunk));
+      missed = await ask(llm, again, `These mentions were already found:\n${JSON.stringify(known)}\nList only the entity mentions in these chunks that the list above missed (an empty list if none).\n${render(again)}`,
+        'legal_entities_missed', signal, options.usage);
+    }
+    const answers = [...found, ...missed];
     for (const c of batch) out.set(c.key, verify(c, answers));
   }
   return out;
