@@ -52,6 +52,8 @@ export interface FakeOpenAiServer {
   setDelay(ms: number): void;
   /** Seeded random faults: each request fails with probability `rate`, as one of `kinds`. */
   setFaults(faults: FakeFaults | undefined): void;
+  /** A fixed-window rate limit (`perWindow` requests each `windowMs`): beyond it, 429 with retry-after-ms and x-ratelimit-reset-requests. */
+  setRateLimit(limit: { perWindow: number; windowMs: number } | undefined): void;
   /** Faults injected so far, by kind. */
   readonly faultCounts: Record<FaultKind, number>;
   close(): Promise<void>;
@@ -84,6 +86,7 @@ export async function startFakeOpenAi(responder: FakeResponder = () => ({})): Pr
   const arrivals: number[] = [];
   const failuresAnswered: Array<{ status: number; at: number }> = [];
   let extraHeaders: Record<string, string> = {};
+  let rateLimit: { perWindow: number; windowMs: number; windowStart: number; used: number } | undefined;
 
   const server = createServer((req, res) => {
     void (async () => {
@@ -106,6 +109,17 @@ export async function startFakeOpenAi(responder: FakeResponder = () => ({})): Pr
         failuresAnswered.push({ status: failures.status, at: Date.now() });
         send(res, failures.status, { error: { message: `fake ${failures.status}`, type } }, { 'retry-after-ms': String(failures.retryAfterMs) });
         return;
+      }
+      if (rateLimit) {
+        const now = Date.now();
+        if (now - rateLimit.windowStart >= rateLimit.windowMs) Object.assign(rateLimit, { windowStart: now, used: 0 });
+        if (rateLimit.used++ >= rateLimit.perWindow) {
+          const wait = String(rateLimit.windowStart + rateLimit.windowMs - now);
+          failuresAnswered.push({ status: 429, at: now });
+          faultCounts['429']++;
+          send(res, 429, { error: { message: 'fake rate limit', type: 'rate_limit_exceeded' } }, { 'retry-after-ms': wait, 'x-ratelimit-reset-requests': `${wait}ms` });
+          return;
+        }
       }
       const fault = faults && faults.random() < faults.rate ? faults.kinds[Math.floor(faults.random() * faults.kinds.length)] : undefined;
       if (fault) faultCounts[fault]++;
@@ -161,6 +175,9 @@ export async function startFakeOpenAi(responder: FakeResponder = () => ({})): Pr
     },
     setDelay(ms) {
       delayMs = ms;
+    },
+    setRateLimit(limit) {
+      rateLimit = limit && { ...limit, windowStart: Date.now(), used: 0 };
     },
     setFaults(next) {
       faults = next;
