@@ -31,6 +31,7 @@ test('LLM path: batched structured extraction, a second pass for misses, spans v
       entities: [
         { chunk: 0, text: 'Maria Delgado', type: 'PERSON' },
         { chunk: 0, text: 'Orchard Valley Farms LLC', type: 'ORG' },
+        { chunk: 0, text: 'Superior Court of Fresno', type: 'COURT', occurrence: 1 },
         { chunk: 0, text: 'Fresno County Courthouse', type: 'COURT' }, // not in the text: dropped
       ],
     };
@@ -53,7 +54,9 @@ test('LLM path: batched structured extraction, a second pass for misses, spans v
     assert.equal(out['mention_count'], rows.length);
     const byValue = new Map(rows.map((r) => [r.value, r]));
     assert.equal(byValue.get('Maria Delgado')?.entity_type, 'PERSON');
-    assert.equal(byValue.get('Maria Delgado')?.method, 'llm');
+    // a span only the model found is stored as the model's (the rules may find the others too)
+    assert.equal(byValue.get('Superior Court of Fresno')?.entity_type, 'COURT');
+    assert.equal(byValue.get('Superior Court of Fresno')?.method, 'llm');
     assert.equal(byValue.get('Orchard Valley Farms LLC')?.entity_type, 'ORG');
     assert.equal(byValue.get('Peter Quill')?.entity_type, 'LAWYER');
     assert.ok(!rows.some((r) => r.value.includes('Courthouse')), 'a mention not found in the chunk is dropped');
