@@ -4,6 +4,7 @@
  * Writes neo4j_entity_mentions replace-by-key; offsets are within the chunk (slice === value).
  */
 import { defineStage, PermanentError } from 'docpipe';
+import { emptyUsage } from '../src/providers/types.ts';
 import { recogniseChunks } from '../src/nlp/ner/recognise.ts';
 import { loadChunks, replaceMentions } from '../src/nlp/ner/store.ts';
 import { wink } from '../src/nlp/ner/wink.ts';
@@ -28,10 +29,17 @@ export default defineStage<NerInput>({
     }
     const chunks = await loadChunks(sql, msg.neo4j_doc_sql_id);
     if (chunks.length !== msg.chunk_count) ctx.log.warn({ expected: msg.chunk_count, found: chunks.length }, 'chunk count differs from the message');
-    const mentions = await recogniseChunks(chunks, ctx.llm, ctx.signal);
+    const usage = emptyUsage();
+    const mentions = await recogniseChunks(chunks, ctx.llm, ctx.signal, { secondPass: ctx.providers.settings.llm.second_pass, usage });
     await ctx.heartbeat();
     const mentionCount = await replaceMentions(sql, msg.document_uuid, mentions);
-    ctx.log.info({ chunks: chunks.length, mentions: mentionCount, method: ctx.llm ? 'llm' : 'local' }, 'entities recognised');
+    if (ctx.llm) {
+      // what this document cost (the last run's), next to the document: metadata_json.llm_usage.ner
+      const spent = { requests: usage.requests, prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens, reasks: usage.reasks, cache_hits: usage.cacheHits };
+      await sql`UPDATE neo4j_documents SET metadata_json = jsonb_set(metadata_json, '{llm_usage}', coalesce(metadata_json->'llm_usage', '{}'::jsonb) || ${sql.json({ ner: spent })})
+        WHERE id = ${msg.neo4j_doc_sql_id}`;
+    }
+    ctx.log.info({ chunks: chunks.length, mentions: mentionCount, method: ctx.llm ? 'llm' : 'local', llm_requests: usage.requests, llm_tokens: usage.promptTokens + usage.completionTokens }, 'entities recognised');
     return { document_uuid: msg.document_uuid, neo4j_doc_sql_id: msg.neo4j_doc_sql_id, mention_count: mentionCount };
   },
 });

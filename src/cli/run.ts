@@ -89,7 +89,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   });
   let metricsServer: MetricsServer | undefined;
   if (metrics && metricsPort !== undefined) {
-    metrics.attach({ redis: runner.redis, config, machine: runner.machine }, log);
+    metrics.attach({ redis: runner.redis, config, machine: runner.machine, llm: runner.providers.llm }, log);
     metricsServer = await startMetricsServer({ port: metricsPort, metrics, log });
   }
   // read-only unless DOCPIPE_DASHBOARD_TOKEN is set (then redrive/purge need it as a bearer token)

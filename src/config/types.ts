@@ -30,7 +30,7 @@ export interface StageConfig {
 
 export interface ProvidersConfig {
   ocr: { provider: 'local' | 'textract'; workers: number; region: string; endpoint?: string; max_pages: number };
-  llm: { provider: 'local' | 'openai'; base_url?: string; model: string; api_key_env: string; concurrency: number; timeoutMs: number };
+  llm: { provider: 'local' | 'openai'; base_url?: string; model: string; api_key_env: string; concurrency: number; timeoutMs: number; second_pass?: 'on' | 'off' | 'sparse' };
   transcription: { provider: 'none' | 'openai'; base_url?: string; model: string; api_key_env: string };
 }
 

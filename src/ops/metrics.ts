@@ -7,6 +7,7 @@ import type { DocumentMachine } from '../state/machine.ts';
 import { Keys } from '../streams/keys.ts';
 import type { RedisClient } from '../streams/redis.ts';
 import type { Outcome } from '../worker/stage-worker.ts';
+import type { LlmUsage } from '../providers/types.ts';
 import type { OpsContext } from './connect.ts';
 import { collectStatus, countDocumentStates, type StatusReport } from './status.ts';
 
@@ -17,6 +18,8 @@ export interface MetricsSource {
   redis: RedisClient;
   config: PipelineConfig;
   machine: DocumentMachine;
+  /** This process's LLM client (its running totals), when one is configured. */
+  llm?: { usage?: LlmUsage } | undefined;
 }
 
 export interface MetricsOptions {
@@ -87,6 +90,30 @@ export class PipelineMetrics {
         const counts = await documentStates();
         this.reset();
         for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
+      },
+    });
+    const llmUsage = () => this.source?.llm?.usage;
+    new Counter({
+      name: 'docpipe_llm_tokens_total', help: 'LLM tokens this process spent (from the responses\' usage), by kind (prompt, completion).', labelNames: ['kind'], registers,
+      collect() {
+        const u = llmUsage();
+        this.reset();
+        if (u) {
+          this.inc({ kind: 'prompt' }, u.promptTokens);
+          this.inc({ kind: 'completion' }, u.completionTokens);
+        }
+      },
+    });
+    new Counter({
+      name: 'docpipe_llm_requests_total', help: 'LLM requests this process sent (retries and re-asks included), re-asks of malformed answers, and answers served from llm_cache.', labelNames: ['kind'], registers,
+      collect() {
+        const u = llmUsage();
+        this.reset();
+        if (u) {
+          this.inc({ kind: 'sent' }, u.requests);
+          this.inc({ kind: 'reask' }, u.reasks);
+          this.inc({ kind: 'cache_hit' }, u.cacheHits);
+        }
       },
     });
     new Gauge({

@@ -28,12 +28,36 @@ export interface LlmJsonRequest {
   /** JSON Schema the answer must satisfy (structured output). */
   schema: Record<string, unknown>;
   schemaName: string;
+  /**
+   * Checks a schema-valid answer against the material (e.g. every span found in the text): an answer
+   * it rejects (returns the reason) is still returned, but never stored in the response cache.
+   */
+  check?: (answer: unknown) => string | undefined;
+  /** Adds this request's spending (requests, tokens, re-asks, cache hits) to the given counters. */
+  usage?: LlmUsage;
+  /** A looser schema the answer is validated against (default `schema`), e.g. accepting answers of an older shape. */
+  accepts?: Record<string, unknown>;
   signal?: AbortSignal;
+}
+
+/** What LLM requests spent: HTTP requests sent, tokens (from the responses' usage), re-asks, cache hits. */
+export interface LlmUsage {
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+  reasks: number;
+  cacheHits: number;
+}
+
+export function emptyUsage(): LlmUsage {
+  return { requests: 0, promptTokens: 0, completionTokens: 0, reasks: 0, cacheHits: 0 };
 }
 
 /** An OpenAI-compatible chat model with structured output; absent when the pipeline runs locally. */
 export interface LlmClient {
   readonly model: string;
+  /** Totals of this client (one per process) since it was created. */
+  readonly usage?: LlmUsage;
   json<T>(request: LlmJsonRequest): Promise<T>;
 }
 

@@ -18,6 +18,17 @@ export interface ChatRequestBody {
 export type FakeAnswer = unknown | { raw: string } | { refusal: string };
 export type FakeResponder = (body: ChatRequestBody, callIndex: number) => FakeAnswer | Promise<FakeAnswer>;
 
+/** 429 (with retry-after-ms), 500, or a 200 whose content is not JSON. */
+export type FaultKind = '429' | '500' | 'malformed';
+
+export interface FakeFaults {
+  rate: number;
+  kinds: readonly FaultKind[];
+  /** A number in [0, 1) per call (a seeded PRNG makes a run repeatable). */
+  random: () => number;
+  retryAfterMs?: number;
+}
+
 export interface FakeOpenAiServer {
   /** Base URL to give the client (`…/v1`). */
   readonly baseURL: string;
@@ -25,6 +36,12 @@ export interface FakeOpenAiServer {
   readonly calls: number;
   /** Every request that reached the server, failures included. */
   readonly requests: ChatRequestBody[];
+  /** When each request arrived (ms since epoch), in the order of `requests`. */
+  readonly arrivals: number[];
+  /** When each failure (429/5xx, scripted or injected) was answered. */
+  readonly failuresAnswered: Array<{ status: number; at: number }>;
+  /** Extra headers on every successful answer (e.g. `x-ratelimit-remaining-requests`). */
+  setHeaders(headers: Record<string, string>): void;
   /** Highest number of requests in flight at once. */
   readonly maxInFlight: number;
   /** Replace the answer script. */
@@ -33,6 +50,12 @@ export interface FakeOpenAiServer {
   failNext(count: number, status?: number, retryAfterMs?: number): void;
   /** Delay every answer by `ms` (to observe concurrency). */
   setDelay(ms: number): void;
+  /** Seeded random faults: each request fails with probability `rate`, as one of `kinds`. */
+  setFaults(faults: FakeFaults | undefined): void;
+  /** A fixed-window rate limit (`perWindow` requests each `windowMs`): beyond it, 429 with retry-after-ms and x-ratelimit-reset-requests. */
+  setRateLimit(limit: { perWindow: number; windowMs: number } | undefined): void;
+  /** Faults injected so far, by kind. */
+  readonly faultCounts: Record<FaultKind, number>;
   close(): Promise<void>;
 }
 
@@ -55,9 +78,15 @@ export async function startFakeOpenAi(responder: FakeResponder = () => ({})): Pr
   let calls = 0;
   let failures: { count: number; status: number; retryAfterMs: number } = { count: 0, status: 500, retryAfterMs: 5 };
   let delayMs = 0;
+  let faults: FakeFaults | undefined;
+  const faultCounts: Record<FaultKind, number> = { '429': 0, '500': 0, malformed: 0 };
   let inFlight = 0;
   let maxInFlight = 0;
   const requests: ChatRequestBody[] = [];
+  const arrivals: number[] = [];
+  const failuresAnswered: Array<{ status: number; at: number }> = [];
+  let extraHeaders: Record<string, string> = {};
+  let rateLimit: { perWindow: number; windowMs: number; windowStart: number; used: number } | undefined;
 
   const server = createServer((req, res) => {
     void (async () => {
@@ -73,10 +102,31 @@ export async function startFakeOpenAi(responder: FakeResponder = () => ({})): Pr
         return;
       }
       requests.push(body);
+      arrivals.push(Date.now());
       if (failures.count > 0) {
         failures.count--;
         const type = failures.status === 429 ? 'rate_limit_exceeded' : 'server_error';
+        failuresAnswered.push({ status: failures.status, at: Date.now() });
         send(res, failures.status, { error: { message: `fake ${failures.status}`, type } }, { 'retry-after-ms': String(failures.retryAfterMs) });
+        return;
+      }
+      if (rateLimit) {
+        const now = Date.now();
+        if (now - rateLimit.windowStart >= rateLimit.windowMs) Object.assign(rateLimit, { windowStart: now, used: 0 });
+        if (rateLimit.used++ >= rateLimit.perWindow) {
+          const wait = String(rateLimit.windowStart + rateLimit.windowMs - now);
+          failuresAnswered.push({ status: 429, at: now });
+          faultCounts['429']++;
+          send(res, 429, { error: { message: 'fake rate limit', type: 'rate_limit_exceeded' } }, { 'retry-after-ms': wait, 'x-ratelimit-reset-requests': `${wait}ms` });
+          return;
+        }
+      }
+      const fault = faults && faults.random() < faults.rate ? faults.kinds[Math.floor(faults.random() * faults.kinds.length)] : undefined;
+      if (fault) faultCounts[fault]++;
+      if (fault === '429' || fault === '500') {
+        const wait = String(faults?.retryAfterMs ?? 5);
+        failuresAnswered.push({ status: Number(fault), at: Date.now() });
+        send(res, Number(fault), { error: { message: `fake ${fault}`, type: fault === '429' ? 'rate_limit_exceeded' : 'server_error' } }, { 'retry-after-ms': wait });
         return;
       }
       inFlight++;
@@ -84,7 +134,7 @@ export async function startFakeOpenAi(responder: FakeResponder = () => ({})): Pr
       try {
         if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
         const index = calls++;
-        const answer = await script(body, index);
+        const answer = fault === 'malformed' ? { raw: '{"entities": [{"chunk": 0, "text": ' } : await script(body, index);
         const refusal = answer && typeof answer === 'object' && 'refusal' in answer ? String((answer as { refusal: string }).refusal) : null;
         const content = refusal !== null ? null : answer && typeof answer === 'object' && 'raw' in answer ? String((answer as { raw: string }).raw) : JSON.stringify(answer);
         send(res, 200, {
@@ -93,8 +143,8 @@ export async function startFakeOpenAi(responder: FakeResponder = () => ({})): Pr
           created: Math.floor(Date.now() / 1000),
           model: body.model,
           choices: [{ index: 0, message: { role: 'assistant', content, refusal }, logprobs: null, finish_reason: 'stop' }],
-          usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
-        });
+          usage: usageOf(body, content),
+        }, extraHeaders);
       } finally {
         inFlight--;
       }
@@ -109,6 +159,11 @@ export async function startFakeOpenAi(responder: FakeResponder = () => ({})): Pr
       return calls;
     },
     requests,
+    arrivals,
+    failuresAnswered,
+    setHeaders(headers) {
+      extraHeaders = headers;
+    },
     get maxInFlight() {
       return maxInFlight;
     },
@@ -121,12 +176,26 @@ export async function startFakeOpenAi(responder: FakeResponder = () => ({})): Pr
     setDelay(ms) {
       delayMs = ms;
     },
+    setRateLimit(limit) {
+      rateLimit = limit && { ...limit, windowStart: Date.now(), used: 0 };
+    },
+    setFaults(next) {
+      faults = next;
+    },
+    faultCounts,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
       }),
   };
+}
+
+/** Token counts as a tokenizer would roughly give them (about 4 characters a token). */
+function usageOf(body: ChatRequestBody, content: string | null): { prompt_tokens: number; completion_tokens: number; total_tokens: number } {
+  const prompt = Math.ceil(body.messages.reduce((n, m) => n + m.content.length, 0) / 4);
+  const completion = Math.ceil((content ?? '').length / 4);
+  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }
 
 /** The document text the client sent (between the <document> tags of the user message). */

@@ -110,3 +110,17 @@ test('limiter runs tasks FIFO within its bound', async () => {
   await Promise.all([1, 2, 3].map((n) => limit(async () => { order.push(n); await new Promise((r) => setTimeout(r, 1)); })));
   assert.deepEqual(order, [1, 2, 3]);
 });
+
+test('bug #23.7: an answer that fails the caller\'s verification is returned but not cached', async () => {
+  const llm = createOpenAiLlm(settings(), db.sql);
+  fake.respond(() => ({ label: 'b' }));
+  const callsBefore = fake.calls;
+  const req = { system: 'verify me', user: 'a document without the label', schema, schemaName: 'pick', check: (a: unknown) => ((a as { label: string }).label === 'b' ? 'label b is not in the document' : undefined) };
+  assert.deepEqual(await llm.json(req), { label: 'b' });
+  assert.deepEqual(await llm.json(req), { label: 'b' });
+  assert.equal(fake.calls - callsBefore, 2, 'asked again: nothing was cached');
+  const { cacheKey } = await import('../../src/providers/llm/cache.ts');
+  const rows = await db.sql`SELECT 1 FROM llm_cache WHERE cache_key = ${cacheKey('fake-model', req)}`;
+  assert.equal(rows.length, 0);
+  fake.respond(() => ({ label: 'a' }));
+});

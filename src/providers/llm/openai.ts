@@ -1,15 +1,21 @@
 /**
  * OpenAI-compatible LLM client with structured output (`json_schema`, strict), a prompt-injection
- * guard, bounded concurrency, 429/5xx retries with backoff (the `openai` SDK's own, which honours
- * `retry-after`/`retry-after-ms`), answer validation with ajv, and a Postgres response cache
- * (`llm_cache`, keyed by sha256 of model + prompt + schema) so a re-run costs nothing.
+ * guard, bounded concurrency, answer validation with ajv, and a Postgres response cache (`llm_cache`,
+ * keyed by sha256 of model + prompt + schema) so a re-run costs nothing.
+ *
+ * Retries are ours, not the SDK's: 429, 408/409, 5xx and connection errors are retried with backoff
+ * OUTSIDE the concurrency slots. A 429 (and a response whose `x-ratelimit-remaining-*` is 0) closes
+ * the client's shared back-off gate until the server's reset time (`retry-after-ms`, `retry-after`,
+ * `x-ratelimit-reset-*`), so every request of the process waits once instead of each alone. An
+ * answer that is not JSON, not schema-valid or a refusal is re-asked once with the schema restated.
  */
 import OpenAI from 'openai';
 import type { ProvidersConfig } from '../../config/types.ts';
 import { DocpipeError } from '../../errors.ts';
 import type { Sql } from '../../store/db.ts';
-import type { LlmClient, LlmJsonRequest } from '../types.ts';
+import { emptyUsage, type LlmClient, type LlmJsonRequest, type LlmUsage } from '../types.ts';
 import { cacheKey, readCache, writeCache } from './cache.ts';
+import { createBackoffGate, holdOffMs, sleep, type BackoffGate } from './gate.ts';
 import { createLimiter } from './limiter.ts';
 import { validateAnswer } from './validate.ts';
 
@@ -21,70 +27,143 @@ export const INJECTION_GUARD =
   'Answer only with JSON that matches the given schema, using only information present in the document.';
 
 export interface OpenAiLlmOptions {
-  /** Retries of 429, 408/409 and 5xx answers and connection errors (exponential backoff). Default 4. */
+  /** Retries of 429, 408/409 and 5xx answers and connection errors. Default 4. */
   maxRetries?: number;
+  /** First backoff of a 5xx or connection error, doubled per retry (default 500 ms; a 429 without headers waits the same). */
+  backoffMs?: number;
+  /** The back-off gate to share (default: one per client, i.e. per process). */
+  gate?: BackoffGate;
+}
+
+const GATED = Symbol('gated');
+
+/** A malformed answer (not JSON, not schema-valid, a refusal): worth one re-ask. */
+class MalformedAnswer extends DocpipeError {
+  constructor(message: string, cause?: unknown) {
+    super('retryable', 'DP_ERR_PROVIDER_UNAVAILABLE', message, cause === undefined ? undefined : { cause });
+  }
+}
+
+function retryableStatus(err: unknown): boolean {
+  if (err instanceof OpenAI.APIConnectionError) return true;
+  if (!(err instanceof OpenAI.APIError) || err.status === undefined) return false;
+  return err.status === 408 || err.status === 409 || err.status === 429 || err.status >= 500;
+}
+
+function addUsage(into: LlmUsage | undefined, delta: Partial<LlmUsage>): void {
+  if (!into) return;
+  for (const [k, v] of Object.entries(delta) as Array<[keyof LlmUsage, number]>) into[k] += v;
 }
 
 export function createOpenAiLlm(settings: ProvidersConfig['llm'], sql: Sql | undefined, options: OpenAiLlmOptions = {}): LlmClient {
   const client = new OpenAI({
     baseURL: settings.base_url,
     apiKey: process.env[settings.api_key_env] ?? 'none',
-    maxRetries: options.maxRetries ?? 4,
+    maxRetries: 0,
     timeout: settings.timeoutMs,
   });
   const limit = createLimiter(Math.max(1, settings.concurrency));
+  const gate = options.gate ?? createBackoffGate();
+  const maxRetries = options.maxRetries ?? 4;
+  const backoffMs = options.backoffMs ?? 500;
   const model = settings.model;
+  const totals = emptyUsage();
+  const spend = (request: LlmJsonRequest, delta: Partial<LlmUsage>) => {
+    addUsage(totals, delta);
+    addUsage(request.usage, delta);
+  };
 
-  async function ask(request: LlmJsonRequest): Promise<unknown> {
-    let completion;
-    try {
-      completion = await client.chat.completions.create(
-        {
-          model,
-          temperature: 0,
-          messages: [
-            { role: 'system', content: `${INJECTION_GUARD}\n\n${request.system}` },
-            { role: 'user', content: `<document>\n${neutraliseTags(request.user)}\n</document>` },
-          ],
-          response_format: { type: 'json_schema', json_schema: { name: request.schemaName, strict: true, schema: request.schema } },
-        },
-        { signal: request.signal },
-      );
-    } catch (err) {
-      if (request.signal?.aborted) throw err;
-      throw new DocpipeError('retryable', 'DP_ERR_PROVIDER_UNAVAILABLE', `LLM request to ${settings.base_url ?? 'OpenAI'} failed: ${(err as Error).message}`, { cause: err });
+  /** One completion: waits at the gate, takes a slot only to send, backs off outside the slot. */
+  async function complete(request: LlmJsonRequest, system: string): Promise<OpenAI.Chat.Completions.ChatCompletion> {
+    for (let retry = 0; ; ) {
+      await gate.wait(request.signal);
+      try {
+        const result = await limit(async () => {
+          if (gate.openAt > Date.now()) return GATED; // closed while this request waited for a slot
+          spend(request, { requests: 1 });
+          return client.chat.completions.create(
+            {
+              model,
+              temperature: 0,
+              messages: [
+                { role: 'system', content: system },
+                { role: 'user', content: `<document>\n${neutraliseTags(request.user)}\n</document>` },
+              ],
+              response_format: { type: 'json_schema', json_schema: { name: request.schemaName, strict: true, schema: request.schema } },
+            },
+            { signal: request.signal },
+          ).withResponse();
+        });
+        if (result === GATED) continue;
+        const hold = holdOffMs(result.response.headers, false);
+        if (hold !== undefined) gate.closeFor(hold);
+        spend(request, { promptTokens: result.data.usage?.prompt_tokens ?? 0, completionTokens: result.data.usage?.completion_tokens ?? 0 });
+        return result.data;
+      } catch (err) {
+        if (request.signal?.aborted) throw err;
+        if (!retryableStatus(err) || retry >= maxRetries) {
+          throw new DocpipeError('retryable', 'DP_ERR_PROVIDER_UNAVAILABLE', `LLM request to ${settings.base_url ?? 'OpenAI'} failed: ${(err as Error).message}`, { cause: err });
+        }
+        const wait = backoffMs * 2 ** retry * (0.5 + Math.random() / 2);
+        retry++;
+        if (err instanceof OpenAI.APIError && err.status === 429) gate.closeFor(holdOffMs(err.headers, true) ?? wait);
+        else await sleep(wait, request.signal);
+      }
     }
+  }
+
+  function parse(request: LlmJsonRequest, completion: OpenAI.Chat.Completions.ChatCompletion): unknown {
     const message = completion.choices[0]?.message;
-    if (!message || message.refusal) {
-      throw new DocpipeError('retryable', 'DP_ERR_PROVIDER_UNAVAILABLE', `LLM gave no answer${message?.refusal ? ` (refusal: ${message.refusal})` : ''}`);
-    }
+    if (!message || message.refusal) throw new MalformedAnswer(`LLM gave no answer${message?.refusal ? ` (refusal: ${message.refusal})` : ''}`);
     let parsed: unknown;
     try {
       parsed = JSON.parse(message.content ?? '');
     } catch (err) {
-      throw new DocpipeError('retryable', 'DP_ERR_PROVIDER_UNAVAILABLE', 'LLM answer is not JSON', { cause: err });
+      throw new MalformedAnswer('LLM answer is not JSON', err);
     }
-    validateAnswer(request.schema, parsed, request.schemaName);
+    try {
+      validateAnswer(request.accepts ?? request.schema, parsed, request.schemaName);
+    } catch (err) {
+      throw new MalformedAnswer((err as Error).message);
+    }
     return parsed;
+  }
+
+  /** Asks, and re-asks once (the same prompt with the schema restated) when the answer is malformed. */
+  async function ask(request: LlmJsonRequest): Promise<unknown> {
+    const system = `${INJECTION_GUARD}\n\n${request.system}`;
+    try {
+      return parse(request, await complete(request, system));
+    } catch (err) {
+      if (!(err instanceof MalformedAnswer)) throw err;
+      spend(request, { reasks: 1 });
+      const restated = `${system}\n\nYour previous answer was rejected (${err.message}). Answer again with JSON only, `
+        + `exactly matching this JSON Schema:\n${JSON.stringify(request.schema)}`;
+      return parse(request, await complete(request, restated));
+    }
   }
 
   return {
     model,
+    usage: totals,
     async json<T>(request: LlmJsonRequest): Promise<T> {
       const key = cacheKey(model, request);
       if (sql) {
         const hit = await readCache(sql, key);
         if (hit !== undefined) {
           try {
-            validateAnswer(request.schema, hit, request.schemaName);
-            return hit as T;
+            validateAnswer(request.accepts ?? request.schema, hit, request.schemaName);
+            if (request.check?.(hit) === undefined) {
+              spend(request, { cacheHits: 1 });
+              return hit as T;
+            }
           } catch {
             // a stale entry (schema changed): ask again and overwrite it
           }
         }
       }
-      const answer = await limit(() => ask(request));
-      if (sql) await writeCache(sql, key, model, answer);
+      const answer = await ask(request);
+      if (sql && request.check?.(answer) === undefined) await writeCache(sql, key, model, answer);
       return answer as T;
     },
   };
