@@ -99,3 +99,16 @@ test('an organisation never starts at the role word before "Versus" (the cause t
     assert.deepEqual(parties(recogniseLocal(text)), [['PERSON', 'Rakesh Chauhan', 'applicant'], ['ORG', 'Central Bureau of Investigation', 'respondent']]);
   }
 });
+
+test('organisation rules stop at sentence ends and at the line breaks of a name list, not inside wrapped names', () => {
+  assert.deepEqual(ofType('He flew to Arizona. Meridian Software Corp. hired him. Jordan. Counsel for Kestrel Aviation Corp. spoke.', 'ORG'), ['Meridian Software Corp.', 'Kestrel Aviation Corp.']);
+  assert.deepEqual(ofType('Parties: Acme Holdings\nBeta Widgets Corp.\nGamma Trust Company', 'ORG'), ['Acme Holdings', 'Beta Widgets Corp.', 'Gamma Trust Company']);
+  assert.deepEqual(ofType('The loan from the Bank of\nAmerica, N.A. was repaid by Harbor Freight Tools Co.', 'ORG'), ['Bank of\nAmerica, N.A.', 'Harbor Freight Tools Co.']);
+});
+
+test('lawyers after "Through:" on the line below a party act for its role; the Supreme Court of any place', () => {
+  const ms = recogniseLocal('RAJESH KUMAR SHARMA ..... Petitioner\nThrough: Mr. Anil Verma, Mr. Sunil Rao and Ms. Kavita Jain, Advocates.\nVersus\nUNION OF INDIA ..... Respondent\nThrough: Mr. Vikram Seth, Advocate.');
+  assert.deepEqual(ms.filter((m) => m.type === 'LAWYER').map((m) => [m.value, m.meta?.forRole]), [['Anil Verma', 'petitioner'], ['Sunil Rao', 'petitioner'], ['Kavita Jain', 'petitioner'], ['Vikram Seth', 'respondent']]);
+  assert.deepEqual(parties(ms), [['PERSON', 'RAJESH KUMAR SHARMA', 'petitioner'], ['ORG', 'UNION OF INDIA', 'respondent']]);
+  has('The Supreme Court of Victoria and the Supreme Court of New South Wales differ.', 'COURT', ['Supreme Court of Victoria', 'Supreme Court of New South Wales']);
+});

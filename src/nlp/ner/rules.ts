@@ -39,7 +39,8 @@ export function trimLeadingNonNames(text: string, start: number, end: number): n
   let s = start;
   for (;;) {
     const m = /^([A-Za-z][A-Za-z.-]*)[,:]?\s+/.exec(text.slice(s, end));
-    if (!m || !(NOT_NAME_START.has(m[1] ?? '') || /^[a-z]/.test(m[1] ?? ''))) return s;
+    const word = m?.[1] ?? '';
+    if (!m || !(NOT_NAME_START.has(word) || NOT_NAME_START.has(word.replace(/\.$/, '')) || /^[a-z]/.test(word))) return s;
     s += m[0].length;
   }
 }
@@ -67,13 +68,43 @@ function headingCut(text: string, start: number, end: number): number {
   return /^[ \t\u00a0]*$/.test(text.slice(lineStart, start)) ? start + nl + 1 : start;
 }
 
+/** Words ending in a period that do not end a sentence inside an organisation's name. */
+const NAME_ABBREVIATION = /(?:^|[^\w])(?:Inc|Corp|Co|Ltd|Bros|Assn|Dept|Univ|Intl|Mfg|Natl|Nat|Mt|St|Ft|No|Nos|Jr|Sr|Mr|Mrs|Ms|Dr|Hon|[A-Z])\.$/;
+/** Connectors a wrapped name may end a line with ("Court for the" / "Middle District"). */
+const LINE_END_CONNECTOR = /(?:\b(?:of|and|for|the|de|du|la|del|von|van|on|OF|AND|FOR|THE)|[&,])[ \t\u00a0]*$/;
+
+/**
+ * Where an organisation candidate [start, end) may start: after the last sentence end inside it
+ * ("Arizona. Meridian Software Corp." -> "Meridian Software Corp.") and after a line break that ends a
+ * short line of its own (a list of names, one per line), unless the line ends with a connector
+ * ("... for the" / "Middle District") or is a line of wrapped prose (long).
+ */
+export function organisationStart(text: string, start: number, end: number): number {
+  let s = start;
+  const span = text.slice(start, end);
+  const boundary = /([^\s]+)[.!?]["”’)]?[ \t\u00a0]+(?=["“(]?[A-Z])|\r?\n/g;
+  for (let m = boundary.exec(span); m; m = boundary.exec(span)) {
+    const at = start + m.index;
+    if (m[0].endsWith('\n')) {
+      const lineStart = text.lastIndexOf('\n', at - 1) + 1;
+      const line = text.slice(lineStart, at);
+      if (!LINE_END_CONNECTOR.test(line) && line.trim().length < 45) s = at + m[0].length;
+      continue;
+    }
+    const word = `${m[1] ?? ''}.`;
+    if (/[a-z]{2}\.$/.test(word) && !NAME_ABBREVIATION.test(word)) s = at + m[0].length;
+  }
+  return s;
+}
+
 export function recogniseOrganisations(text: string): Mention[] {
   const out: Mention[] = [];
   for (const re of [ORG_RE, ORG_HEAD_RE, ORG_HEAD_OF_RE]) {
     re.lastIndex = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
-      const s = trimLeadingNonNames(text, headingCut(text, m.index, m.index + m[0].length), m.index + m[0].length);
-      const mention = makeMention(text, 'ORG', s, m.index + m[0].length, 'rules', 0.85);
+      const e = m.index + m[0].length;
+      const s = trimLeadingNonNames(text, organisationStart(text, headingCut(text, m.index, e), e), e);
+      const mention = makeMention(text, 'ORG', s, e, 'rules', 0.85);
       // a bare legal form or head word ("Inc.", "Bank") is not a name
       if (!mention || !/\s/.test(mention.value) || /[\n\r]\s*[\n\r]/.test(mention.value)) continue;
       // two organisations joined by "and" ("Harbor LLC and Ashford Trust Company") are two candidates, not one

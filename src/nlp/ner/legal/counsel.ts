@@ -26,7 +26,7 @@ const LAWYER_QUAL = String.raw`(?:(?:the|learned|Learned|Ld\.|Sr\.|Senior|SENIOR
 const ITEM = String.raw`${HONORIFIC}[ \t\u00a0]+${PERSON}`;
 const LEFT = String.raw`(?:Through|THROUGH|Present|PRESENT|Appearances?|APPEARANCES?|Heard|HEARD|\(By|\(BY|with|With|(?:For|FOR)[^:\n]{1,40}:|(?:[Ll]earned[ \t]+)?(?:[Ss]enior[ \t]+)?(?:[Cc]ounsel|[Aa]dvocates?|Attorneys?|COUNSEL|ADVOCATES?)[ \t]+(?:appearing[ \t]+)?(?:for|FOR)[^:,\n]{1,60}[:,])`;
 const LAWYER_GROUP_RE = new RegExp(
-  String.raw`(${LEFT}[ \t\u00a0]*)?(${ITEM}(?:${AND}${ITEM}){0,6})(,?[ \t\u00a0]*${LAWYER_QUAL}${LAWYER_WORD})?`,
+  String.raw`(${LEFT}[ \t\u00a0]*:?[ \t\u00a0]*)?(${ITEM}(?:${AND}${ITEM}){0,6})(,?[ \t\u00a0]*${LAWYER_QUAL}${LAWYER_WORD})?`,
   'g',
 );
 /** Whom a lawyer acts for, after a cue: "for Respondent Nos. 1 & 2", "for the appellant", "for the State". */
@@ -43,12 +43,13 @@ export function actsFor(cue: string): MentionMeta | undefined {
   return party && !/^(?:Debtors?|Plaintiffs?|Defendants?)\b/.test(party) ? { forParty: party } : undefined;
 }
 
-const ROLE_BEFORE = new RegExp(String.raw`(${ROLE_WORD})[ \t\u00a0]*$`);
+/** The role word that ends the text before "Through", on its line or the line before ("..... Petitioner\nThrough:"). */
+const ROLE_BEFORE = new RegExp(String.raw`(${ROLE_WORD})[ \t\u00a0.:]*(?:\r?\n[ \t\u00a0]*)?$`);
 
 /** "X ..... Appellant Through: Mr. A": the lawyers after "Through" act for the role just before it. */
 function throughFor(text: string, at: number, left: string): MentionMeta | undefined {
   if (!/^(?:Through|THROUGH)/.test(left)) return undefined;
-  const role = ROLE_BEFORE.exec(text.slice(Math.max(0, at - 30), at))?.[1];
+  const role = ROLE_BEFORE.exec(text.slice(Math.max(0, at - 40), at))?.[1];
   const forRole = role ? roleOf(role) : undefined;
   return forRole ? { forRole } : undefined;
 }

@@ -25,8 +25,8 @@ export const COMMON_LAW_COURT_RES: RegExp[] = [
   new RegExp(String.raw`(?<![\w])(?:${BENCH}${SEP}${phrase('of')}${SEP}(?:${phrase('the')}${SEP})?)?${phrase('High Court of')}${SEP}(?:${phrase('Judicature')}${SEP}(?:at|for|of|AT|FOR|OF)${SEP}${PLACE}|${PLACE})(?:${SEP}(?:at|AT)${SEP}${PLACE})?`, 'g'),
   // Bombay High Court, Nagpur Bench of Bombay High Court, Punjab and Haryana High Court at Chandigarh
   new RegExp(String.raw`(?<![\w])(?:${BENCH}${SEP}${phrase('of')}${SEP}(?:${phrase('the')}${SEP})?)?${PLACE_BEFORE}${SEP}${phrase('High Court')}(?:${SEP}(?:at|AT)${SEP}${PLACE})?`, 'g'),
-  // Supreme Court (of India / of the United Kingdom), High Court
-  new RegExp(String.raw`(?<![\w])(?:${phrase('Supreme Court')}(?:${SEP}${phrase('of')}${SEP}(?:${phrase('the United Kingdom')}|India|INDIA|Canada|CANADA|Bangladesh|Pakistan|Sri${SEP}Lanka|Nepal))?|${phrase('High Court')})(?![\w])`, 'g'),
+  // Supreme Court (of India / of Victoria / of New South Wales / of the United Kingdom), High Court
+  new RegExp(String.raw`(?<![\w])(?:${phrase('Supreme Court')}(?:${SEP}${phrase('of')}${SEP}(?:${phrase('the United Kingdom')}|(?:${PREFIX}${SEP})?[A-Z][a-z]+(?:[ \t\u00a0]+[A-Z][a-z]+){0,2}|[A-Z]{2,}(?:[ \t\u00a0]+[A-Z]{2,}){0,2}))?|${phrase('High Court')})(?![\w])`, 'g'),
   // Court of Appeal (Civil Division); not the U.S. "Court of Appeals"
   new RegExp(String.raw`(?<![\w])${phrase('Court of Appeal')}(?![\w])${DIVISION}?`, 'g'),
   new RegExp(String.raw`(?<![\w])(?:${phrase('Constitution Bench')}|${phrase('House of Lords')}|${phrase('Privy Council')}|${phrase('Judicial Committee of the Privy Council')})(?![\w])`, 'g'),
