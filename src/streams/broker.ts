@@ -276,6 +276,32 @@ export class Broker {
     return Number(await this.redis.xtrim(stream, 'MINID', minId));
   }
 
+  /**
+   * Trims the completed stream (DESIGN §6): acknowledged entries stay for `completed.retention`
+   * (and, with `completed.max_length`, only the newest that many), so a consumer deployed later can
+   * replay the window from `0`; an entry some group has not acknowledged is never removed.
+   * Returns the number of entries removed.
+   */
+  async trimCompleted(): Promise<number> {
+    const { stream, retentionMs, maxLength } = this.config.completed;
+    const safe = await this.safeTrimPoint(stream);
+    if (!safe) return 0;
+    // entry ids carry Redis' clock: compare with Redis' time, not this host's
+    const [sec, micros] = await this.redis.time();
+    let keepFrom = `${Math.max(0, Number(sec) * 1000 + Math.floor(Number(micros) / 1000) - retentionMs)}-0`;
+    if (maxLength !== undefined) {
+      const excess = (await this.redis.xlen(stream)) - maxLength;
+      if (excess > 0) {
+        // the entries over the cap (at most a bounded page per call: a later trim takes the rest)
+        const over = await this.redis.xrange(stream, '-', '+', 'COUNT', Math.min(excess, TRIM_PAGE));
+        const last = over[over.length - 1];
+        if (last && compareIds(successor(last[0]), keepFrom) > 0) keepFrom = successor(last[0]);
+      }
+    }
+    const minId = compareIds(safe, keepFrom) < 0 ? safe : keepFrom;
+    return Number(await this.redis.xtrim(stream, 'MINID', minId));
+  }
+
   async safeTrimPoint(stream: string): Promise<string | undefined> {
     let groups: unknown[];
     try {
@@ -353,6 +379,9 @@ export class Broker {
     await this.redis.incr(this.keys.illegal());
   }
 }
+
+/** Entries looked at per trim of the completed stream beyond its `max_length`. */
+const TRIM_PAGE = 10_000;
 
 function infoMap(list: unknown[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
