@@ -1,7 +1,7 @@
 import type { PipelineConfig, StageConfig } from '../config/types.ts';
 import { entryBytes, fieldsFromArray, fieldsToArray, type Fields } from '../messages/codec.ts';
 import { stageEvent, type DocumentMachine } from '../state/machine.ts';
-import { Keys } from './keys.ts';
+import { Keys, LIVENESS_TTL_MS } from './keys.ts';
 import type { RedisClient } from './redis.ts';
 
 /** One entry as read from a stream: its raw field list, with the field map and size worked out on demand. */
@@ -245,18 +245,42 @@ export class Broker {
     return entries;
   }
 
+  /** Refreshes this worker's liveness key (see LIVENESS_TTL_MS). */
+  async markAlive(stage: StageConfig, consumer: string): Promise<void> {
+    await this.redis.set(this.keys.consumerAlive(stage.name, consumer), String(Date.now()), 'PX', LIVENESS_TTL_MS);
+  }
+
   /**
-   * Removes consumers of a stage's group that have been idle longer than `idleMs` and own no pending
-   * entry (a dead host's consumers, after their entries were reclaimed), so XINFO does not grow
-   * without bound. A live consumer reads at least every `block`, so it is never idle that long.
+   * Graceful stop of a stage worker: its liveness key goes, and its consumer leaves the group when
+   * it owns no pending entry (entries it still owns stay for reclaim). Returns true when removed.
+   */
+  async retireConsumer(stage: StageConfig, consumer: string): Promise<boolean> {
+    await this.redis.del(this.keys.consumerAlive(stage.name, consumer));
+    return this.leaveGroup(stage.stream, stage.group, consumer);
+  }
+
+  /** Removes a stopping consumer from a group unless it owns pending entries (they stay for reclaim). */
+  async leaveGroup(stream: string, group: string, consumer: string): Promise<boolean> {
+    const owned = (await this.redis.xpending(stream, group, '-', '+', 1, consumer)) as unknown[];
+    if (owned.length > 0) return false;
+    await this.redis.xgroup('DELCONSUMER', stream, group, consumer);
+    return true;
+  }
+
+  /**
+   * Removes consumers of a stage's group that have no liveness key, have been idle longer than
+   * `idleMs` and own no pending entry (a dead host's consumers, after their entries were reclaimed),
+   * so XINFO does not grow without bound. XINFO's idle alone would also remove quiet live workers
+   * on Redis before 7.2; the liveness key is what tells them apart.
    */
   async pruneConsumers(stage: StageConfig, self: string, idleMs: number): Promise<string[]> {
     const rows = (await this.redis.xinfo('CONSUMERS', stage.stream, stage.group)) as unknown[][];
+    const alive = await liveConsumers(this.redis, this.keys, stage.name, rows.map((r) => String(infoMap(r)['name'])));
     const removed: string[] = [];
     for (const row of rows) {
       const info = infoMap(row);
       const name = String(info['name']);
-      if (name === self || Number(info['pending'] ?? 0) > 0 || Number(info['idle'] ?? 0) < idleMs) continue;
+      if (name === self || alive.has(name) || Number(info['pending'] ?? 0) > 0 || Number(info['idle'] ?? 0) < idleMs) continue;
       // DELCONSUMER would drop the consumer's pending entries: check once more right before it
       const owned = (await this.redis.xpending(stage.stream, stage.group, '-', '+', 1, name)) as unknown[];
       if (owned.length > 0) continue;
@@ -378,6 +402,15 @@ export class Broker {
   async countIllegal(): Promise<void> {
     await this.redis.incr(this.keys.illegal());
   }
+}
+
+/** The consumers among `names` whose liveness key exists (one pipelined EXISTS per consumer). */
+export async function liveConsumers(redis: RedisClient, keys: Keys, stage: string, names: readonly string[]): Promise<Set<string>> {
+  if (names.length === 0) return new Set();
+  const pipe = redis.pipeline();
+  for (const n of names) pipe.exists(keys.consumerAlive(stage, n));
+  const replies = (await pipe.exec()) ?? [];
+  return new Set(names.filter((_, i) => Number(replies[i]?.[1] ?? 0) > 0));
 }
 
 /** Entries looked at per trim of the completed stream beyond its `max_length`. */

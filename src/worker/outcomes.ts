@@ -35,8 +35,14 @@ export class OutcomeWriter {
   async stop(): Promise<void> {
     this.stop$.abort();
     await this.loop;
-    // a last trim to the retention window (skipped when Redis does not answer soon)
-    await Promise.race([this.deps.broker.trimCompleted().catch(() => 0), sleep(2_000)]);
+    // a last trim to the retention window, and this consumer leaves its groups when it owns
+    // nothing (skipped when Redis does not answer soon)
+    const { broker, consumer } = this.deps;
+    const last = async () => {
+      await broker.trimCompleted().catch(() => 0);
+      for (const s of this.streams) await broker.leaveGroup(s.stream, OUTCOME_GROUP, consumer).catch(() => false);
+    };
+    await Promise.race([last(), sleep(2_000)]);
   }
 
   async isIdle(): Promise<boolean> {

@@ -8,6 +8,7 @@ import { formatAjvErrors, type JsonSchema } from '../messages/schemas.ts';
 import type { LlmClient, Providers } from '../providers/types.ts';
 import { parseEntries, type Broker, type StreamEntry } from '../streams/broker.ts';
 import { HandoffBatcher } from './handoff-batcher.ts';
+import { LIVENESS_REFRESH_MS } from '../streams/keys.ts';
 import { isNoGroupError, type RedisClient } from '../streams/redis.ts';
 import { NO_STATE, stageEvent, type DocumentMachine } from '../state/machine.ts';
 import type { Store } from '../store/db.ts';
@@ -206,6 +207,9 @@ export class StageWorker {
     this.every(Math.max(500, Math.min(s.idleMs / 2, 30_000)), () => this.reclaim());
     this.every(Math.max(50, Math.min(s.retries.delayMs / 4, 500)), () => this.promote());
     this.every(5_000, () => this.deps.broker.trim(s.stream).then(() => undefined));
+    // liveness for status, metrics and pruning (XINFO idle is not reliable before Redis 7.2)
+    void this.deps.broker.markAlive(s, this.deps.consumer).catch(() => undefined);
+    this.every(LIVENESS_REFRESH_MS, () => this.deps.broker.markAlive(s, this.deps.consumer));
     const deadAfter = Math.max(2 * s.idleMs, 10 * s.blockMs, 60_000);
     this.every(Math.max(10_000, s.idleMs), async () => {
       const removed = await this.deps.broker.pruneConsumers(s, this.deps.consumer, deadAfter);
@@ -235,11 +239,19 @@ export class StageWorker {
       this.log.warn({ in_flight: this.inFlight.size }, 'grace period over: aborting in-flight handlers (their entries stay pending for reclaim)');
       for (const f of this.inFlight.values()) abortRecord(f, new DocpipeError('infrastructure', 'DP_ERR_HANDLER_FAILED', 'worker shutting down'));
       await Promise.race([settled(), sleep(2_000)]);
+      await this.retire();
       return;
     }
     // a last trim, so a stopped pipeline does not hold what its groups have all acknowledged
     // (never unread or pending entries: see Broker.trim); skipped when Redis does not answer soon
     await Promise.race([this.deps.broker.trim(this.stage.stream).catch(() => 0), sleep(2_000)]);
+    await this.retire();
+  }
+
+  /** Leaves the group at stop: liveness key deleted, consumer removed when it owns no pending entry. */
+  private async retire(): Promise<void> {
+    const removed = await Promise.race([this.deps.broker.retireConsumer(this.stage, this.deps.consumer).catch(() => false), sleep(2_000).then(() => false)]);
+    this.log.debug({ consumer: this.deps.consumer, removed }, removed ? 'consumer left the group' : 'consumer kept: it owns pending entries');
   }
 
   private every(ms: number, fn: () => Promise<void>): void {
