@@ -187,6 +187,7 @@ export class StageWorker {
   private readonly atStage: ReadonlySet<string>;
   private timers: NodeJS.Timeout[] = [];
   private sweeper: NodeJS.Timeout | undefined;
+  private aliveTimer: NodeJS.Timeout | undefined;
 
   constructor(rt: StageRuntime, deps: WorkerDeps) {
     this.rt = rt;
@@ -213,9 +214,12 @@ export class StageWorker {
     this.every(Math.max(500, Math.min(s.idleMs / 2, 30_000)), () => this.reclaim());
     this.every(Math.max(50, Math.min(s.retries.delayMs / 4, 500)), () => this.promote());
     this.every(5_000, () => this.deps.broker.trim(s.stream).then(() => undefined));
-    // liveness for status, metrics and pruning (XINFO idle is not reliable before Redis 7.2)
-    void this.deps.broker.markAlive(s, this.deps.consumer).catch(() => undefined);
-    this.every(LIVENESS_REFRESH_MS, () => this.deps.broker.markAlive(s, this.deps.consumer));
+    // liveness for status, metrics and pruning (XINFO idle is not reliable before Redis 7.2); it
+    // keeps going through a graceful stop's grace period, until the worker retires
+    const alive = () => void this.deps.broker.markAlive(s, this.deps.consumer).catch(() => undefined);
+    alive();
+    this.aliveTimer = setInterval(alive, LIVENESS_REFRESH_MS);
+    this.aliveTimer.unref();
     const deadAfter = Math.max(2 * s.idleMs, 10 * s.blockMs, 60_000);
     this.every(Math.max(10_000, s.idleMs), async () => {
       const removed = await this.deps.broker.pruneConsumers(s, this.deps.consumer, deadAfter);
@@ -256,6 +260,7 @@ export class StageWorker {
 
   /** Leaves the group at stop: liveness key deleted, consumer removed when it owns no pending entry. */
   private async retire(): Promise<void> {
+    clearInterval(this.aliveTimer);
     const removed = await Promise.race([this.deps.broker.retireConsumer(this.stage, this.deps.consumer).catch(() => false), sleep(2_000).then(() => false)]);
     this.log.debug({ consumer: this.deps.consumer, removed }, removed ? 'consumer left the group' : 'consumer kept: it owns pending entries');
   }
