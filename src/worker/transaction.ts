@@ -9,6 +9,8 @@ import type { Sql, Store } from '../store/db.ts';
  */
 export async function inTransaction<T>(store: Store, attempt: (store: Store) => Promise<T>): Promise<T> {
   const slots = slotsOf(store.sql);
+  // a pool of one connection cannot spare one for a transaction: the handler runs without
+  if (!slots) return attempt(store);
   await slots.acquire();
   const open = { value: true };
   try {
@@ -48,11 +50,12 @@ class Slots {
 
 const slotsByPool = new WeakMap<Sql, Slots>();
 
-function slotsOf(sql: Sql): Slots {
+function slotsOf(sql: Sql): Slots | undefined {
   let slots = slotsByPool.get(sql);
   if (!slots) {
     const max = Number((sql as unknown as { options?: { max?: number } }).options?.max ?? 10);
-    slots = new Slots(Math.max(1, max - 1));
+    if (max < 2) return undefined;
+    slots = new Slots(max - 1);
     slotsByPool.set(sql, slots);
   }
   return slots;
