@@ -54,6 +54,8 @@ export function chunkOptions(options: Readonly<Record<string, unknown>>): ChunkO
 
 export default defineStage<ChunkingInput, ChunkingOutput>({
   name: 'chunking',
+  output: new URL('../schemas/chunking.output.json', import.meta.url),
+  options: new URL('../schemas/chunking.options.json', import.meta.url),
   async run(msg, ctx) {
     const { sql } = ctx.store;
     const options = chunkOptions(ctx.options);

@@ -49,6 +49,8 @@ function emailOf(ocrMetadata: Record<string, unknown> | null): EmailHeaders | un
 
 export default defineStage<CleanCatInput, CleanCatOutput>({
   name: 'clean-cat',
+  output: new URL('../schemas/clean-cat.output.json', import.meta.url),
+  options: new URL('../schemas/no-options.json', import.meta.url),
   async run(msg, ctx) {
     const { sql } = ctx.store;
     const [row] = await sql<SourceRow[]>`

@@ -17,6 +17,8 @@ interface NerInput extends Record<string, unknown> {
 
 export default defineStage<NerInput>({
   name: 'ner',
+  output: new URL('../schemas/ner.output.json', import.meta.url),
+  options: new URL('../schemas/no-options.json', import.meta.url),
   async setup() {
     wink(); // load the model once per process, before the first message
   },

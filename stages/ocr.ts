@@ -52,6 +52,9 @@ async function extractorFor(ctx: StageContext, tuning: TextractTuning): Promise<
 
 export default defineStage<OcrInput, OcrOutput>({
   name: 'ocr',
+  output: new URL('../schemas/ocr.output.json', import.meta.url),
+  options: new URL('../schemas/ocr.options.json', import.meta.url),
+  transaction: false, // long runs (300-page OCR) and failure records on the row: no transaction held across them
   async run(msg, ctx) {
     const sql = ctx.store.sql;
     const id = Number(msg.source_doc_sql_id);

@@ -15,6 +15,8 @@ interface RelationshipsInput extends Record<string, unknown> {
 
 export default defineStage<RelationshipsInput>({
   name: 'relationships',
+  output: new URL('../schemas/relationships.output.json', import.meta.url),
+  options: new URL('../schemas/no-options.json', import.meta.url),
   async run(msg, ctx) {
     const graph = await loadDocumentGraph(ctx.store.sql, msg.neo4j_doc_sql_id);
     if (!graph || graph.documentUuid !== msg.document_uuid) {

@@ -18,6 +18,8 @@ interface ResolutionInput extends Record<string, unknown> {
 
 export default defineStage<ResolutionInput>({
   name: 'resolution',
+  output: new URL('../schemas/resolution.output.json', import.meta.url),
+  options: new URL('../schemas/no-options.json', import.meta.url),
   async run(msg, ctx) {
     const sql = ctx.store.sql;
     const [doc] = await sql<Array<{ document_uuid: string; project_id: string | null }>>`

@@ -39,9 +39,26 @@ export interface SetupContext {
   readonly options: Readonly<Record<string, unknown>>;
 }
 
+/** A JSON Schema, inline or as the URL of a JSON file (`new URL('../schemas/x.json', import.meta.url)`). */
+export type SchemaRef = URL | Record<string, unknown>;
+
 export interface StageDefinition<I extends StageMessage = StageMessage, O extends StageOutput = StageOutput> {
   /** A name for logs; one handler module may serve several stages of pipeline.yaml. */
   readonly name: string;
+  /**
+   * JSON Schema of what `run` returns. `docpipe validate` checks it against the next stage's input
+   * (a stage's `output:` in pipeline.yaml overrides it), and every output is validated against it.
+   */
+  readonly output?: SchemaRef;
+  /** JSON Schema of the stage's `options:` in pipeline.yaml; a key it does not allow is reported by validate. */
+  readonly options?: SchemaRef;
+  /**
+   * true (default): the handler's `ctx.store.sql` runs in one transaction per attempt, committed
+   * only after the output validates (rolled back when the handler throws or its output is invalid).
+   * The transaction holds a Postgres connection for the whole attempt, LLM calls included: a stage
+   * that runs for minutes, or must keep writes of a failed attempt, sets false.
+   */
+  readonly transaction?: boolean;
   /** Once per process before the first message (load models, start worker pools). */
   setup?(ctx: SetupContext): Promise<void>;
   /** Processes one message; returns the next stage's message (ids and pointers only). */

@@ -1,14 +1,15 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { isStage } from '../api/stage.ts';
-import { compileSchema, createMessageAjv, readSchema, schemaFitProblems, type JsonSchema } from '../messages/schemas.ts';
+import { isStage, type StageDefinition } from '../api/stage.ts';
+import { compileSchema, createMessageAjv, optionsProblems, readSchema, schemaFitProblems, schemaName, schemaOf, type JsonSchema } from '../messages/schemas.ts';
 import type { Problem, YamlSource } from './source.ts';
 import type { PipelineConfig } from './types.ts';
 
 /**
- * What a schema cannot check: every handler module resolves and exports a stage of the right name,
- * every message schema compiles, and each declared `output` fits the next stage's input.
+ * What a schema cannot check: every handler module resolves and exports a stage, every message
+ * schema compiles, each stage's output schema (its `output:`, or the one its handler declares) fits
+ * the next stage's input, and each stage's `options:` fit the schema its handler declares.
  */
 export async function checkPipeline(config: PipelineConfig, source: YamlSource): Promise<Problem[]> {
   return checkStages(config.stages, config.completed.schema, source);
@@ -21,6 +22,7 @@ interface StageRef {
   handlerSpec: string;
   input: string;
   output: string | undefined;
+  options: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** The module checks on a file that failed its schema: every stage entry whose keys are usable. */
@@ -39,6 +41,7 @@ export async function checkRawStages(raw: unknown, file: string, source: YamlSou
       handlerSpec: e['handler'],
       input: path.resolve(dir, e['input']),
       output: typeof e['output'] === 'string' ? path.resolve(dir, e['output']) : undefined,
+      options: e['options'] && typeof e['options'] === 'object' ? (e['options'] as Record<string, unknown>) : undefined,
     });
   });
   return checkStages(refs, undefined, source, false);
@@ -64,29 +67,20 @@ async function checkStages(stages: readonly StageRef[], completedSchema: string 
     }
   };
 
+  const declared: Array<JsonSchema | undefined> = [];
   for (const stage of stages) {
     const at = ['stages', stage.index];
-    if (!existsSync(stage.handler)) {
-      problems.push(source.at([...at, 'handler'], `handler module not found: ${stage.handlerSpec}`));
-    } else {
-      try {
-        const mod = (await import(pathToFileURL(stage.handler).href)) as { default?: unknown };
-        if (!isStage(mod.default)) {
-          problems.push(source.at([...at, 'handler'], `handler module ${stage.handlerSpec} does not export a stage (export default defineStage({...}))`));
-        }
-      } catch (err) {
-        problems.push(source.at([...at, 'handler'], `handler module ${stage.handlerSpec} fails to load: ${(err as Error).message.split('\n')[0]}`));
-      }
-    }
+    const def = await loadHandler(stage, problems, source);
+    if (def) declared[stage.index] = handlerSchemas(def, stage, problems, source, ajv);
     inputs.push(loadSchema(stage.input, [...at, 'input'], 'input'));
   }
   if (!checkFit) return problems;
   const completed = completedSchema ? loadSchema(completedSchema, ['completed', 'schema'], 'completed') : undefined;
 
   for (const stage of stages) {
-    if (!stage.output) continue;
-    const at = ['stages', stage.index, 'output'];
-    const output = loadSchema(stage.output, at, 'output');
+    // the stage's `output:` overrides the schema its handler declares; reported at either
+    const at = stage.output ? ['stages', stage.index, 'output'] : ['stages', stage.index];
+    const output = stage.output ? loadSchema(stage.output, at, 'output') : declared[stage.index];
     const next = stage.index + 1 < stages.length ? inputs[stage.index + 1] : completed;
     if (!output || !next) continue;
     const nextName = stages[stage.index + 1]?.name ?? 'completed';
@@ -95,4 +89,42 @@ async function checkStages(stages: readonly StageRef[], completedSchema: string 
     }
   }
   return problems;
+}
+
+async function loadHandler(stage: StageRef, problems: Problem[], source: YamlSource): Promise<StageDefinition | undefined> {
+  const at = ['stages', stage.index, 'handler'];
+  if (!existsSync(stage.handler)) {
+    problems.push(source.at(at, `handler module not found: ${stage.handlerSpec}`));
+    return undefined;
+  }
+  try {
+    const mod = (await import(pathToFileURL(stage.handler).href)) as { default?: unknown };
+    if (isStage(mod.default)) return mod.default;
+    problems.push(source.at(at, `handler module ${stage.handlerSpec} does not export a stage (export default defineStage({...}))`));
+  } catch (err) {
+    problems.push(source.at(at, `handler module ${stage.handlerSpec} fails to load: ${(err as Error).message.split('\n')[0]}`));
+  }
+  return undefined;
+}
+
+/** The handler's declared schemas: checks its options schema against `options:`; returns its output schema. */
+function handlerSchemas(def: StageDefinition, stage: StageRef, problems: Problem[], source: YamlSource, ajv: ReturnType<typeof createMessageAjv>): JsonSchema | undefined {
+  const at = ['stages', stage.index];
+  const load = (ref: NonNullable<StageDefinition['output']>, what: string): JsonSchema | undefined => {
+    try {
+      const schema = schemaOf(ref);
+      compileSchema(ajv, schema);
+      return schema;
+    } catch (err) {
+      problems.push(source.at([...at, 'handler'], `the ${what} schema ${schemaName(ref)} declared by ${stage.handlerSpec} cannot be used: ${(err as Error).message.split('\n')[0]}`));
+      return undefined;
+    }
+  };
+  const options = def.options ? load(def.options, 'options') : undefined;
+  if (options) {
+    for (const p of optionsProblems(ajv, options, stage.options ?? {})) {
+      problems.push(source.at([...at, 'options'], `stage "${stage.name}": ${p.message}`, p.key));
+    }
+  }
+  return def.output ? load(def.output, 'output') : undefined;
 }

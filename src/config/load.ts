@@ -179,7 +179,7 @@ interface RawPipeline {
   providers: { ocr: Record<string, unknown>; llm: Record<string, unknown>; transcription: Record<string, unknown> };
   state: { ttl: string; history: number };
   stages: RawStage[];
-  completed: { schema?: string; stream?: string };
+  completed: { schema?: string; stream?: string; retention: string; max_length?: number };
 }
 
 function ms(text: string): number {
@@ -236,7 +236,12 @@ function resolve(file: string, text: string, raw: RawPipeline, source: YamlSourc
     },
     state: { ttlMs: ms(raw.state.ttl), history: raw.state.history },
     stages,
-    completed: { stream: completedStream, schema: raw.completed.schema ? rel(raw.completed.schema) : undefined },
+    completed: {
+      stream: completedStream,
+      schema: raw.completed.schema ? rel(raw.completed.schema) : undefined,
+      retentionMs: ms(raw.completed.retention),
+      maxLength: raw.completed.max_length,
+    },
   };
   if (config.redis.cluster || config.redis.url.startsWith('redis+cluster://')) problems.push(...clusterSlotProblems(config, source));
   if (stages.some((s) => s.stream === completedStream || s.dlq === completedStream)) {

@@ -55,5 +55,6 @@ export interface PipelineConfig {
   providers: ProvidersConfig;
   state: { ttlMs: number; history: number };
   stages: StageConfig[];
-  completed: { stream: string; schema: string | undefined };
+  /** The terminal stream; acknowledged entries are kept `retentionMs` (and at most `maxLength`, when set). */
+  completed: { stream: string; schema: string | undefined; retentionMs: number; maxLength: number | undefined };
 }

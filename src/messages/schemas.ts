@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Ajv2020, type ValidateFunction, type ErrorObject } from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
 
@@ -19,6 +20,34 @@ export function readSchema(file: string): JsonSchema {
   const schema = JSON.parse(text) as unknown;
   if (!schema || typeof schema !== 'object' || Array.isArray(schema)) throw new Error('a JSON Schema must be an object');
   return schema as JsonSchema;
+}
+
+/** A schema a handler declares: inline, or the URL of a JSON file. */
+export function schemaOf(ref: URL | Record<string, unknown>): JsonSchema {
+  return ref instanceof URL ? readSchema(fileURLToPath(ref)) : (ref as JsonSchema);
+}
+
+/** Where a schema came from, for messages: the file name of a URL, or "inline". */
+export function schemaName(ref: URL | Record<string, unknown>): string {
+  return ref instanceof URL ? (ref.pathname.split('/').pop() ?? ref.href) : 'inline schema';
+}
+
+/**
+ * Checks a stage's `options:` against the schema its handler declares. Returns each problem with
+ * the option key it concerns (when one), so validate can point at it.
+ */
+export function optionsProblems(ajv: Ajv2020, schema: JsonSchema, options: Readonly<Record<string, unknown>>): Array<{ key: string | undefined; message: string }> {
+  const validate = compileSchema(ajv, schema);
+  if (validate(structuredClone(options))) return []; // a copy: coercion must not touch the config
+  const allowed = Object.keys((schema['properties'] ?? {}) as Record<string, unknown>);
+  return (validate.errors ?? []).map((e) => {
+    const key = e.instancePath ? e.instancePath.slice(1).split('/')[0] : undefined;
+    if (e.keyword === 'additionalProperties') {
+      const unknown = (e.params as { additionalProperty: string }).additionalProperty;
+      return { key: unknown, message: `unknown option "${unknown}" (${allowed.length ? `allowed: ${allowed.join(', ')}` : 'this stage takes no options'})` };
+    }
+    return { key, message: `option ${key ? `"${key}"` : ''} ${e.message ?? 'is invalid'}`.replace('  ', ' ') };
+  });
 }
 
 export function compileSchema(ajv: Ajv2020, schema: JsonSchema): ValidateFunction {

@@ -81,7 +81,7 @@ export class PipelineMetrics {
     stageGauge('docpipe_stream_pending', 'Entries read by a stage worker and not acknowledged yet (in flight or left by a dead worker).', (s) => s.pending);
     stageGauge('docpipe_stream_oldest_pending_idle_seconds', 'Longest idle time among the oldest pending entries of the stage.', (s) => (s.oldest_pending_idle_ms === null ? 0 : s.oldest_pending_idle_ms / 1000));
     stageGauge('docpipe_stage_consumers', 'Consumers registered in the stage consumer group.', (s) => s.consumers.length);
-    stageGauge('docpipe_stage_consumers_alive', 'Consumers of the stage heard from recently.', (s) => s.consumers_alive);
+    stageGauge('docpipe_stage_consumers_alive', 'Consumers of the stage whose worker is alive (its liveness key is fresh).', (s) => s.consumers_alive);
     stageGauge('docpipe_retries_scheduled', 'Retries waiting for their backoff before going back to the stage stream.', (s) => s.scheduled_retries);
     stageGauge('docpipe_dlq_entries', 'Entries in the stage dead-letter stream.', (s) => s.dlq_size);
     new Gauge({

@@ -1,4 +1,5 @@
 import type { StageConfig } from '../config/types.ts';
+import { liveConsumers } from '../streams/broker.ts';
 import type { RedisClient } from '../streams/redis.ts';
 import { globEscape, infoMap, scanKeys, type OpsContext } from './connect.ts';
 import { countersFrom, windowCounters, windowMinutes, type Counters } from './windows.ts';
@@ -54,15 +55,6 @@ export interface StatusReport {
 /** How many of the oldest pending entries are looked at for the idle time. */
 const PENDING_SAMPLE = 1000;
 
-/**
- * A consumer counts as alive when Redis heard from it recently: a worker reads at least every
- * `block` and heartbeats its in-flight entries every `idle/3` (at most 30 s).
- */
-export function aliveThresholdMs(stage: Pick<StageConfig, 'blockMs' | 'idleMs'>): number {
-  const heartbeat = Math.max(500, Math.min(stage.idleMs / 3, 30_000));
-  return Math.max(10_000, 2 * stage.blockMs, 2 * heartbeat);
-}
-
 /** Reads everything `docpipe status` shows; `documents: false` skips the key scan (documents by state). */
 export async function collectStatus(ctx: OpsContext, now = Date.now(), options: { documents?: boolean } = {}): Promise<StatusReport> {
   const { config, keys, redis } = ctx;
@@ -86,8 +78,10 @@ async function stageStatus(ctx: OpsContext, stage: StageConfig, now: number): Pr
   const group = await groupInfo(redis, stage.stream, stage.group);
   const length = await redis.xlen(stage.stream);
   const oldestIdle = group.pending > 0 ? await oldestPendingIdle(redis, stage.stream, stage.group) : null;
-  const threshold = aliveThresholdMs(stage);
-  const consumers = (await consumerInfo(redis, stage.stream, stage.group)).map((c) => ({ ...c, alive: c.idle_ms < threshold }));
+  // alive = its liveness key exists (XINFO idle is no guide before Redis 7.2: a quiet live worker's grows)
+  const registered = await consumerInfo(redis, stage.stream, stage.group);
+  const alive = await liveConsumers(redis, keys, stage.name, registered.map((c) => c.name));
+  const consumers = registered.map((c) => ({ ...c, alive: alive.has(c.name) }));
   const first = (await redis.call('ZRANGE', keys.retries(stage.name), 0, 0, 'WITHSCORES')) as string[];
   const minutes = windowMinutes(now, 60);
   const pipe = redis.pipeline();

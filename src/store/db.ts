@@ -7,6 +7,8 @@ export type Sql = postgres.Sql;
 /** The Postgres handle given to stages as `ctx.store`. */
 export interface Store {
   readonly sql: Sql;
+  /** false when the store cannot run transactions (`store.url: none`); handlers then run without one. */
+  readonly transactions?: boolean;
 }
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url));

@@ -1,7 +1,7 @@
 import type { PipelineConfig, StageConfig } from '../config/types.ts';
 import { entryBytes, fieldsFromArray, fieldsToArray, type Fields } from '../messages/codec.ts';
 import { stageEvent, type DocumentMachine } from '../state/machine.ts';
-import { Keys } from './keys.ts';
+import { Keys, LIVENESS_TTL_MS } from './keys.ts';
 import type { RedisClient } from './redis.ts';
 
 /** One entry as read from a stream: its raw field list, with the field map and size worked out on demand. */
@@ -245,18 +245,42 @@ export class Broker {
     return entries;
   }
 
+  /** Refreshes this worker's liveness key (see LIVENESS_TTL_MS). */
+  async markAlive(stage: StageConfig, consumer: string): Promise<void> {
+    await this.redis.set(this.keys.consumerAlive(stage.name, consumer), String(Date.now()), 'PX', LIVENESS_TTL_MS);
+  }
+
   /**
-   * Removes consumers of a stage's group that have been idle longer than `idleMs` and own no pending
-   * entry (a dead host's consumers, after their entries were reclaimed), so XINFO does not grow
-   * without bound. A live consumer reads at least every `block`, so it is never idle that long.
+   * Graceful stop of a stage worker: its liveness key goes, and its consumer leaves the group when
+   * it owns no pending entry (entries it still owns stay for reclaim). Returns true when removed.
+   */
+  async retireConsumer(stage: StageConfig, consumer: string): Promise<boolean> {
+    await this.redis.del(this.keys.consumerAlive(stage.name, consumer));
+    return this.leaveGroup(stage.stream, stage.group, consumer);
+  }
+
+  /** Removes a stopping consumer from a group unless it owns pending entries (they stay for reclaim). */
+  async leaveGroup(stream: string, group: string, consumer: string): Promise<boolean> {
+    const owned = (await this.redis.xpending(stream, group, '-', '+', 1, consumer)) as unknown[];
+    if (owned.length > 0) return false;
+    await this.redis.xgroup('DELCONSUMER', stream, group, consumer);
+    return true;
+  }
+
+  /**
+   * Removes consumers of a stage's group that have no liveness key, have been idle longer than
+   * `idleMs` and own no pending entry (a dead host's consumers, after their entries were reclaimed),
+   * so XINFO does not grow without bound. XINFO's idle alone would also remove quiet live workers
+   * on Redis before 7.2; the liveness key is what tells them apart.
    */
   async pruneConsumers(stage: StageConfig, self: string, idleMs: number): Promise<string[]> {
     const rows = (await this.redis.xinfo('CONSUMERS', stage.stream, stage.group)) as unknown[][];
+    const alive = await liveConsumers(this.redis, this.keys, stage.name, rows.map((r) => String(infoMap(r)['name'])));
     const removed: string[] = [];
     for (const row of rows) {
       const info = infoMap(row);
       const name = String(info['name']);
-      if (name === self || Number(info['pending'] ?? 0) > 0 || Number(info['idle'] ?? 0) < idleMs) continue;
+      if (name === self || alive.has(name) || Number(info['pending'] ?? 0) > 0 || Number(info['idle'] ?? 0) < idleMs) continue;
       // DELCONSUMER would drop the consumer's pending entries: check once more right before it
       const owned = (await this.redis.xpending(stage.stream, stage.group, '-', '+', 1, name)) as unknown[];
       if (owned.length > 0) continue;
@@ -273,6 +297,32 @@ export class Broker {
   async trim(stream: string): Promise<number> {
     const minId = await this.safeTrimPoint(stream);
     if (!minId) return 0;
+    return Number(await this.redis.xtrim(stream, 'MINID', minId));
+  }
+
+  /**
+   * Trims the completed stream (DESIGN §6): acknowledged entries stay for `completed.retention`
+   * (and, with `completed.max_length`, only the newest that many), so a consumer deployed later can
+   * replay the window from `0`; an entry some group has not acknowledged is never removed.
+   * Returns the number of entries removed.
+   */
+  async trimCompleted(): Promise<number> {
+    const { stream, retentionMs, maxLength } = this.config.completed;
+    const safe = await this.safeTrimPoint(stream);
+    if (!safe) return 0;
+    // entry ids carry Redis' clock: compare with Redis' time, not this host's
+    const [sec, micros] = await this.redis.time();
+    let keepFrom = `${Math.max(0, Number(sec) * 1000 + Math.floor(Number(micros) / 1000) - retentionMs)}-0`;
+    if (maxLength !== undefined) {
+      const excess = (await this.redis.xlen(stream)) - maxLength;
+      if (excess > 0) {
+        // the entries over the cap (at most a bounded page per call: a later trim takes the rest)
+        const over = await this.redis.xrange(stream, '-', '+', 'COUNT', Math.min(excess, TRIM_PAGE));
+        const last = over[over.length - 1];
+        if (last && compareIds(successor(last[0]), keepFrom) > 0) keepFrom = successor(last[0]);
+      }
+    }
+    const minId = compareIds(safe, keepFrom) < 0 ? safe : keepFrom;
     return Number(await this.redis.xtrim(stream, 'MINID', minId));
   }
 
@@ -353,6 +403,18 @@ export class Broker {
     await this.redis.incr(this.keys.illegal());
   }
 }
+
+/** The consumers among `names` whose liveness key exists (one pipelined EXISTS per consumer). */
+export async function liveConsumers(redis: RedisClient, keys: Keys, stage: string, names: readonly string[]): Promise<Set<string>> {
+  if (names.length === 0) return new Set();
+  const pipe = redis.pipeline();
+  for (const n of names) pipe.exists(keys.consumerAlive(stage, n));
+  const replies = (await pipe.exec()) ?? [];
+  return new Set(names.filter((_, i) => Number(replies[i]?.[1] ?? 0) > 0));
+}
+
+/** Entries looked at per trim of the completed stream beyond its `max_length`. */
+const TRIM_PAGE = 10_000;
 
 function infoMap(list: unknown[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};

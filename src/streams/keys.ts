@@ -53,7 +53,22 @@ export class Keys {
   runners(): string {
     return `${this.prefix}:runners`;
   }
+  /**
+   * A stage worker's liveness key (value: last refresh in ms), refreshed while the worker runs and
+   * expiring on its own when the process dies; deleted at a graceful stop.
+   */
+  consumerAlive(stage: string, consumer: string): string {
+    return `${this.prefix}:${stage}:alive:${consumer}`;
+  }
 }
+
+/**
+ * Liveness of stage workers. XINFO CONSUMERS `idle` cannot tell a quiet live worker from a dead one
+ * before Redis 7.2 (a read that returns nothing does not reset it), so every worker refreshes its
+ * own key every LIVENESS_REFRESH_MS with a TTL of LIVENESS_TTL_MS: the key exists while it lives.
+ */
+export const LIVENESS_REFRESH_MS = 5_000;
+export const LIVENESS_TTL_MS = 20_000;
 
 /** Group the completion consumer (store write-back) uses on the completed and dead-letter streams. */
 export const OUTCOME_GROUP = 'docpipe-outcome-group';

@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { isStage, type StageDefinition } from '../api/stage.ts';
 import type { PipelineConfig, StageConfig } from '../config/types.ts';
 import { DocpipeError } from '../errors.ts';
-import { compileSchema, createMessageAjv, readSchema } from '../messages/schemas.ts';
+import { compileSchema, createMessageAjv, optionsProblems, readSchema, schemaOf } from '../messages/schemas.ts';
 import type { StageRuntime } from './stage-worker.ts';
 
 /** Imports each stage's handler module and compiles its input schema and the next stage's. */
@@ -18,12 +18,21 @@ export async function loadStageRuntimes(config: PipelineConfig, names?: readonly
   }) : [...config.stages];
   const out: StageRuntime[] = [];
   for (const stage of selected) {
+    const handler = await importHandler(stage);
+    // pre-flight: the options must fit the schema the handler declares (as `docpipe validate` checks)
+    if (handler.options) {
+      const problems = optionsProblems(ajv, schemaOf(handler.options), stage.options);
+      if (problems.length) throw new DocpipeError('config', 'DP_ERR_CONFIG_INVALID', `stage "${stage.name}": ${problems.map((p) => p.message).join('; ')}`);
+    }
+    // the stage's own output schema: its `output:` in pipeline.yaml, else the one its handler declares
+    const own = stage.output ? readSchema(stage.output) : handler.output ? schemaOf(handler.output) : undefined;
     out.push({
       stage,
-      handler: await importHandler(stage),
+      handler,
       inputSchema: inputs[stage.index]!,
       validateInput: validators[stage.index]!,
       validateOutput: stage.index + 1 < config.stages.length ? validators[stage.index + 1] : completed,
+      validateOwnOutput: own ? compileSchema(ajv, own) : undefined,
     });
   }
   return out;

@@ -9,6 +9,9 @@ import type { Sql } from '../store/db.ts';
 import { markOutcome } from '../store/intake.ts';
 import { outageDelay, sleep } from './backoff.ts';
 
+/** How often the completed stream is trimmed to its retention window. */
+const COMPLETED_TRIM_EVERY_MS = 5_000;
+
 /**
  * Writes each document's terminal outcome back to Postgres (queue row and source_documents): a
  * consumer group on the completed stream and on every dead-letter stream.
@@ -32,6 +35,14 @@ export class OutcomeWriter {
   async stop(): Promise<void> {
     this.stop$.abort();
     await this.loop;
+    // a last trim to the retention window, and this consumer leaves its groups when it owns
+    // nothing (skipped when Redis does not answer soon)
+    const { broker, consumer } = this.deps;
+    const last = async () => {
+      await broker.trimCompleted().catch(() => 0);
+      for (const s of this.streams) await broker.leaveGroup(s.stream, OUTCOME_GROUP, consumer).catch(() => false);
+    };
+    await Promise.race([last(), sleep(2_000)]);
   }
 
   async isIdle(): Promise<boolean> {
@@ -46,6 +57,7 @@ export class OutcomeWriter {
     const { redis, sql, log, consumer, broker } = this.deps;
     let failures = 0;
     let cursor = '0'; // own backlog first, then new entries
+    let trimmedAt = 0;
     while (!this.stop$.signal.aborted) {
       try {
         let any = false;
@@ -62,8 +74,12 @@ export class OutcomeWriter {
             }
             await redis.xack(s.stream, OUTCOME_GROUP, id);
           }
-          // the completed stream is trimmed below what every group acknowledged; dead letters stay until redrive or purge
-          if (entries.length && s.status === 'completed') await broker.trim(s.stream).catch(() => 0);
+        }
+        // the completed stream keeps acknowledged entries for its retention window (trimmed here,
+        // also while idle: entries age out); dead letters stay until redrive or purge
+        if (Date.now() - trimmedAt >= COMPLETED_TRIM_EVERY_MS) {
+          trimmedAt = Date.now();
+          await broker.trimCompleted().catch(() => 0);
         }
         cursor = '>';
         failures = 0;

@@ -8,6 +8,8 @@ import { formatAjvErrors, type JsonSchema } from '../messages/schemas.ts';
 import type { LlmClient, Providers } from '../providers/types.ts';
 import { parseEntries, type Broker, type StreamEntry } from '../streams/broker.ts';
 import { HandoffBatcher } from './handoff-batcher.ts';
+import { inTransaction } from './transaction.ts';
+import { LIVENESS_REFRESH_MS } from '../streams/keys.ts';
 import { isNoGroupError, type RedisClient } from '../streams/redis.ts';
 import { NO_STATE, stageEvent, type DocumentMachine } from '../state/machine.ts';
 import type { Store } from '../store/db.ts';
@@ -28,6 +30,8 @@ export interface StageRuntime {
   validateInput: ValidateFunction;
   /** Validator of the next stage's input (or the completed schema); undefined when none is declared. */
   validateOutput: ValidateFunction | undefined;
+  /** Validator of the stage's own output schema (declared by its handler or its `output:`). */
+  validateOwnOutput?: ValidateFunction | undefined;
 }
 
 export interface WorkerDeps {
@@ -87,6 +91,9 @@ interface BatchStates {
  * constants are read through, and `signal` and `log` are made only when a handler asks for them.
  */
 class HandlerContext implements StageContext {
+  /** The attempt's transaction, while the handler runs in one. */
+  txStore: Store | undefined;
+
   constructor(
     private readonly worker: StageWorker,
     private readonly rec: InFlight,
@@ -110,7 +117,7 @@ class HandlerContext implements StageContext {
   }
 
   get store(): Store {
-    return this.worker.deps.store;
+    return this.txStore ?? this.worker.deps.store;
   }
 
   get providers(): Providers {
@@ -180,6 +187,7 @@ export class StageWorker {
   private readonly atStage: ReadonlySet<string>;
   private timers: NodeJS.Timeout[] = [];
   private sweeper: NodeJS.Timeout | undefined;
+  private aliveTimer: NodeJS.Timeout | undefined;
 
   constructor(rt: StageRuntime, deps: WorkerDeps) {
     this.rt = rt;
@@ -206,6 +214,12 @@ export class StageWorker {
     this.every(Math.max(500, Math.min(s.idleMs / 2, 30_000)), () => this.reclaim());
     this.every(Math.max(50, Math.min(s.retries.delayMs / 4, 500)), () => this.promote());
     this.every(5_000, () => this.deps.broker.trim(s.stream).then(() => undefined));
+    // liveness for status, metrics and pruning (XINFO idle is not reliable before Redis 7.2); it
+    // keeps going through a graceful stop's grace period, until the worker retires
+    const alive = () => void this.deps.broker.markAlive(s, this.deps.consumer).catch(() => undefined);
+    alive();
+    this.aliveTimer = setInterval(alive, LIVENESS_REFRESH_MS);
+    this.aliveTimer.unref();
     const deadAfter = Math.max(2 * s.idleMs, 10 * s.blockMs, 60_000);
     this.every(Math.max(10_000, s.idleMs), async () => {
       const removed = await this.deps.broker.pruneConsumers(s, this.deps.consumer, deadAfter);
@@ -235,11 +249,20 @@ export class StageWorker {
       this.log.warn({ in_flight: this.inFlight.size }, 'grace period over: aborting in-flight handlers (their entries stay pending for reclaim)');
       for (const f of this.inFlight.values()) abortRecord(f, new DocpipeError('infrastructure', 'DP_ERR_HANDLER_FAILED', 'worker shutting down'));
       await Promise.race([settled(), sleep(2_000)]);
+      await this.retire();
       return;
     }
     // a last trim, so a stopped pipeline does not hold what its groups have all acknowledged
     // (never unread or pending entries: see Broker.trim); skipped when Redis does not answer soon
     await Promise.race([this.deps.broker.trim(this.stage.stream).catch(() => 0), sleep(2_000)]);
+    await this.retire();
+  }
+
+  /** Leaves the group at stop: liveness key deleted, consumer removed when it owns no pending entry. */
+  private async retire(): Promise<void> {
+    clearInterval(this.aliveTimer);
+    const removed = await Promise.race([this.deps.broker.retireConsumer(this.stage, this.deps.consumer).catch(() => false), sleep(2_000).then(() => false)]);
+    this.log.debug({ consumer: this.deps.consumer, removed }, removed ? 'consumer left the group' : 'consumer kept: it owns pending entries');
   }
 
   private every(ms: number, fn: () => Promise<void>): void {
@@ -515,31 +538,24 @@ export class StageWorker {
       let failed = false;
       rec.handlerAt = Date.now();
       try {
-        // the handler's promise, or the abort (timeout or hard stop) if that comes first
-        output = await new Promise<unknown>((resolve, reject) => {
-          if (rec.abortReason !== undefined) return reject(rec.abortReason);
-          rec.fail = reject;
-          const result = this.rt.handler.run(msg as StageMessage, ctx) as unknown;
-          if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') (result as PromiseLike<unknown>).then(resolve, reject);
-          else resolve(result);
-        });
+        // the handler's writes commit only with a valid output (see transaction.ts)
+        output = this.transactional
+          ? await inTransaction(this.deps.store, (store) => this.attempt(rec, msg as StageMessage, ctx, store))
+          : await this.attempt(rec, msg as StageMessage, ctx, undefined);
       } catch (err) {
         failed = true;
         error = err;
       } finally {
         rec.fail = undefined;
         rec.handlerAt = 0;
+        ctx.txStore = undefined;
       }
       if (this.hardStopped) return; // left pending: reclaimed after restart
-      if (!failed && (!output || typeof output !== 'object' || Array.isArray(output))) {
-        failed = true;
-        error = new DocpipeError('permanent', 'DP_ERR_MESSAGE_OUTPUT_INVALID', `handler of stage "${s.name}" returned ${JSON.stringify(output)?.slice(0, 100)}, not an object`);
+      if (failed && error instanceof OutputRejected) {
+        return this.deadLetter(rec, error.message, 'invalid-message', 'DP_ERR_MESSAGE_OUTPUT_INVALID', true);
       }
       if (!failed) {
         const out = output as Record<string, unknown>;
-        if (this.rt.validateOutput && !this.rt.validateOutput(out)) {
-          return this.deadLetter(rec, `output of stage "${s.name}" fails the next input schema: ${formatAjvErrors(this.rt.validateOutput.errors)}`, 'invalid-message', 'DP_ERR_MESSAGE_OUTPUT_INVALID', true);
-        }
         const now = Date.now();
         const next = encodeEntry(out, { attempt: 1, trace: nextTraceparent(envelope.trace), pipelineVersion: this.deps.pipelineVersion, now });
         const durationMs = now - started;
@@ -570,6 +586,39 @@ export class StageWorker {
     }
   }
 
+  /** True when the handler's store writes run in one transaction per attempt. */
+  private get transactional(): boolean {
+    return this.rt.handler.transaction !== false && this.deps.store.transactions !== false;
+  }
+
+  /**
+   * One run of the handler (with `store` as its `ctx.store` when in a transaction): its output, once
+   * it is an object that fits the stage's output schema and the next stage's input. Rejects on the
+   * handler's error, its abort (timeout or hard stop), or an invalid output (OutputRejected).
+   */
+  private async attempt(rec: InFlight, msg: StageMessage, ctx: HandlerContext, store: Store | undefined): Promise<Record<string, unknown>> {
+    const s = this.stage;
+    ctx.txStore = store;
+    // the handler's promise, or the abort (timeout or hard stop) if that comes first
+    const output = await new Promise<unknown>((resolve, reject) => {
+      if (rec.abortReason !== undefined) return reject(rec.abortReason);
+      rec.fail = reject;
+      const result = this.rt.handler.run(msg, ctx) as unknown;
+      if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') (result as PromiseLike<unknown>).then(resolve, reject);
+      else resolve(result);
+    });
+    if (!output || typeof output !== 'object' || Array.isArray(output)) {
+      throw new DocpipeError('permanent', 'DP_ERR_MESSAGE_OUTPUT_INVALID', `handler of stage "${s.name}" returned ${JSON.stringify(output)?.slice(0, 100)}, not an object`);
+    }
+    const out = output as Record<string, unknown>;
+    const own = this.rt.validateOwnOutput;
+    if (own && !own(out)) throw new OutputRejected(`output of stage "${s.name}" fails its output schema: ${formatAjvErrors(own.errors)}`);
+    if (this.rt.validateOutput && !this.rt.validateOutput(out)) {
+      throw new OutputRejected(`output of stage "${s.name}" fails the next input schema: ${formatAjvErrors(this.rt.validateOutput.errors)}`);
+    }
+    return out;
+  }
+
   /** Schedules the next attempt after the stage's backoff (the failed entry is acknowledged with it). */
   private async retry(rec: InFlight, failure: ReturnType<typeof classifyError>, envelope: Envelope, uuid: string, started: number): Promise<void> {
     const s = this.stage;
@@ -583,6 +632,9 @@ export class StageWorker {
     this.deps.onOutcome?.(s.name, 'retried', Date.now() - started);
   }
 }
+
+/** A handler's output that fails its schema: dead-lettered, and its transaction rolled back. */
+class OutputRejected extends Error {}
 
 /** Aborts a message's handler: its signal (if it asked for one) and its wait. */
 function abortRecord(rec: InFlight, reason: unknown): void {

@@ -30,6 +30,7 @@ export const RUNNER_COMMANDS = [
   'xadd', 'xreadgroup', 'xack', 'xclaim', 'xpending', 'xgroup|create', 'xinfo|groups', 'xtrim', 'xlen', 'xrange', 'xdel',
   'evalsha', 'eval', 'multi', 'exec',
   'hget', 'hset', 'hgetall', 'hincrby', 'pexpire', 'persist', 'zadd', 'zrangebyscore', 'zrem', 'zcard', 'incr', 'get',
+  'set', 'del', 'exists', 'time', 'xinfo|consumers', 'xgroup|delconsumer',
 ];
 
 let dir: string;

@@ -7,7 +7,7 @@ import { pipelinePath, globEscape } from '../../src/ops/connect.ts';
 import { DLQ_FIELDS, redriveFields, summarize } from '../../src/ops/dlq.ts';
 import { compareVersions, formatFindings, isProductionPrefix, parseInfo, redisFactsFromInfo, redisFindings, storeFindings, worstLevel, type RedisFacts } from '../../src/ops/doctor.ts';
 import { duration, oneLine, table } from '../../src/ops/format.ts';
-import { aliveThresholdMs } from '../../src/ops/status.ts';
+import { Keys, LIVENESS_REFRESH_MS, LIVENESS_TTL_MS } from '../../src/streams/keys.ts';
 import { countersFrom, emptyCounters, windowCounters, windowMinutes, type Counters } from '../../src/ops/windows.ts';
 import { redactSecrets } from '../../src/ops/doctor-probe.ts';
 import { parsePrometheusText } from '../fixtures/ops/prom-text.ts';
@@ -124,9 +124,9 @@ describe('arguments and formatting', () => {
     assert.equal(globEscape('a*b?[c]'), 'a\\*b\\?\\[c\\]');
   });
 
-  test('alive threshold follows block and heartbeat', () => {
-    assert.equal(aliveThresholdMs({ blockMs: 5000, idleMs: 300_000 }), 60_000);
-    assert.equal(aliveThresholdMs({ blockMs: 200, idleMs: 3000 }), 10_000);
+  test('a worker\'s liveness key follows the key scheme and outlives two missed refreshes', () => {
+    assert.equal(new Keys('{dp}').consumerAlive('ner', 'host-1-abc'), '{dp}:ner:alive:host-1-abc');
+    assert.ok(LIVENESS_TTL_MS > 2 * LIVENESS_REFRESH_MS);
   });
 
   test('durations, tables, one-line errors', () => {
