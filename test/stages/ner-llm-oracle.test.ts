@@ -67,6 +67,7 @@ test('a perfect model\'s answers are stored losslessly: F1 >= 0.995 on held-out 
     t.diagnostic(`clean: ${describeScore(s)}; requests ${fake.requests.length}`);
     assert.equal(s.failedDocuments, 0);
     assert.ok(s.llm.f1 >= 0.995, describeScore(s));
+    assert.ok(s.overall.f1 >= 0.995, `everything stored, rule spans included (merge policy, #23.4): ${describeScore(s)}`);
   } finally {
     await fake.close();
   }
@@ -82,6 +83,7 @@ test('the same under injected faults (malformed JSON, 429 with retry-after, 500)
     t.diagnostic(`faults ${JSON.stringify(fake.faultCounts)}: ${describeScore(s)}; requests ${fake.requests.length}`);
     assert.equal(s.failedDocuments, 0, 'no document dead-letters');
     assert.ok(s.llm.f1 >= 0.995, describeScore(s));
+    assert.ok(s.overall.f1 >= 0.995, `everything stored, rule spans included (merge policy, #23.4): ${describeScore(s)}`);
   } finally {
     await fake.close();
   }
