@@ -7,6 +7,7 @@ const RANK: Record<MentionMethod, number> = {
   rules: 4,
   gazetteer: 4,
   llm: 3,
+  model: 2.5,
   wink: 2,
   compromise: 1,
 };

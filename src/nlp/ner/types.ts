@@ -11,7 +11,7 @@ export function isEntityType(value: unknown): value is EntityType {
 }
 
 /** Which recogniser produced a mention; also its rank when spans overlap (see merge.ts). */
-export type MentionMethod = 'rules' | 'case-name' | 'defined-term' | 'gazetteer' | 'wink' | 'compromise' | 'llm';
+export type MentionMethod = 'rules' | 'case-name' | 'defined-term' | 'gazetteer' | 'wink' | 'compromise' | 'llm' | 'model';
 
 /** A party role a rule saw in the text (case caption, contract preamble). */
 export type PartyRole = 'plaintiff' | 'defendant' | 'party' | 'debtor' | 'in-re';

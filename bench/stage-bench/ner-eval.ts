@@ -1,0 +1,58 @@
+/**
+ * Entity-level precision / recall / F1 of a recogniser on a split of the NER training corpora
+ * (../shared/ner-train by default): exact span and type per document, PERSON / ORG / LOCATION only.
+ * Takes the recogniser as a parameter so the whole local path can be measured the same way.
+ */
+import { evaluate, type GoldEntity, type Scores } from '../../src/nlp/ner/conll.ts';
+import { documentText, readTrainingData, splitOf, type Corpus, type LabelledDocument, type Split } from '../../src/nlp/ner/model/training-data.ts';
+import type { Mention } from '../../src/nlp/ner/types.ts';
+
+export type Recogniser = (text: string) => Mention[];
+
+const SCORED = new Set(['PERSON', 'ORG', 'LOCATION']);
+
+export interface NerEvaluation {
+  split: Split;
+  documents: number;
+  overall: Scores;
+  byType: Record<string, Scores>;
+  byCorpus: Record<string, Scores>;
+  wordsPerSecond: number;
+}
+
+function score(docs: readonly LabelledDocument[], predictions: Map<LabelledDocument, GoldEntity[]>) {
+  const gold = docs.map((d) => documentText(d).entities.filter((e) => SCORED.has(e.type)));
+  return evaluate(gold, docs.map((d) => predictions.get(d) ?? []));
+}
+
+/** Scores `recognise` on one split of the corpora in `dir` (default: the held-back test split). */
+export function evaluateNer(recognise: Recogniser, dir: string, split: Split = 'test', docs?: readonly LabelledDocument[]): NerEvaluation {
+  const chosen = (docs ?? readTrainingData(dir)).filter((d) => splitOf(d) === split);
+  const predictions = new Map<LabelledDocument, GoldEntity[]>();
+  let words = 0;
+  let ms = 0;
+  for (const doc of chosen) {
+    const { text } = documentText(doc);
+    const t0 = performance.now();
+    const found = recognise(text);
+    ms += performance.now() - t0;
+    words += text.split(/\s+/).filter(Boolean).length;
+    predictions.set(doc, found.filter((m) => SCORED.has(m.type)).map((m) => ({ type: m.type, start: m.start, end: m.end })));
+  }
+  const all = score(chosen, predictions);
+  const byCorpus: Record<string, Scores> = {};
+  for (const corpus of ['sec', 'wikigold', 'btc', 'wnut17'] satisfies Corpus[]) {
+    const part = chosen.filter((d) => d.corpus === corpus);
+    if (part.length) byCorpus[corpus] = score(part, predictions).overall;
+  }
+  return { split, documents: chosen.length, overall: all.overall, byType: Object.fromEntries(all.byType), byCorpus, wordsPerSecond: words / (ms / 1000) };
+}
+
+/** One line per type and corpus, for logs and reports. */
+export function formatEvaluation(e: NerEvaluation): string {
+  const f = (s: Scores) => `P ${s.precision.toFixed(3)} R ${s.recall.toFixed(3)} F1 ${s.f1.toFixed(3)} (tp ${s.tp} fp ${s.fp} fn ${s.fn})`;
+  const lines = [`${e.split}: ${e.documents} documents, ${Math.round(e.wordsPerSecond)} words/s`, `  all       ${f(e.overall)}`];
+  for (const [type, s] of Object.entries(e.byType)) lines.push(`  ${type.padEnd(9)} ${f(s)}`);
+  for (const [corpus, s] of Object.entries(e.byCorpus)) lines.push(`  [${corpus}] ${' '.repeat(Math.max(0, 7 - corpus.length))}${f(s)}`);
+  return lines.join('\n');
+}
