@@ -8,8 +8,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evaluateNer, formatEvaluation } from '../bench/stage-bench/ner-eval.ts';
-import { labelText } from '../src/nlp/ner/model/label.ts';
-import { MODEL_FILE } from '../src/nlp/ner/model/index.ts';
+import { MODEL_FILE, recogniseWithModel } from '../src/nlp/ner/model/index.ts';
 import { deserialiseModel, serialiseModel } from '../src/nlp/ner/model/serialise.ts';
 import { DEFAULT_OPTIONS, trainModel } from '../src/nlp/ner/model/train.ts';
 import { readTrainingData, splitOf } from '../src/nlp/ner/model/training-data.ts';
@@ -31,14 +30,19 @@ try {
 const train = docs.filter((d) => splitOf(d) === 'train');
 const count = (split: string) => docs.filter((d) => splitOf(d) === split).reduce((n, d) => n + d.sentences.length, 0);
 console.log(`corpora: ${docs.length} documents; sentences train ${count('train')}, dev ${count('dev')}, test ${count('test')}`);
-const options = { ...DEFAULT_OPTIONS, epochs };
+const oversample = process.env.NER_OVERSAMPLE ? (JSON.parse(process.env.NER_OVERSAMPLE) as typeof DEFAULT_OPTIONS.oversample) : DEFAULT_OPTIONS.oversample;
+const options = { ...DEFAULT_OPTIONS, epochs, oversample };
 const trained = trainModel(train, options);
 const file = serialiseModel(trained, { corpora: ['SEC-filings', 'wikigold', 'BTC', 'WNUT17'], split: 'training-data.ts splitOf', ...options });
 const seconds = (performance.now() - t0) / 1000;
 console.log(`trained in ${seconds.toFixed(1)} s: ${trained.features.size} features before pruning, model file ${(file.length / 1024).toFixed(0)} KiB`);
 const model = deserialiseModel(file);
 console.log(`kept ${model.features.size} features`);
-const recognise = (text: string) => labelText(model, text);
+const recognise = (text: string) => recogniseWithModel(text, { model });
+if (args.includes('--compare-consistency')) {
+  console.log('without document-level consistency:');
+  console.log(formatEvaluation(evaluateNer((text) => recogniseWithModel(text, { model, consistency: false }), dir, 'dev', docs)));
+}
 console.log(formatEvaluation(evaluateNer(recognise, dir, 'dev', docs)));
 if (!args.includes('--no-test')) console.log(formatEvaluation(evaluateNer(recognise, dir, 'test', docs)));
 if (!dryRun) {

@@ -27,17 +27,47 @@ export function shapes(word: string): [string, string] {
   return [long, short];
 }
 
-interface TokenInfo {
+/** What the features know of a word type, computed once per distinct word (see `wordInfo`). */
+export interface WordInfo {
   word: string;
   lower: string;
   shape: string;
   short: string;
+  /** compromise's lexicon tag of the lower-case word, '-' if none. */
   tag: string;
-  gaz: string[];
 }
 
-const PAD: TokenInfo = { word: '<s>', lower: '<s>', shape: '<s>', short: '<s>', tag: '<s>', gaz: [] };
-const PAD_END: TokenInfo = { word: '</s>', lower: '</s>', shape: '</s>', short: '</s>', tag: '</s>', gaz: [] };
+const PAD: WordInfo = { word: '<s>', lower: '<s>', shape: '<s>', short: '<s>', tag: '<s>' };
+const PAD_END: WordInfo = { word: '</s>', lower: '</s>', shape: '</s>', short: '</s>', tag: '</s>' };
+
+const infoCache = new Map<string, WordInfo>();
+
+export function wordInfo(word: string, gaz: Gazetteer = gazetteer()): WordInfo {
+  let info = infoCache.get(word);
+  if (info) return info;
+  const lower = word.toLowerCase();
+  const [shape, short] = shapes(word);
+  info = { word, lower, shape, short, tag: gaz.wordTag.get(lower) ?? '-' };
+  if (infoCache.size > 200_000) infoCache.clear();
+  infoCache.set(word, info);
+  return info;
+}
+
+/** Features of the word alone (the same wherever it occurs). */
+export function wordFeatures(t: WordInfo): string[] {
+  const lw = t.lower;
+  return [
+    `w=${t.word}`, `lw=${lw}`, `p2=${lw.slice(0, 2)}`, `p3=${lw.slice(0, 3)}`, `s2=${lw.slice(-2)}`, `s3=${lw.slice(-3)}`,
+    `s4=${lw.slice(-4)}`, `sh=${t.shape}`, `ss=${t.short}`, `tag=${t.tag}`,
+  ];
+}
+
+/** Offsets of the neighbour-word templates `lw-2=…` … `lw+2=…`. */
+export const NEIGHBOURS = [-2, -1, 1, 2] as const;
+
+export function neighbourFeature(offset: number, lower: string): string {
+  return `lw${offset > 0 ? '+' : ''}${offset}=${lower}`;
+}
 
 /** Lower-case forms of the words the text writes in lower case (mid-sentence evidence of a common word). */
 function lowerCaseWords(words: readonly string[]): Set<string> {
@@ -49,62 +79,68 @@ function lowerCaseWords(words: readonly string[]): Set<string> {
   return seen;
 }
 
-/** Feature strings of every token of `tokens`, sentence by sentence. */
+/** Per-document facts the context features read. */
+export interface FeatureContext {
+  tokens: Tokens;
+  info: WordInfo[];
+  gaz: string[][];
+  seenLower: Set<string>;
+}
+
+export function featureContext(tokens: Tokens, gaz: Gazetteer = gazetteer()): FeatureContext {
+  const info = tokens.words.map((w) => wordInfo(w, gaz));
+  return { tokens, info, gaz: gazetteerMatches(info.map((t) => t.lower), gaz), seenLower: lowerCaseWords(tokens.words) };
+}
+
+/** Word info at `i` within the sentence [from, to), padding outside it. */
+export function infoAt(ctx: FeatureContext, i: number, from: number, to: number): WordInfo {
+  return i < from ? PAD : i >= to ? PAD_END : ctx.info[i]!;
+}
+
+/** Features of token i that depend on its neighbours, position and the document (not the ±2 words). */
+export function contextFeatures(ctx: FeatureContext, i: number, from: number, to: number): string[] {
+  const t = ctx.info[i]!;
+  const p1 = infoAt(ctx, i - 1, from, to);
+  const p2 = infoAt(ctx, i - 2, from, to);
+  const n1 = infoAt(ctx, i + 1, from, to);
+  const n2 = infoAt(ctx, i + 2, from, to);
+  const lw = t.lower;
+  const first = i === from;
+  const line = ctx.tokens.lineStart[i];
+  const cap = t.short === 'Xx' || t.short === 'X' ? (first ? 'first' : line ? 'line' : 'mid') : 'no';
+  const f = [
+    'b',
+    `cap=${cap}`,
+    `cap|ss=${cap}|${t.short}`,
+    `lw-1|lw=${p1.lower}|${lw}`,
+    `lw|lw+1=${lw}|${n1.lower}`,
+    `ss-1=${p1.short}`,
+    `ss+1=${n1.short}`,
+    `ss-1|ss=${p1.short}|${t.short}`,
+    `ss|ss+1=${t.short}|${n1.short}`,
+    `ss-2|ss-1|ss=${p2.short}|${p1.short}|${t.short}`,
+    `ss|ss+1|ss+2=${t.short}|${n1.short}|${n2.short}`,
+    `tag-1=${p1.tag}`,
+    `tag+1=${n1.tag}`,
+  ];
+  if (cap !== 'no' && ctx.seenLower.has(lw)) f.push(`lowerelsewhere|${cap}`);
+  if (first) f.push('first');
+  if (line) f.push('line');
+  for (const g of ctx.gaz[i]!) f.push(`g=${g}`, `g|cap=${g}|${cap}`);
+  if (i > from) for (const g of ctx.gaz[i - 1]!) f.push(`g-1=${g}`);
+  if (i + 1 < to) for (const g of ctx.gaz[i + 1]!) f.push(`g+1=${g}`);
+  return f;
+}
+
+/** Every feature string of every token (training; the recogniser computes the same set with caches). */
 export function tokenFeatures(tokens: Tokens, gaz: Gazetteer = gazetteer()): string[][] {
-  const lower = tokens.words.map((w) => w.toLowerCase());
-  const gazHits = gazetteerMatches(lower, gaz);
-  const seenLower = lowerCaseWords(tokens.words);
-  const info: TokenInfo[] = tokens.words.map((word, i) => {
-    const [shape, short] = shapes(word);
-    return { word, lower: lower[i]!, shape, short, tag: gaz.wordTag.get(lower[i]!) ?? '-', gaz: gazHits[i]! };
-  });
+  const ctx = featureContext(tokens, gaz);
   const out: string[][] = new Array(tokens.words.length);
   for (const [from, to] of tokens.sentences) {
-    const at = (i: number) => (i < from ? PAD : i >= to ? PAD_END : info[i]!);
     for (let i = from; i < to; i++) {
-      const t = info[i]!;
-      const p1 = at(i - 1);
-      const p2 = at(i - 2);
-      const n1 = at(i + 1);
-      const n2 = at(i + 2);
-      const lw = t.lower;
-      const first = i === from;
-      const cap = t.short === 'Xx' || t.short === 'X' ? (first ? 'first' : tokens.lineStart[i] ? 'line' : 'mid') : 'no';
-      const f = [
-        'b',
-        `w=${t.word}`,
-        `lw=${lw}`,
-        `p2=${lw.slice(0, 2)}`,
-        `p3=${lw.slice(0, 3)}`,
-        `s2=${lw.slice(-2)}`,
-        `s3=${lw.slice(-3)}`,
-        `s4=${lw.slice(-4)}`,
-        `sh=${t.shape}`,
-        `ss=${t.short}`,
-        `cap=${cap}`,
-        `cap|ss=${cap}|${t.short}`,
-        `tag=${t.tag}`,
-        `lw-1=${p1.lower}`,
-        `lw+1=${n1.lower}`,
-        `lw-2=${p2.lower}`,
-        `lw+2=${n2.lower}`,
-        `lw-1|lw=${p1.lower}|${lw}`,
-        `lw|lw+1=${lw}|${n1.lower}`,
-        `ss-1=${p1.short}`,
-        `ss+1=${n1.short}`,
-        `ss-1|ss=${p1.short}|${t.short}`,
-        `ss|ss+1=${t.short}|${n1.short}`,
-        `ss-2|ss-1|ss=${p2.short}|${p1.short}|${t.short}`,
-        `ss|ss+1|ss+2=${t.short}|${n1.short}|${n2.short}`,
-        `tag-1=${p1.tag}`,
-        `tag+1=${n1.tag}`,
-      ];
-      if (cap !== 'no' && seenLower.has(lw)) f.push(`lowerelsewhere|${cap}`);
-      if (first) f.push('first');
-      if (tokens.lineStart[i]) f.push('line');
-      for (const g of t.gaz) f.push(`g=${g}`, `g|cap=${g}|${cap}`);
-      for (const g of p1.gaz) f.push(`g-1=${g}`);
-      for (const g of n1.gaz) f.push(`g+1=${g}`);
+      const f = wordFeatures(ctx.info[i]!);
+      for (const k of NEIGHBOURS) f.push(neighbourFeature(k, infoAt(ctx, i + k, from, to).lower));
+      f.push(...contextFeatures(ctx, i, from, to));
       out[i] = f;
     }
   }

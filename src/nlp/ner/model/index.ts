@@ -5,9 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Mention } from '../types.ts';
+import { consistentMentions } from './consistency.ts';
 import { labelText } from './label.ts';
 import type { SequenceModel } from './perceptron.ts';
 import { deserialiseModel } from './serialise.ts';
+
+export { consistentMentions } from './consistency.ts';
 
 export const MODEL_FILE = fileURLToPath(new URL('./en-ner.model.gz', import.meta.url));
 
@@ -19,7 +22,15 @@ export function shippedModel(): SequenceModel {
   return loaded;
 }
 
+export interface ModelOptions {
+  /** Label every occurrence of a recognised name and its short forms alike (default true). */
+  consistency?: boolean;
+  /** A model other than the shipped one (training, tests). */
+  model?: SequenceModel;
+}
+
 /** PERSON / ORG / LOCATION mentions of `text` (method 'model'), offsets exact. */
-export function recogniseWithModel(text: string): Mention[] {
-  return labelText(shippedModel(), text);
+export function recogniseWithModel(text: string, options: ModelOptions = {}): Mention[] {
+  const mentions = labelText(options.model ?? shippedModel(), text);
+  return options.consistency === false ? mentions : consistentMentions(text, mentions);
 }

@@ -1,19 +1,74 @@
 /** Labelling raw text with a sequence model: tokens -> features -> Viterbi -> entity spans with confidences. */
 import { makeMention, type EntityType, type Mention } from '../types.ts';
-import { tokenFeatures } from './features.ts';
-import { emissions, featureIds, viterbi, type SequenceModel } from './perceptron.ts';
+import { contextFeatures, featureContext, infoAt, neighbourFeature, NEIGHBOURS, wordFeatures, type FeatureContext, type WordInfo } from './features.ts';
+import { viterbi, type SequenceModel } from './perceptron.ts';
 import { tokenize, type Tokens } from './tokenize.ts';
 
 /** Model tag type -> docpipe entity type; OTHER (MISC) is trained but not emitted. */
 const EMIT: Record<string, EntityType | undefined> = { PERSON: 'PERSON', ORG: 'ORG', LOCATION: 'LOCATION' };
 
+interface WordScores {
+  /** Summed weights of the word's own features, per tag. */
+  local: Float64Array;
+  /** Row of `lw<k>=<word>` for each NEIGHBOURS offset k (-1: no such feature). */
+  neighbour: Int32Array;
+}
+
+/** Per model: word -> its cached scores (bounded; cleared when full). */
+const caches = new WeakMap<SequenceModel, Map<string, WordScores>>();
+
+function wordScores(model: SequenceModel, cache: Map<string, WordScores>, info: WordInfo): WordScores {
+  let hit = cache.get(info.word);
+  if (hit) return hit;
+  const T = model.tags.length;
+  const local = new Float64Array(T);
+  for (const f of wordFeatures(info)) {
+    const row = model.features.get(f);
+    if (row !== undefined) for (let t = 0; t < T; t++) local[t]! += model.weights[row * T + t]!;
+  }
+  const neighbour = Int32Array.from(NEIGHBOURS, (k) => model.features.get(neighbourFeature(k, info.lower)) ?? -1);
+  hit = { local, neighbour };
+  if (cache.size > 100_000) cache.clear();
+  cache.set(info.word, hit);
+  return hit;
+}
+
+function addRow(model: SequenceModel, scores: Float64Array, at: number, row: number | undefined): void {
+  if (row === undefined || row < 0) return;
+  const T = model.tags.length;
+  for (let t = 0; t < T; t++) scores[at + t]! += model.weights[row * T + t]!;
+}
+
+/** Emission scores of the sentence [from, to): the same features as tokenFeatures, word parts cached. */
+export function sentenceScores(model: SequenceModel, ctx: FeatureContext, from: number, to: number): Float64Array {
+  let cache = caches.get(model);
+  if (!cache) caches.set(model, (cache = new Map()));
+  const T = model.tags.length;
+  const scores = new Float64Array((to - from) * T);
+  const padRows = new Map<string, number | undefined>();
+  for (let i = from; i < to; i++) {
+    const at = (i - from) * T;
+    scores.set(wordScores(model, cache, ctx.info[i]!).local, at);
+    NEIGHBOURS.forEach((k, n) => {
+      const j = i + k;
+      if (j >= from && j < to) addRow(model, scores, at, wordScores(model, cache, ctx.info[j]!).neighbour[n]);
+      else {
+        const f = neighbourFeature(k, infoAt(ctx, j, from, to).lower);
+        if (!padRows.has(f)) padRows.set(f, model.features.get(f));
+        addRow(model, scores, at, padRows.get(f));
+      }
+    });
+    for (const f of contextFeatures(ctx, i, from, to)) addRow(model, scores, at, model.features.get(f));
+  }
+  return scores;
+}
+
 /** Tag of every token (strings such as 'B-ORG'). */
 export function labelTokens(model: SequenceModel, tokens: Tokens): string[] {
-  const feats = tokenFeatures(tokens);
+  const ctx = featureContext(tokens);
   const out: string[] = new Array(tokens.words.length);
   for (const [from, to] of tokens.sentences) {
-    const ids = featureIds(model.features, feats.slice(from, to));
-    const path = viterbi(emissions(model, ids), ids.length, model.tags, model.transitions);
+    const path = viterbi(sentenceScores(model, ctx, from, to), to - from, model.tags, model.transitions);
     for (let i = from; i < to; i++) out[i] = model.tags[path[i - from]!]!;
   }
   return out;

@@ -41,12 +41,13 @@ export function normaliseTags(lines: readonly string[]): string[] {
     const m = /^([BI])-(.+)$/.exec(raw);
     const type = m ? TYPE[m[2] ?? ''] : undefined;
     let tag = 'O';
-    if (m && type) {
+    // BTC tags a handle's '@' as an entity of its own ("@ B-PER, colgo B-PER"): the name is the entity
+    if (m && type && cols[0] !== '@') {
       // IOB1 and BIO alike: an I- tag after another type (or O) starts an entity
       const begins = m[1] === 'B' || prev !== type;
       tag = `${begins ? 'B' : 'I'}-${type}`;
     }
-    prev = type ?? 'O';
+    prev = tag === 'O' ? 'O' : (type ?? 'O');
     out.push(`${cols[0] ?? ''} ${tag}`);
   }
   return out;
