@@ -104,7 +104,8 @@ export function consistentMentions(text: string, mentions: readonly Mention[]): 
       // part of a longer capitalised name ("Clinton Foundation"); a title before it is fine ("Mr. Clinton")
       const prev = words[i - 1];
       const next = words[i + n];
-      if (prev && CAPITALISED.test(prev) && !TITLES.has(prev) && !tokens.lineStart[i] && !sentenceStarts.has(i)) continue;
+      const prevStartsSentence = sentenceStarts.has(i - 1) || tokens.lineStart[i - 1];
+      if (prev && CAPITALISED.test(prev) && !TITLES.has(prev) && !tokens.lineStart[i] && !sentenceStarts.has(i) && (!prevStartsSentence || distinctiveWord(prev))) continue;
       if (next && CAPITALISED.test(next) && !tokens.lineStart[i + n]) continue;
       found.push({ form, start, end });
       covered.fill(1, start, end);

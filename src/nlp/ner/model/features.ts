@@ -2,7 +2,8 @@
  * Feature templates of the sequence labeller: strings per token, interned to integer ids by the model.
  * Word identity and lower case, affixes, shape, capitalisation in and out of sentence or line start,
  * ±2 neighbouring words and shapes, gazetteer classes and compromise's lexicon tag of the word and its
- * neighbours, and whether the document also writes the word in lower case.
+ * neighbours, whether the document also writes the word in lower case, and the first and last word of
+ * the run of capitalised words a token is in.
  */
 import { gazetteer, gazetteerMatches, type Gazetteer } from './gazetteer.ts';
 import type { Tokens } from './tokenize.ts';
@@ -85,11 +86,38 @@ export interface FeatureContext {
   info: WordInfo[];
   gaz: string[][];
   seenLower: Set<string>;
+  /** Each token's run of capitalised words (within its sentence): first and last token, -1 outside a run. */
+  runFirst: Int32Array;
+  runLast: Int32Array;
+}
+
+const CAPITALISED = /^\p{Lu}/u;
+
+/** Runs of consecutive capitalised tokens ("Bangladesh Scouts", "Bank of America" is two runs). */
+function capitalisedRuns(tokens: Tokens): { runFirst: Int32Array; runLast: Int32Array } {
+  const n = tokens.words.length;
+  const runFirst = new Int32Array(n).fill(-1);
+  const runLast = new Int32Array(n).fill(-1);
+  for (const [from, to] of tokens.sentences) {
+    let i = from;
+    while (i < to) {
+      if (!CAPITALISED.test(tokens.words[i]!)) {
+        i++;
+        continue;
+      }
+      let j = i;
+      while (j + 1 < to && CAPITALISED.test(tokens.words[j + 1]!)) j++;
+      runFirst.fill(i, i, j + 1);
+      runLast.fill(j, i, j + 1);
+      i = j + 1;
+    }
+  }
+  return { runFirst, runLast };
 }
 
 export function featureContext(tokens: Tokens, gaz: Gazetteer = gazetteer()): FeatureContext {
   const info = tokens.words.map((w) => wordInfo(w, gaz));
-  return { tokens, info, gaz: gazetteerMatches(info.map((t) => t.lower), gaz), seenLower: lowerCaseWords(tokens.words) };
+  return { tokens, info, gaz: gazetteerMatches(info.map((t) => t.lower), gaz), seenLower: lowerCaseWords(tokens.words), ...capitalisedRuns(tokens) };
 }
 
 /** Word info at `i` within the sentence [from, to), padding outside it. */
@@ -124,6 +152,14 @@ export function contextFeatures(ctx: FeatureContext, i: number, from: number, to
     `tag+1=${n1.tag}`,
   ];
   if (cap !== 'no' && ctx.seenLower.has(lw)) f.push(`lowerelsewhere|${cap}`);
+  const runFirst = ctx.runFirst[i]!;
+  if (runFirst >= 0) {
+    // the last word of a run of capitalised words often tells its type ("… Scouts", "… Bank", "… River")
+    const runLast = ctx.runLast[i]!;
+    const len = Math.min(runLast - runFirst + 1, 4);
+    f.push(`run=${len}|${i - runFirst === 0 ? 'B' : i === runLast ? 'E' : 'I'}`);
+    if (runLast > runFirst) f.push(`runhead=${ctx.info[runLast]!.lower}`, `runstart=${ctx.info[runFirst]!.lower}`);
+  }
   if (first) f.push('first');
   if (line) f.push('line');
   for (const g of ctx.gaz[i]!) f.push(`g=${g}`, `g|cap=${g}|${cap}`);

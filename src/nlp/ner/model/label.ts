@@ -1,4 +1,5 @@
 /** Labelling raw text with a sequence model: tokens -> features -> Viterbi -> entity spans with confidences. */
+import { ORG_SUFFIXES, withUpper } from '../gazetteers.ts';
 import { makeMention, type EntityType, type Mention } from '../types.ts';
 import { contextFeatures, featureContext, infoAt, neighbourFeature, NEIGHBOURS, wordFeatures, type FeatureContext, type WordInfo } from './features.ts';
 import { viterbi, type SequenceModel } from './perceptron.ts';
@@ -86,13 +87,24 @@ export function tagSpans(tags: readonly string[]): Array<[string, number, number
   return spans;
 }
 
+const LEGAL_FORMS = new Set(withUpper(ORG_SUFFIXES));
+
+/** An organisation runs on over a legal form right after it ("Brightline Logistics, LLC"). */
+function withLegalForm(tokens: Tokens, tags: readonly string[], end: number): number {
+  const at = tokens.words[end] === ',' ? end + 1 : end;
+  const word = tokens.words[at];
+  if (word === undefined || !LEGAL_FORMS.has(word) || tags[end] !== 'O' || tags[at] !== 'O') return end;
+  return at + 1;
+}
+
 export function labelText(model: SequenceModel, text: string): Mention[] {
   const tokens = tokenize(text);
   const tags = labelTokens(model, tokens);
   const out: Mention[] = [];
-  for (const [tag, first, end] of tagSpans(tags)) {
+  for (const [tag, first, last] of tagSpans(tags)) {
     const type = EMIT[tag];
     if (!type) continue;
+    const end = type === 'ORG' ? withLegalForm(tokens, tags, last) : last;
     const m = makeMention(text, type, tokens.starts[first]!, tokens.ends[end - 1]!, 'model', 0.8);
     if (m) out.push(m);
   }
