@@ -133,7 +133,7 @@ test('the model file round-trips, and the cached scoring equals scoring from fea
     assert.equal(actual.length, expected.length);
     actual.forEach((v, i) => assert.ok(Math.abs(v - expected[i]!) < 1e-6, `score ${i}: ${v} vs ${expected[i]}`));
   }
-  assert.equal(labelTokens(model, tokens).length, tokens.words.length);
+  assert.equal(labelTokens(model, tokens).tags.length, tokens.words.length);
 });
 
 test('tagSpans groups B-/I- runs and starts a new span at a type change', () => {

@@ -166,3 +166,42 @@ export function trainPerceptron(data: readonly TrainingSentence[], tags: readonl
   for (let i = 0; i < tw.length; i++) model.transitions[i] = tw[i]! - tu[i]! / c;
   return { ...model, weights };
 }
+
+/**
+ * How far each token's tag on `path` is ahead: the best path's score minus the best score of any path
+ * that gives the token another tag (max-marginals from a forward and a backward max pass).
+ */
+export function tokenMargins(scores: Float64Array, n: number, tags: readonly string[], transitions: Float32Array, path: Int32Array): Float64Array {
+  const T = tags.length;
+  const margins = new Float64Array(n);
+  if (n === 0) return margins;
+  const ok = (p: number, t: number) => allowedTransition(p < T ? tags[p] : undefined, tags[t]!);
+  const allowed = new Uint8Array((T + 1) * T);
+  for (let p = 0; p <= T; p++) for (let t = 0; t < T; t++) allowed[p * T + t] = ok(p, t) ? 1 : 0;
+  const fwd = new Float64Array(n * T).fill(-Infinity);
+  const bwd = new Float64Array(n * T).fill(-Infinity);
+  for (let t = 0; t < T; t++) if (allowed[T * T + t]) fwd[t] = scores[t]! + transitions[T * T + t]!;
+  for (let i = 1; i < n; i++) {
+    for (let t = 0; t < T; t++) {
+      let top = -Infinity;
+      for (let p = 0; p < T; p++) if (allowed[p * T + t]) top = Math.max(top, fwd[(i - 1) * T + p]! + transitions[p * T + t]!);
+      fwd[i * T + t] = top + scores[i * T + t]!;
+    }
+  }
+  for (let t = 0; t < T; t++) bwd[(n - 1) * T + t] = 0;
+  for (let i = n - 2; i >= 0; i--) {
+    for (let p = 0; p < T; p++) {
+      let top = -Infinity;
+      for (let t = 0; t < T; t++) if (allowed[p * T + t]) top = Math.max(top, transitions[p * T + t]! + scores[(i + 1) * T + t]! + bwd[(i + 1) * T + t]!);
+      bwd[i * T + p] = top;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    const chosen = path[i]!;
+    const best = fwd[i * T + chosen]! + bwd[i * T + chosen]!;
+    let other = -Infinity;
+    for (let t = 0; t < T; t++) if (t !== chosen) other = Math.max(other, fwd[i * T + t]! + bwd[i * T + t]!);
+    margins[i] = best - other;
+  }
+  return margins;
+}

@@ -16,7 +16,7 @@ export const DEFAULT_OPTIONS: TrainOptions & { oversample: Partial<Record<Corpus
   seed: 17,
   minCount: 2,
   // wikigold is the closest to newswire, the target domain
-  oversample: { wikigold: 2 },
+  oversample: { wikigold: 4 },
 };
 
 /** One gold sentence as run-time tokens with BIO tags projected from its entity spans. */
