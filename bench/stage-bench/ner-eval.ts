@@ -3,7 +3,10 @@
  * (../shared/ner-train by default): exact span and type per document, PERSON / ORG / LOCATION only.
  * Takes the recogniser as a parameter so the whole local path can be measured the same way.
  */
+import { statSync } from 'node:fs';
 import { evaluate, type GoldEntity, type Scores } from '../../src/nlp/ner/conll.ts';
+import { MODEL_FILE, recogniseWithModel, shippedModel } from '../../src/nlp/ner/model/index.ts';
+import { trainModel } from '../../src/nlp/ner/model/train.ts';
 import { documentText, readTrainingData, splitOf, type Corpus, type LabelledDocument, type Split } from '../../src/nlp/ner/model/training-data.ts';
 import type { Mention } from '../../src/nlp/ner/types.ts';
 
@@ -57,4 +60,29 @@ export function formatEvaluation(e: NerEvaluation): string {
   for (const [type, s] of Object.entries(e.byType)) lines.push(`  ${type.padEnd(9)} ${f(s)}`);
   for (const [corpus, s] of Object.entries(e.byCorpus)) lines.push(`  [${corpus}] ${' '.repeat(Math.max(0, 7 - corpus.length))}${f(s)}`);
   return lines.join('\n');
+}
+
+export interface NerModelReport {
+  test: NerEvaluation;
+  modelBytes: number;
+  modelFeatures: number;
+  /** CPU seconds to train the model again (only when asked: about half a minute). */
+  trainCpuSeconds?: number;
+}
+
+/** The figures for the bench report: held-back test scores of `recognise` (default: the model alone), model size, training time. */
+export function nerModelReport(dir: string, options: { recognise?: Recogniser; train?: boolean } = {}): NerModelReport {
+  const docs = readTrainingData(dir);
+  const report: NerModelReport = {
+    test: evaluateNer(options.recognise ?? ((text) => recogniseWithModel(text)), dir, 'test', docs),
+    modelBytes: statSync(MODEL_FILE).size,
+    modelFeatures: shippedModel().features.size,
+  };
+  if (options.train) {
+    const c0 = process.cpuUsage();
+    trainModel(docs.filter((d) => splitOf(d) === 'train'));
+    const c = process.cpuUsage(c0);
+    report.trainCpuSeconds = (c.user + c.system) / 1e6;
+  }
+  return report;
 }

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { shapes, tokenFeatures } from '../../src/nlp/ner/model/features.ts';
-import { labelTokens, sentenceScores, tagSpans } from '../../src/nlp/ner/model/label.ts';
-import { emissions, featureIds, random, trainPerceptron, viterbi, type SequenceModel } from '../../src/nlp/ner/model/perceptron.ts';
+import { confidenceOf, labelTokens, sentenceScores, tagSpans } from '../../src/nlp/ner/model/label.ts';
+import { emissions, featureIds, random, tokenMargins, trainPerceptron, viterbi, type SequenceModel } from '../../src/nlp/ner/model/perceptron.ts';
 import { deserialiseModel, serialiseModel } from '../../src/nlp/ner/model/serialise.ts';
 import { tokenize } from '../../src/nlp/ner/model/tokenize.ts';
 import { featureContext } from '../../src/nlp/ner/model/features.ts';
@@ -86,6 +86,26 @@ test('Viterbi returns the best path that respects BIO (brute force over all path
     }
     assert.deepEqual([...path], bestPath, words.join(' '));
   }
+  // margins: best path score minus the best path giving the token another tag (brute force)
+  const words = ['b', 'a', 'b', 'b'];
+  const scores = emissions(model, words.map((w) => Int32Array.of(model.features.get(w)!)));
+  const path = viterbi(scores, words.length, model.tags, model.transitions);
+  const margins = tokenMargins(scores, words.length, model.tags, model.transitions, path);
+  const all: Array<{ p: number[]; s: number }> = [];
+  for (let code = 0; code < T ** words.length; code++) {
+    const p = words.map((_, i) => Math.floor(code / T ** i) % T);
+    if (p.some((t, i) => t === 2 && (i === 0 || p[i - 1] === 0))) continue;
+    let s = 0;
+    p.forEach((t, i) => (s += scores[i * T + t]! + model.transitions[(i ? p[i - 1]! : T) * T + t]!));
+    all.push({ p, s });
+  }
+  const top = Math.max(...all.map((x) => x.s));
+  words.forEach((_, i) => {
+    const rival = Math.max(...all.filter((x) => x.p[i] !== path[i]).map((x) => x.s));
+    assert.ok(Math.abs(margins[i]! - (top - rival)) < 1e-9, `margin of token ${i}`);
+  });
+  assert.equal(confidenceOf(0), 0.5);
+  assert.ok(confidenceOf(40) > 0.5 && confidenceOf(40) < confidenceOf(200) && confidenceOf(200) <= 0.99);
   // 'b' alone scores best as I-X (3), which cannot start a sentence: O (0.5) wins
   assert.deepEqual([...viterbi(emissions(model, [Int32Array.of(1)]), 1, model.tags, model.transitions)], [0]);
 });
