@@ -20,6 +20,7 @@ const dir = args.find((a) => !a.startsWith('--')) ?? process.env.NER_TRAIN_DIR ?
 const epochs = Number(process.env.NER_EPOCHS ?? DEFAULT_OPTIONS.epochs);
 
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 let docs;
 try {
   docs = readTrainingData(dir);
@@ -35,7 +36,8 @@ const options = { ...DEFAULT_OPTIONS, epochs, oversample };
 const trained = trainModel(train, options);
 const file = serialiseModel(trained, { corpora: ['SEC-filings', 'wikigold', 'BTC', 'WNUT17'], split: 'training-data.ts splitOf', ...options });
 const seconds = (performance.now() - t0) / 1000;
-console.log(`trained in ${seconds.toFixed(1)} s: ${trained.features.size} features before pruning, model file ${(file.length / 1024).toFixed(0)} KiB`);
+const cpu = process.cpuUsage(cpu0);
+console.log(`trained in ${seconds.toFixed(1)} s (${((cpu.user + cpu.system) / 1e6).toFixed(1)} s of CPU): ${trained.features.size} features before pruning, model file ${(file.length / 1024).toFixed(0)} KiB`);
 const model = deserialiseModel(file);
 console.log(`kept ${model.features.size} features`);
 const recognise = (text: string) => recogniseWithModel(text, { model });
