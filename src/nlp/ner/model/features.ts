@@ -86,6 +86,8 @@ export interface FeatureContext {
   info: WordInfo[];
   gaz: string[][];
   seenLower: Set<string>;
+  /** Capitalised words the text also writes inside a sentence (not at its start or a line start). */
+  seenCapitalisedInside: Set<string>;
   /** Each token's run of capitalised words (within its sentence): first and last token, -1 outside a run. */
   runFirst: Int32Array;
   runLast: Int32Array;
@@ -117,7 +119,11 @@ function capitalisedRuns(tokens: Tokens): { runFirst: Int32Array; runLast: Int32
 
 export function featureContext(tokens: Tokens, gaz: Gazetteer = gazetteer()): FeatureContext {
   const info = tokens.words.map((w) => wordInfo(w, gaz));
-  return { tokens, info, gaz: gazetteerMatches(info.map((t) => t.lower), gaz), seenLower: lowerCaseWords(tokens.words), ...capitalisedRuns(tokens) };
+  const inside = new Set<string>();
+  for (const [from, to] of tokens.sentences) {
+    for (let i = from + 1; i < to; i++) if (!tokens.lineStart[i] && CAPITALISED.test(tokens.words[i]!)) inside.add(tokens.words[i]!);
+  }
+  return { tokens, info, gaz: gazetteerMatches(info.map((t) => t.lower), gaz), seenLower: lowerCaseWords(tokens.words), seenCapitalisedInside: inside, ...capitalisedRuns(tokens) };
 }
 
 /** Word info at `i` within the sentence [from, to), padding outside it. */
@@ -152,6 +158,7 @@ export function contextFeatures(ctx: FeatureContext, i: number, from: number, to
     `tag+1=${n1.tag}`,
   ];
   if (cap !== 'no' && ctx.seenLower.has(lw)) f.push(`lowerelsewhere|${cap}`);
+  if ((cap === 'first' || cap === 'line') && ctx.seenCapitalisedInside.has(t.word)) f.push(`capinside|${cap}`);
   const runFirst = ctx.runFirst[i]!;
   if (runFirst >= 0) {
     // the last word of a run of capitalised words often tells its type ("… Scouts", "… Bank", "… River")

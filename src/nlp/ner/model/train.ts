@@ -1,13 +1,12 @@
 /**
  * Training the shipped model: labelled documents -> tokens with projected BIO tags -> features ->
  * averaged perceptron. The tokens are those the recogniser sees at run time (tokenize.ts), so the
- * model is trained on exactly the segmentation it decodes.
+ * model is trained on the tokens it decodes (sentences are the corpora's own).
  */
-import type { LabelledSentence } from '../conll.ts';
 import { tokenFeatures } from './features.ts';
 import { trainPerceptron, type SequenceModel, type TrainingSentence, type TrainOptions } from './perceptron.ts';
 import { tokenize } from './tokenize.ts';
-import type { Corpus, LabelledDocument } from './training-data.ts';
+import { documentText, type Corpus, type LabelledDocument } from './training-data.ts';
 
 export const TAGS = ['O', 'B-PERSON', 'I-PERSON', 'B-ORG', 'I-ORG', 'B-LOCATION', 'I-LOCATION', 'B-OTHER', 'I-OTHER'] as const;
 
@@ -19,13 +18,34 @@ export const DEFAULT_OPTIONS: TrainOptions & { oversample: Partial<Record<Corpus
   oversample: { wikigold: 4 },
 };
 
-/** One gold sentence as run-time tokens with BIO tags projected from its entity spans. */
-export function toTrainingSentence(sentence: LabelledSentence): TrainingSentence & { misaligned: number } {
-  const tokens = tokenize(sentence.text);
-  tokens.sentences = tokens.words.length ? [[0, tokens.words.length]] : [];
+/**
+ * One document as run-time tokens with BIO tags projected from its entity spans, cut at the gold
+ * sentence boundaries; the features see the whole document, as at run time.
+ */
+export function toTrainingSentences(doc: LabelledDocument): { sentences: TrainingSentence[]; misaligned: number } {
+  const { text, entities } = documentText(doc);
+  const tokens = tokenize(text);
+  // gold sentences: [start, end) in the text, one space apart
+  const bounds: number[] = [];
+  let at = 0;
+  for (const s of doc.sentences) {
+    bounds.push(at);
+    at += s.text.length + 1;
+  }
+  tokens.sentences = [];
+  let k = 0;
+  for (let i = 0; i < tokens.words.length; i++) {
+    let starts = i === 0;
+    while (k + 1 < bounds.length && tokens.starts[i]! >= bounds[k + 1]!) {
+      k++;
+      starts = true;
+    }
+    if (starts) tokens.sentences.push([i, i + 1]);
+    else tokens.sentences.at(-1)![1] = i + 1;
+  }
   const tags = tokens.words.map(() => 'O');
   let misaligned = 0;
-  for (const e of sentence.entities) {
+  for (const e of entities) {
     let inside = false;
     for (let i = 0; i < tokens.words.length; i++) {
       const s = tokens.starts[i]!;
@@ -36,19 +56,18 @@ export function toTrainingSentence(sentence: LabelledSentence): TrainingSentence
       inside = true;
     }
   }
-  return { features: tokenFeatures(tokens), tags, misaligned };
+  const features = tokenFeatures(tokens);
+  const sentences = tokens.sentences.map(([from, to]) => ({ features: features.slice(from, to), tags: tags.slice(from, to) }));
+  return { sentences, misaligned };
 }
 
 export function trainingSentences(docs: readonly LabelledDocument[], oversample: Partial<Record<Corpus, number>>): { data: TrainingSentence[]; misaligned: number } {
   const data: TrainingSentence[] = [];
   let misaligned = 0;
   for (const doc of docs) {
-    for (const s of doc.sentences) {
-      const t = toTrainingSentence(s);
-      misaligned += t.misaligned;
-      if (t.tags.length === 0) continue;
-      for (let k = 0; k < (oversample[doc.corpus] ?? 1); k++) data.push(t);
-    }
+    const t = toTrainingSentences(doc);
+    misaligned += t.misaligned;
+    for (let k = 0; k < (oversample[doc.corpus] ?? 1); k++) data.push(...t.sentences);
   }
   return { data, misaligned };
 }
