@@ -53,3 +53,12 @@ test('between equal spans of equal rank, the one that carries a role or whom a l
   assert.deepEqual(resolveOverlaps([plain, withRole]).map((m) => m.meta?.forRole), ['petitioner']);
   assert.deepEqual(resolveOverlaps([withRole, plain]).map((m) => m.meta?.forRole), ['petitioner']);
 });
+
+test('a rule span is not extended over cue or role words the model took into a name ("Versus", "Mr.")', () => {
+  const text = 'Rakesh Chauhan ... Applicant Versus Central Bureau of Investigation; Mr. Anil Verma, Advocate';
+  const kept = resolveOverlaps([
+    at(text, 'Central Bureau of Investigation', 'ORG', 'rules', { role: 'respondent' }), at(text, 'Versus Central Bureau of Investigation', 'ORG', 'model'),
+    at(text, 'Anil Verma', 'LAWYER', 'rules'), at(text, 'Mr. Anil Verma', 'PERSON', 'model'),
+  ]);
+  assert.deepEqual(show(kept), ['ORG:Central Bureau of Investigation:rules:respondent', 'LAWYER:Anil Verma:rules']);
+});

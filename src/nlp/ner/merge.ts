@@ -14,6 +14,7 @@
  * 4. Otherwise by rank: case-name > defined-term > rules = gazetteer > llm > model > wink > compromise,
  *    then the longer span, then the mention that carries a role or whom a lawyer acts for, then position.
  */
+import { NOT_NAME_START } from './gazetteers.ts';
 import type { EntityType, Mention, MentionMethod } from './types.ts';
 
 const RANK: Record<MentionMethod, number> = {
@@ -46,11 +47,15 @@ export function typesAgree(rule: EntityType, statistical: EntityType): boolean {
 /** Text a longer span adds around a name: capitalised words, initials and connectors on one line. */
 const NAME_EXTENSION = /^(?:[ \t\u00a0]*(?:[A-Z][\w&'’.-]*|of|and|for|the|de|du|la|del|von|van|on|&|[,.'’-]))*[ \t\u00a0]*$/;
 
+/** Capitalised words that are cues or roles, never part of a name ("Versus", "Petitioner", "Mr."). */
+function namesOnly(extension: string): boolean {
+  if (!NAME_EXTENSION.test(extension)) return false;
+  return extension.split(/[\s,]+/).every((w) => !w || !/^[A-Z]/.test(w) || (!NOT_NAME_START.has(w) && !NOT_NAME_START.has(w.replace(/[.:]$/, ''))));
+}
+
 function extendsOverNames(rule: Mention, outer: Mention): boolean {
   if (outer.start > rule.start || outer.end < rule.end || (outer.start === rule.start && outer.end === rule.end)) return false;
-  const before = outer.value.slice(0, rule.start - outer.start);
-  const after = outer.value.slice(rule.end - outer.start);
-  return NAME_EXTENSION.test(before) && NAME_EXTENSION.test(after);
+  return namesOnly(outer.value.slice(0, rule.start - outer.start)) && namesOnly(outer.value.slice(rule.end - outer.start));
 }
 
 function metaWeight(m: Mention): number {
