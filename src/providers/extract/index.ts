@@ -32,7 +32,7 @@ export interface ExtractLimits {
   ocrFigures: boolean;
 }
 
-export const DEFAULT_LIMITS: Omit<ExtractLimits, 'maxPages'> = { zip: DEFAULT_ZIP_LIMITS, maxAttachments: 50, maxDepth: 3, ocrFigures: false };
+export const DEFAULT_LIMITS: Omit<ExtractLimits, 'maxPages'> = { zip: DEFAULT_ZIP_LIMITS, maxAttachments: 50, maxDepth: 3, ocrFigures: true };
 
 export interface ExtractRequest {
   bytes: Buffer;
