@@ -12,6 +12,7 @@ import stage from '../../stages/ocr.ts';
 import { createProviders } from '../../src/providers/index.ts';
 import { fakeContext } from '../helpers/context.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
+import { encryptedPdf } from '../helpers/pdf-encrypt.ts';
 import { ANNOTATION_TEXT, annotatedTranscript, briefWithScannedExhibit, SCANNED_EXHIBIT_LINES } from '../helpers/pdf-fixtures.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'docpipe-pdf-fixtures-'));
@@ -20,6 +21,8 @@ before(async () => {
   db = await createTestDb('ocrpdffix');
   writeFileSync(path.join(tmp, 'brief-with-exhibit.pdf'), await briefWithScannedExhibit());
   writeFileSync(path.join(tmp, 'transcript.pdf'), await annotatedTranscript());
+  writeFileSync(path.join(tmp, 'sealed.pdf'), encryptedPdf({ userPassword: 'sesame', ownerPassword: 'owner-secret', lines: SEALED }));
+  writeFileSync(path.join(tmp, 'restricted.pdf'), encryptedPdf({ userPassword: '', ownerPassword: 'owner-secret', lines: ['PRINT RESTRICTED ORDER'] }));
 });
 after(async () => {
   await stage.close?.();
@@ -27,14 +30,17 @@ after(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const providers = createProviders({
+const SEALED = ['SEALED SETTLEMENT TERMS', 'Case No. 1:23-cv-04410'];
+
+const providersWith = (pdfPasswords?: string[]) => createProviders({
   files: { allowedRoots: [tmp], maxBytes: 50 << 20 },
   providers: {
-    ocr: { provider: 'local', workers: 1, region: 'us-east-1', max_pages: 100 },
+    ocr: { provider: 'local', workers: 1, region: 'us-east-1', max_pages: 100, ...(pdfPasswords ? { pdf_passwords: pdfPasswords } : {}) },
     llm: { provider: 'local', model: 'none', api_key_env: 'NONE', concurrency: 1, timeoutMs: 5000 },
     transcription: { provider: 'none', model: 'none', api_key_env: 'NONE' },
   },
 });
+const providers = providersWith();
 
 interface Page {
   page: number;
@@ -46,13 +52,21 @@ interface Page {
   end: number;
 }
 
-async function runOcr(file: string, options: Record<string, unknown> = {}): Promise<{ text: string; pages: Page[] }> {
+async function runOcr(file: string, options: Record<string, unknown> = {}, with_ = providers): Promise<{ text: string; pages: Page[] }> {
+  const { msg, id } = await insert(file);
+  await stage.run(msg, fakeContext({ sql: db.sql, providers: with_, msg, stage: 'ocr', options }));
+  return read(id);
+}
+
+async function insert(file: string) {
   const filePath = path.join(tmp, file);
   const [doc] = await db.sql<{ id: string; document_uuid: string }[]>`
     INSERT INTO source_documents (file_name, file_path) VALUES (${file}, ${filePath}) RETURNING id, document_uuid::text`;
-  const msg = { document_uuid: doc!.document_uuid, source_doc_sql_id: Number(doc!.id), file_path: filePath, file_name: file };
-  await stage.run(msg, fakeContext({ sql: db.sql, providers, msg, stage: 'ocr', options }));
-  const [row] = await db.sql<{ raw_extracted_text: string; ocr_metadata_json: { pages: Page[] } }[]>`SELECT raw_extracted_text, ocr_metadata_json FROM source_documents WHERE id = ${doc!.id}`;
+  return { id: doc!.id, msg: { document_uuid: doc!.document_uuid, source_doc_sql_id: Number(doc!.id), file_path: filePath, file_name: file } };
+}
+
+async function read(id: string): Promise<{ text: string; pages: Page[] }> {
+  const [row] = await db.sql<{ raw_extracted_text: string; ocr_metadata_json: { pages: Page[] } }[]>`SELECT raw_extracted_text, ocr_metadata_json FROM source_documents WHERE id = ${id}`;
   return { text: row!.raw_extracted_text, pages: row!.ocr_metadata_json.pages };
 }
 
@@ -83,4 +97,27 @@ test('text drawn by annotations (stamp, FreeText header/footer, Bates label, for
   assert.ok(at(t.header) < at('at 1:00?'));
   for (const s of [t.stamp, t.field, t.footer, t.bates]) assert.ok(at(s) > at('at 25:00?'), `"${s}" is not below the body`);
   assert.ok(at(t.stamp) < at(t.footer), 'the stamp (higher on the page) comes before the footer');
+});
+
+test('a password-protected PDF fails permanently naming the file; a configured password opens it', async () => {
+  const { msg, id } = await insert('sealed.pdf');
+  await assert.rejects(stage.run(msg, fakeContext({ sql: db.sql, providers, msg, stage: 'ocr' })), (err: { kind?: string; code?: string; message: string }) => {
+    assert.equal(err.kind, 'permanent');
+    assert.equal(err.code, 'DP_ERR_FILE_ENCRYPTED');
+    assert.match(err.message, /^sealed\.pdf: the PDF is password-protected and no password is configured \(providers\.ocr\.pdf_passwords\)$/);
+    return true;
+  });
+  const [row] = await db.sql<{ initial_processing_status: string; error_message: string; raw_extracted_text: string | null }[]>`SELECT initial_processing_status, error_message, raw_extracted_text FROM source_documents WHERE id = ${id}`;
+  assert.equal(row!.initial_processing_status, 'ocr_stream_error');
+  assert.match(row!.error_message, /sealed\.pdf: the PDF is password-protected/);
+  assert.equal(row!.raw_extracted_text, null);
+
+  const wrong = await insert('sealed.pdf');
+  const onlyWrong = providersWith(['not-it']);
+  await assert.rejects(stage.run(wrong.msg, fakeContext({ sql: db.sql, providers: onlyWrong, msg: wrong.msg, stage: 'ocr' })), /sealed\.pdf: the PDF is password-protected and none of the 1 passwords in providers\.ocr\.pdf_passwords opens it/);
+
+  const opened = await runOcr('sealed.pdf', {}, providersWith(['not-it', 'sesame']));
+  assert.equal(opened.text, SEALED.join('\n'));
+  // an owner password alone (permissions) does not stop reading
+  assert.equal((await runOcr('restricted.pdf')).text, 'PRINT RESTRICTED ORDER');
 });

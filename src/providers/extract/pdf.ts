@@ -28,6 +28,8 @@ export interface PdfDeps {
    * figures, not OCR'd, when most pages of the PDF have a text layer.
    */
   ocrFigures?: boolean;
+  /** Passwords tried, in order, on a password-protected PDF (providers.ocr.pdf_passwords). */
+  passwords?: readonly string[];
   /** Called once before the first page goes to OCR (Textract status bookkeeping). */
   onOcrStart?(provider: string): Promise<void>;
 }
@@ -43,7 +45,7 @@ interface AnalysedPage {
 }
 
 export async function extractPdf(bytes: Buffer, name: string, key: string, deps: PdfDeps): Promise<ExtractResult> {
-  const doc = await openPdf(bytes, name);
+  const { doc, password } = await openPdf(bytes, name, deps.passwords);
   let engine: OcrEngine | undefined;
   try {
     const pageCount = doc.numPages;
@@ -66,7 +68,7 @@ export async function extractPdf(bytes: Buffer, name: string, key: string, deps:
     if (ocrPages.length > 0) {
       engine = deps.engine();
       await deps.onOcrStart?.(engine.provider);
-      const source: PdfSource = { key, bytes, pageCount };
+      const source: PdfSource = { key, bytes, pageCount, ...(password === undefined ? {} : { password }) };
       const ocrEngine = engine;
       await forEachLimited(ocrPages, engine.concurrency, async (p) => {
         deps.signal?.throwIfAborted();
