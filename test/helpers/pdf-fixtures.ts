@@ -32,14 +32,53 @@ export function scannedPagePng(lines: readonly string[]): Buffer {
 /** Words the scanned exhibit page shows (OCR must find them). */
 export const SCANNED_EXHIBIT_LINES = ['EXHIBIT B', 'LEASE AGREEMENT', 'Landlord: Harbor Point Properties', 'Tenant: Meridian Supply Company', 'Monthly rent: four thousand dollars'];
 
-/** Two typed pages and a third that is only a scanned image (no text layer at all). */
+/** A colour figure: filled shapes in several colours, as a map or chart would be. */
+function colourFigurePng(): Buffer {
+  const canvas = createCanvas(1275, 1650);
+  const g = canvas.getContext('2d');
+  g.fillStyle = '#ffffff';
+  g.fillRect(0, 0, 1275, 1650);
+  const colours = ['#d9534f', '#5cb85c', '#428bca', '#f0ad4e', '#9b59b6'];
+  for (let i = 0; i < 12; i++) {
+    g.fillStyle = colours[i % colours.length]!;
+    g.beginPath();
+    g.arc(200 + (i % 4) * 280, 300 + Math.floor(i / 4) * 420, 150, 0, Math.PI * 2);
+    g.fill();
+  }
+  return canvas.toBuffer('image/png');
+}
+
+/** A grey photo-like figure: smooth blobs of grey, no writing (deterministic). */
+function greyFigurePng(): Buffer {
+  const canvas = createCanvas(1275, 1650);
+  const g = canvas.getContext('2d');
+  g.fillStyle = '#ffffff';
+  g.fillRect(0, 0, 1275, 1650);
+  let seed = 7;
+  const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  for (let i = 0; i < 60; i++) {
+    const v = Math.floor(60 + next() * 150);
+    g.fillStyle = `rgb(${v},${v},${v})`;
+    g.beginPath();
+    g.ellipse(next() * 1275, next() * 1650, 40 + next() * 200, 40 + next() * 200, next() * Math.PI, 0, Math.PI * 2);
+    g.fill();
+  }
+  return canvas.toBuffer('image/png');
+}
+
+/**
+ * A typed brief of seven pages, then a scanned exhibit (page 8: an image of black text, no text
+ * layer), a colour figure (page 9) and a grey photo-like figure (page 10).
+ */
 export async function briefWithScannedExhibit(): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   const font = await doc.embedFont(StandardFonts.Helvetica);
-  typePage(doc.addPage(LETTER), font, 'MOTION FOR SUMMARY JUDGMENT', 30);
-  typePage(doc.addPage(LETTER), font, 'ARGUMENT', 30);
-  const png = await doc.embedPng(scannedPagePng(SCANNED_EXHIBIT_LINES));
-  doc.addPage(LETTER).drawImage(png, { x: 0, y: 0, width: LETTER[0], height: LETTER[1] });
+  const titles = ['MOTION FOR SUMMARY JUDGMENT', 'INTRODUCTION', 'STATEMENT OF FACTS', 'STANDARD OF REVIEW', 'ARGUMENT', 'RELIEF REQUESTED', 'CONCLUSION'];
+  for (const title of titles) typePage(doc.addPage(LETTER), font, title, 30);
+  for (const png of [scannedPagePng(SCANNED_EXHIBIT_LINES), colourFigurePng(), greyFigurePng()]) {
+    const image = await doc.embedPng(png);
+    doc.addPage(LETTER).drawImage(image, { x: 0, y: 0, width: LETTER[0], height: LETTER[1] });
+  }
   return doc.save({ useObjectStreams: false });
 }
 

@@ -70,18 +70,23 @@ async function read(id: string): Promise<{ text: string; pages: Page[] }> {
   return { text: row!.raw_extracted_text, pages: row!.ocr_metadata_json.pages };
 }
 
-test('a scanned exhibit appended to a typed brief is OCR\'d by default; ocr_figures: false keeps it as a figure', async () => {
+test('a scanned exhibit appended to a typed brief is OCR\'d by default; figures keep no text; ocr_figures: false OCRs none', async () => {
   const { text, pages } = await runOcr('brief-with-exhibit.pdf');
-  assert.deepEqual(pages.map((p) => p.method), ['text-layer', 'text-layer', 'ocr']);
-  const exhibit = text.slice(pages[2]!.start, pages[2]!.end);
+  assert.deepEqual(pages.map((p) => p.method), [...Array(7).fill('text-layer'), 'ocr', 'text-layer', 'ocr']);
+  const exhibit = text.slice(pages[7]!.start, pages[7]!.end);
   for (const line of SCANNED_EXHIBIT_LINES) assert.ok(exhibit.replace(/\s+/g, ' ').includes(line), `OCR text of the exhibit lacks "${line}": ${exhibit}`);
-  assert.ok(pages[2]!.confidence >= 60, `confidence ${pages[2]!.confidence}`);
+  assert.ok(pages[7]!.confidence >= 60, `confidence ${pages[7]!.confidence}`);
   assert.match(text.slice(pages[0]!.start, pages[0]!.end), /^MOTION FOR SUMMARY JUDGMENT/);
+  // a colour figure is not OCR'd; a grey one reads as noise and keeps no text
+  assert.match(pages[8]!.reason ?? '', /a figure\): a colour image/);
+  assert.equal(pages[8]!.chars, 0);
+  assert.match(pages[9]!.reason ?? '', /a figure\): OCR confidence [\d.]+, no text kept/);
+  assert.equal(pages[9]!.chars, 0);
 
   const off = await runOcr('brief-with-exhibit.pdf', { ocr_figures: false });
-  assert.deepEqual(off.pages.map((p) => p.method), ['text-layer', 'text-layer', 'text-layer']);
-  assert.equal(off.pages[2]!.chars, 0);
-  assert.match(off.pages[2]!.reason ?? '', /figure/);
+  assert.deepEqual(off.pages.map((p) => p.method), Array(10).fill('text-layer'));
+  assert.equal(off.pages[7]!.chars, 0);
+  assert.match(off.pages[7]!.reason ?? '', /figure/);
 });
 
 test('text drawn by annotations (stamp, FreeText header/footer, Bates label, form field) is read where it is drawn; hidden and popup text is not', async () => {

@@ -22,7 +22,8 @@ const NUMBER_AFTER = /Case\s*(?:Number|No\.):?\s*(?:[A-Z]{2,4}\/)?(\d{1,2}:\d{2}
 export function nefPairs(text: string): NefPair[] {
   const out: NefPair[] = [];
   for (const m of text.matchAll(/Case Name:[ \t]*(?:\r?\n[ \t]*)?/g)) {
-    const from = m.index + m[0].length;
+    const lead = /^\s*/.exec(text.slice(m.index + m[0].length, m.index + m[0].length + 40))![0].length;
+    const from = m.index + m[0].length + lead;
     const rest = text.slice(from, from + 240);
     const end = NAME_END.exec(rest);
     const raw = (end ? rest.slice(0, end.index) : rest.split('\n')[0] ?? '').trimEnd();

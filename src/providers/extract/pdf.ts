@@ -7,6 +7,7 @@ import { AnnotationMode, OPS, type PDFDocumentProxy, type PDFPageProxy } from 'p
 import { DocpipeError, PermanentError } from '../../errors.ts';
 import type { OcrEngine, PdfSource } from './ocr-engine.ts';
 import { annotationRuns, type FontInfo } from './pdf-annotations.ts';
+import { pageColourShare } from './pdf-figures.ts';
 import { imageCoverage, routePage, type Route } from './page-routing.ts';
 import { openPdf, pdfError } from './pdfjs.ts';
 import { layoutPage } from './layout.ts';
@@ -61,7 +62,15 @@ export async function extractPdf(bytes: Buffer, name: string, key: string, deps:
     }
     // image-only pages of a born-digital PDF: OCR'd (default), or kept as figures
     const figures = figureCandidates(analysed);
-    if (deps.ocrFigures === false) for (const i of figures) markFigure(analysed[i]!);
+    for (const i of figures) {
+      const page = analysed[i]!;
+      if (deps.ocrFigures === false) {
+        markFigure(page, "not OCR'd");
+        continue;
+      }
+      const colour = await colourOf(doc, i + 1, name);
+      if ((colour ?? 0) >= FIGURE_COLOUR) markFigure(page, `a colour image (${Math.round((colour ?? 0) * 100)}% coloured pixels), not OCR'd`);
+    }
     const texts = analysed.map((a) => a.text);
     const pages: PageInfo[] = analysed.map((a, i) => ({ page: i + 1, method: 'text-layer', chars: countChars(a.text), confidence: 100, ...(a.figure ? { reason: a.route.reason } : {}) }));
     const ocrPages = analysed.flatMap((a, i) => (a.route.method === 'ocr' ? [i + 1] : []));
@@ -162,6 +171,8 @@ export function joinPages(texts: readonly string[], pages: PageInfo[]): string {
 
 /** Share of text-layer pages from which a PDF counts as born-digital. */
 const BORN_DIGITAL = 2 / 3;
+/** An image-only page of a born-digital PDF with this share of coloured pixels is a figure: not OCR'd. */
+const FIGURE_COLOUR = 0.05;
 /** Below this mean OCR confidence, an image-only page of a born-digital PDF is a figure, not a scan. */
 const FIGURE_CONFIDENCE = 60;
 const FIGURE_REASON = 'image-only page in a born-digital PDF (a figure)';
@@ -177,10 +188,33 @@ function figureCandidates(pages: readonly AnalysedPage[]): Set<number> {
   return out;
 }
 
-/** With `ocr_figures: false`, such a page keeps its (empty) text layer and is not OCR'd. */
-function markFigure(page: AnalysedPage): void {
-  page.route = { ...page.route, method: 'text-layer', reason: `${FIGURE_REASON}: not OCR'd` };
+/** A figure keeps its (empty) text layer and is not OCR'd. */
+function markFigure(page: AnalysedPage, why: string): void {
+  page.route = { ...page.route, method: 'text-layer', reason: `${FIGURE_REASON}: ${why}` };
   page.figure = true;
+}
+
+/** Share of coloured pixels in the images of a page (read again: pages are not kept). */
+async function colourOf(doc: PDFDocumentProxy, pageNumber: number, name: string): Promise<number | undefined> {
+  try {
+    const page = await doc.getPage(pageNumber);
+    const ops = await page.getOperatorList();
+    const share = await pageColourShare(page, imageIds(ops));
+    page.cleanup();
+    return share;
+  } catch (err) {
+    throw pdfError(err, `${name} page ${pageNumber}`);
+  }
+}
+
+/** pdf.js object ids of the images a page paints. */
+function imageIds(ops: { fnArray: number[]; argsArray: unknown[] }): string[] {
+  const ids = new Set<string>();
+  ops.fnArray.forEach((fn, i) => {
+    const id = (ops.argsArray[i] as unknown[] | null)?.[0];
+    if ((fn === OPS.paintImageXObject || fn === OPS.paintImageXObjectRepeat) && typeof id === 'string') ids.add(id);
+  });
+  return [...ids];
 }
 
 function isPdfJsError(err: unknown): boolean {
