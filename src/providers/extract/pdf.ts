@@ -43,6 +43,8 @@ interface AnalysedPage {
   figure?: boolean;
   route: Route;
   size: { width: number; height: number };
+  /** An image-only page after typed pages: the share of coloured pixels in its images. */
+  colour?: number;
 }
 
 export async function extractPdf(bytes: Buffer, name: string, key: string, deps: PdfDeps): Promise<ExtractResult> {
@@ -57,7 +59,9 @@ export async function extractPdf(bytes: Buffer, name: string, key: string, deps:
     const fonts = scanFontDescriptors(bytes);
     for (let p = 1; p <= pageCount; p++) {
       deps.signal?.throwIfAborted();
-      analysed.push(await analysePage(doc, p, name, fonts));
+      // the images of an image-only page after typed pages are checked for colour while pdf.js has them
+      const typedSoFar = analysed.filter((a) => a.route.method === 'text-layer' && a.route.textChars > 0).length;
+      analysed.push(await analysePage(doc, p, name, fonts, p > 1 && typedSoFar >= (p - 1) * BORN_DIGITAL));
       if (p % 25 === 0) await deps.heartbeat();
     }
     // image-only pages of a born-digital PDF: OCR'd (default), or kept as figures
@@ -68,7 +72,7 @@ export async function extractPdf(bytes: Buffer, name: string, key: string, deps:
         markFigure(page, "not OCR'd");
         continue;
       }
-      const colour = await colourOf(doc, i + 1, name);
+      const colour = page.colour ?? (await colourOf(doc, i + 1, name));
       if ((colour ?? 0) >= FIGURE_COLOUR) markFigure(page, `a colour image (${Math.round((colour ?? 0) * 100)}% coloured pixels), not OCR'd`);
     }
     const texts = analysed.map((a) => a.text);
@@ -116,7 +120,7 @@ export async function extractPdf(bytes: Buffer, name: string, key: string, deps:
  * Reads one page: its route (text layer or OCR) from the text lines and images, and for a
  * text-layer page its text in reading order (layout.ts, pdftotext's way of reading a page).
  */
-async function analysePage(doc: PDFDocumentProxy, pageNumber: number, name: string, fonts: FontDescriptors): Promise<AnalysedPage> {
+async function analysePage(doc: PDFDocumentProxy, pageNumber: number, name: string, fonts: FontDescriptors, checkColour: boolean): Promise<AnalysedPage> {
   try {
     const page = await doc.getPage(pageNumber);
     const [x0 = 0, y0 = 0, x1 = 612, y1 = 792] = page.view;
@@ -131,8 +135,9 @@ async function analysePage(doc: PDFDocumentProxy, pageNumber: number, name: stri
     const route = routePage({ width, height, lines: textLines(shifted), imageCoverage: images.coverage, imageCount: images.count });
     // After getOperatorList: the fonts are loaded, so runs get the PDF's font metrics.
     const text = route.method === 'text-layer' ? pageText(page, content, ops, fonts) : '';
+    const colour = checkColour && route.method === 'ocr' && route.textChars === 0 ? await pageColourShare(page, imageIds(ops)) : undefined;
     page.cleanup();
-    return { text, route, size: { width, height } };
+    return { text, route, size: { width, height }, ...(colour === undefined ? {} : { colour }) };
   } catch (err) {
     throw pdfError(err, `${name} page ${pageNumber}`);
   }
