@@ -22,7 +22,8 @@ export const ErrorCodes = {
   DP_ERR_FILE_NOT_FOUND: 'The source file does not exist.',
   DP_ERR_FILE_TOO_LARGE: 'The source file is larger than `files.max_bytes`.',
   DP_ERR_FILE_UNSUPPORTED: 'The file type is not supported.',
-  DP_ERR_FILE_CORRUPT: 'The file is corrupt, encrypted or hostile (zip bomb, too many pages).',
+  DP_ERR_FILE_CORRUPT: 'The file is corrupt or hostile (zip bomb, too many pages).',
+  DP_ERR_FILE_ENCRYPTED: 'The PDF is password-protected and no password in `providers.ocr.pdf_passwords` opens it.',
   DP_ERR_PROVIDER_UNAVAILABLE: 'A provider (OCR, LLM, transcription) is not configured or unreachable.',
 } as const;
 

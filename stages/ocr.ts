@@ -8,7 +8,8 @@
  *   max_uncompressed_bytes  DOCX/ZIP inflate limit (zip bombs), default 268435456
  *   max_zip_entries         default 10000
  *   max_attachments         e-mail attachments extracted, default 50 (the rest are recorded as skipped)
- *   ocr_figures             OCR image-only pages of born-digital PDFs too, default false
+ *   ocr_figures             OCR image-only pages of born-digital PDFs too (every page routed by its own
+ *                           text layer), default true; false keeps them as figures, not OCR'd
  *   textract_poll_ms, textract_retries, textract_retry_base_ms   Textract tuning
  */
 import { createHash } from 'node:crypto';
@@ -162,7 +163,7 @@ function readLimits(ctx: StageContext): ExtractLimits {
     },
     maxAttachments: positive(o['max_attachments'], DEFAULT_LIMITS.maxAttachments, true),
     maxDepth: DEFAULT_LIMITS.maxDepth,
-    ocrFigures: o['ocr_figures'] === true,
+    ocrFigures: o['ocr_figures'] !== false && o['ocr_figures'] !== 'false',
   };
 }
 

@@ -13,7 +13,7 @@ import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { corpusDir, EXPECTED_CATEGORY, EXPECTED_EMAIL_FACTS, EXPECTED_STAMP_CASES, testProviders } from './clean-cat.corpus.ts';
 
 interface Facts {
-  docket_numbers: Array<{ value: string; text: string }>;
+  docket_numbers: Array<{ value: string; text: string; case_name?: { value: string } }>;
   case_name: { value: string } | null;
 }
 
@@ -28,7 +28,7 @@ after(async () => {
 
 test('ocr -> clean-cat -> chunking on the corpus: categories, dockets, case names, stamps, exact chunk offsets', async () => {
   const problems: string[] = [];
-  const tally = { categories: 0, dockets: 0, docketsExpected: 0, caseNames: 0 };
+  const tally = { categories: 0, dockets: 0, docketsExpected: 0, caseNames: 0, docketCaseNames: 0 };
   for (const [file, expected] of Object.entries(EXPECTED_CATEGORY)) {
     const filePath = path.join(corpusDir, file);
     const [row] = await db.sql<{ id: string; document_uuid: string }[]>`
@@ -49,8 +49,13 @@ test('ocr -> clean-cat -> chunking on the corpus: categories, dockets, case name
     if (email) {
       for (const d of email.dockets) {
         tally.docketsExpected++;
-        if (facts.docket_numbers.some((x) => x.value === d)) tally.dockets++;
+        const found = facts.docket_numbers.find((x) => x.value === d);
+        if (found) tally.dockets++;
         else problems.push(`${file}: docket ${d} missing`);
+        // each docket of a multi-docket notice counted with its own case name
+        const name = email.caseNames?.[d] ?? email.caseName;
+        if (found?.case_name?.value === name) tally.docketCaseNames++;
+        else problems.push(`${file}: case name of ${d}: ${found?.case_name?.value}`);
       }
       if (facts.case_name?.value === email.caseName) tally.caseNames++;
       else problems.push(`${file}: case name ${facts.case_name?.value}`);
@@ -63,5 +68,5 @@ test('ocr -> clean-cat -> chunking on the corpus: categories, dockets, case name
     }
   }
   assert.deepEqual(problems, []);
-  assert.deepEqual(tally, { categories: 31, dockets: 11, docketsExpected: 11, caseNames: 10 });
+  assert.deepEqual(tally, { categories: 31, dockets: 14, docketsExpected: 14, caseNames: 10, docketCaseNames: 14 });
 });

@@ -128,16 +128,27 @@ export const EXPECTED_CATEGORY: Readonly<Record<string, readonly string[]>> = {
   'txt/software_license__813562_2007-11-08_EX-10.3_SOFTWARE_LICENSE_AND_SERVICES_AGREEMENT.txt': ['contract'],
 };
 
-/** Docket numbers each court e-mail must yield (normalised) and its case name(s). */
-export const EXPECTED_EMAIL_FACTS: Readonly<Record<string, { dockets: string[]; caseName: string }>> = {
+/**
+ * Docket numbers each court e-mail must yield (normalised), its case name, and the case name of
+ * each docket a multi-docket notice names (`caseNames`; the others carry the document's name).
+ */
+export const EXPECTED_EMAIL_FACTS: Readonly<Record<string, { dockets: string[]; caseName: string; caseNames?: Readonly<Record<string, string>> }>> = {
   'eml/nef_almd_1.eml': { dockets: ['3:21-cv-00437'], caseName: 'Stapler v. Automatic Food Service, Inc.' },
   'eml/nef_ared_3.eml': { dockets: ['4:21-cv-00428'], caseName: 'Santiago v. United Parcel Service Inc' },
   'eml/nef_arwb_1.eml': { dockets: ['1:24-bk-70535'], caseName: 'Lowry Farms, Inc.' },
   'eml/nef_cacb_6.eml': { dockets: ['6:22-bk-13036'], caseName: 'Lara Fakhoury' },
-  'eml/nef_ctb_multi_1.eml': { dockets: ['24-03015', '24-30774'], caseName: 'Lotto v. U.S. BANK TRUST NATIONAL ASSOCIATION NOT IN ITS I' },
+  'eml/nef_ctb_multi_1.eml': {
+    dockets: ['24-03015', '24-30774'],
+    caseName: 'Lotto v. U.S. BANK TRUST NATIONAL ASSOCIATION NOT IN ITS I',
+    caseNames: { '24-30774': 'Michael Henry Lotto' },
+  },
   'eml/nef_deb_1.eml': { dockets: ['24-10418'], caseName: 'JOANN Inc.' },
   'eml/nef_flmd_1_plain.eml': { dockets: ['8:23-cv-00705'], caseName: "Heartbeat of Miami, Inc. v. Jane's Revenge et al" },
-  'eml/nef_jpml_1.eml': { dockets: ['MDL No. 2967'], caseName: 'IN RE: Clearview AI, Inc., Consumer Privacy Litigation' },
+  'eml/nef_jpml_1.eml': {
+    dockets: ['MDL No. 2967', '1:21-cv-02960', '1:20-cv-01296', '1:20-cv-03104'],
+    caseName: 'IN RE: Clearview AI, Inc., Consumer Privacy Litigation',
+    caseNames: { '1:21-cv-02960': 'Hurvitz v. Clearview AI, Inc. et al', '1:20-cv-01296': 'Calderon et al v. Clearview AI, Inc. et al', '1:20-cv-03104': 'Burke et al v. Clearview AI, Inc. et al' },
+  },
   'eml/nef_nysd_1.eml': { dockets: ['1:20-cv-08924'], caseName: 'IN RE: NEW YORK CITY POLICING DURING SUMMER 2020 DEMONSTRATIONS' },
   'eml/nef_txwd_7.eml': { dockets: ['6:22-cv-00351'], caseName: 'Lionra Technologies Limited v. Apple Inc.' },
 };

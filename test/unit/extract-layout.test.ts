@@ -32,7 +32,7 @@ function para(x: number, y: number, texts: readonly string[], size = 10, pitch =
 /** Lays out a one-page PDF with pdf.js; also returns pdftotext's text of it when installed. */
 async function layout(lines: readonly PdfLine[], name: string): Promise<{ text: string; reference?: string }> {
   const bytes = pdf({ title: name, author: 'test', created: "D:20240101000000Z", pages: [lines] });
-  const doc = await openPdf(bytes, name);
+  const { doc } = await openPdf(bytes, name);
   try {
     const page = await doc.getPage(1);
     await page.getOperatorList();

@@ -29,6 +29,39 @@ test('docket numbers: district with judge initials, labelled appellate/bankruptc
   assert.deepEqual(extractDockets('Telephone No. (415) 621-2493, Suite No. 400, Rule 24.035').map((x) => x.value), []);
 });
 
+test('bankruptcy case numbers without a case-type code: labelled, on the next line, office-year, judge initials in either case', () => {
+  const cases: Array<[string, string[]]> = [
+    ['Case Number: 24-01234-jal', ['24-01234']],
+    ['Case Number:\n23-30111', ['23-30111']],
+    ['Case Name: Brightwater Ventures LLC Case Number: 1-22-40123-ess', ['1-22-40123']],
+    ['Bankruptcy Case No. 8-23-71234-ast', ['8-23-71234']],
+    ['23-30111-sgj13 Notice will be electronically mailed to:', ['23-30111']],
+    ['Lead BK Case: 23-30111 and Adv. Proc. No. 24-03021', ['23-30111', '24-03021']],
+  ];
+  for (const [text, want] of cases) assert.deepEqual(extractDockets(text).map((d) => d.value), want, text);
+  assert.deepEqual(normalizeDocket('24-01234-jal'), { value: '24-01234', judge_initials: 'jal' });
+  assert.deepEqual(normalizeDocket('1-22-40123-ess'), { value: '1-22-40123', judge_initials: 'ess' });
+  // dates, phone numbers and ZIP+4 codes stay out
+  assert.deepEqual(extractDockets('Hearing on 1-22-2023 at (502) 555-0142, Louisville, KY 40202-1234').map((d) => d.value), []);
+});
+
+test('each docket gets its own case name: NEF pairs, the lead bankruptcy case by its debtor, else the document name', () => {
+  const nef = 'Case Name: Rivera v. Coastal Lending Corp.\nCase Number: 24-03021-sgj\nDocument Number: 1\n\nCase Name: Maria Elena Rivera\nCase Number: 23-30111-sgj13\nDocument Number: 54\n';
+  const f = extractFacts(nef);
+  assert.deepEqual(f.docket_numbers.map((d) => [d.value, d.case_name?.value]), [
+    ['24-03021', 'Rivera v. Coastal Lending Corp.'],
+    ['23-30111', 'Maria Elena Rivera'],
+  ]);
+  assert.equal(f.case_name?.value, 'Rivera v. Coastal Lending Corp.');
+  const lead = 'Case Name: Okafor v. Summit Auto Finance\nCase Number: 24-05002\nLead BK Case: 24-50210 Lead BK Title: Grace N. Okafor Lead BK Chapter: 7\n';
+  assert.deepEqual(extractFacts(lead).docket_numbers.map((d) => [d.value, d.case_name?.value]), [
+    ['24-05002', 'Okafor v. Summit Auto Finance'],
+    ['24-50210', 'Grace N. Okafor'],
+  ]);
+  const single = extractFacts('UNITED STATES DISTRICT COURT\n\nJANE DOE,\nPlaintiff,\nv.\nACME CORP.,\nDefendant.\n\nCase No. 1:21-cv-01061');
+  assert.deepEqual(single.docket_numbers.map((d) => [d.value, d.case_name?.value]), [['1:21-cv-01061', 'JANE DOE v. ACME CORP.']]);
+});
+
 test('docket numbers from ECF stamps are kept with their raw span', () => {
   const stamp: EcfStamp = { case_number: '1:21-cv-01061-KLM', page_index: 1, raw_start: 0, raw_end: 70, text: 'Case 1:21-cv-01061-KLM Document 1 …' };
   const d = extractDockets('COMPLAINT', [stamp, { ...stamp, page_index: 2 }]);

@@ -3,6 +3,7 @@
  * the cleaned text (NEF "Case Name:" fields, "X v. Y" captions with role lines, "In re" captions,
  * court heading lines, "Hon."/"Judge"/"J." patterns), plus contract party clauses.
  */
+import { nefPairs } from './case-names.ts';
 import { collapse, type CaseName, type Court, type Judge, type Party, type Span } from './types.ts';
 
 const HEAD = 5000;
@@ -53,12 +54,7 @@ export interface CaptionFacts {
 }
 
 function nefCaseNames(text: string): CaseName[] {
-  const out: CaseName[] = [];
-  for (const m of text.matchAll(/Case Name:\s*(\S[^]{1,200}?)\s*Case\s*Number:/g)) {
-    const start = m.index + m[0].indexOf(m[1]!);
-    out.push({ value: collapse(m[1]!), text: collapse(m[1]!), span: [start, start + m[1]!.length], source: 'rules' });
-  }
-  return out;
+  return nefPairs(text).map((p) => p.name);
 }
 
 /** "Plaintiff block / v. / Defendant block" with role lines, as in court captions. */

@@ -18,6 +18,8 @@ export interface DocketNumber extends Located {
   judge_initials?: string;
   /** Raw-text span, for numbers taken from ECF stamps. */
   raw_span?: Span;
+  /** This docket's own case name (a multi-docket notice names each case; else the document's case name). */
+  case_name?: CaseName;
 }
 
 export interface CaseName extends Located {

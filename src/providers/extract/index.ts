@@ -32,7 +32,7 @@ export interface ExtractLimits {
   ocrFigures: boolean;
 }
 
-export const DEFAULT_LIMITS: Omit<ExtractLimits, 'maxPages'> = { zip: DEFAULT_ZIP_LIMITS, maxAttachments: 50, maxDepth: 3, ocrFigures: false };
+export const DEFAULT_LIMITS: Omit<ExtractLimits, 'maxPages'> = { zip: DEFAULT_ZIP_LIMITS, maxAttachments: 50, maxDepth: 3, ocrFigures: true };
 
 export interface ExtractRequest {
   bytes: Buffer;
@@ -86,7 +86,7 @@ export class Extractor {
     const { bytes, name, type } = req;
     switch (type) {
       case '.pdf':
-        return extractPdf(bytes, name, req.key, { engine: () => this.ocr(), maxPages: deps.limits.maxPages, ocrFigures: deps.limits.ocrFigures, signal: deps.signal, heartbeat: deps.heartbeat, onOcrStart: deps.onOcrStart });
+        return extractPdf(bytes, name, req.key, { engine: () => this.ocr(), maxPages: deps.limits.maxPages, ocrFigures: deps.limits.ocrFigures, passwords: this.settings.pdf_passwords, signal: deps.signal, heartbeat: deps.heartbeat, onOcrStart: deps.onOcrStart });
       case '.docx':
         return extractDocx(bytes, name, deps.limits.zip);
       case '.txt':

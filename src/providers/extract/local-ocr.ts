@@ -15,7 +15,7 @@ export class LocalOcrEngine implements OcrEngine {
   }
 
   async pdfPage(pdf: PdfSource, page: number, size: { width: number; height: number }, signal?: AbortSignal): Promise<OcrText> {
-    const rendered = await this.renderer.render(pdf.key, pdf.bytes, page, size, signal);
+    const rendered = await this.renderer.render(pdf.key, pdf.bytes, page, size, signal, pdf.password);
     signal?.throwIfAborted();
     return this.tesseract.recognize(rendered.png, signal);
   }

@@ -8,6 +8,8 @@ export interface PdfSource {
   key: string;
   bytes: Uint8Array;
   pageCount: number;
+  /** The password that opened it, for a password-protected PDF. */
+  password?: string;
 }
 
 export interface OcrEngine {

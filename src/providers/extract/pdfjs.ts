@@ -22,15 +22,29 @@ export const PDFJS_OPTIONS = Object.freeze({
   verbosity: 0,
 });
 
-/** Opens a PDF from bytes (copied: pdf.js detaches the buffer it is given). */
-export async function openPdf(bytes: Uint8Array, name: string): Promise<PDFDocumentProxy> {
-  const task = getDocument({ ...PDFJS_OPTIONS, data: new Uint8Array(bytes) });
-  try {
-    return await task.promise;
-  } catch (err) {
-    await task.destroy().catch(() => {});
-    throw pdfError(err, name);
+/**
+ * Opens a PDF from bytes (copied: pdf.js detaches the buffer it is given). A password-protected PDF
+ * is tried with each configured password in turn; the one that opened it is returned (the render
+ * threads need it too).
+ */
+export async function openPdf(bytes: Uint8Array, name: string, passwords: readonly string[] = []): Promise<{ doc: PDFDocumentProxy; password?: string }> {
+  for (let i = -1; i < passwords.length; i++) {
+    const password = i < 0 ? undefined : passwords[i];
+    const task = getDocument({ ...PDFJS_OPTIONS, data: new Uint8Array(bytes), ...(password === undefined ? {} : { password }) });
+    try {
+      const doc = await task.promise;
+      return password === undefined ? { doc } : { doc, password };
+    } catch (err) {
+      await task.destroy().catch(() => {});
+      if ((err as { name?: string } | null)?.name !== 'PasswordException') throw pdfError(err, name);
+    }
   }
+  throw encryptedError(name, passwords.length);
+}
+
+function encryptedError(name: string, tried: number): PermanentError {
+  const why = tried === 0 ? 'no password is configured (providers.ocr.pdf_passwords)' : `none of the ${tried} passwords in providers.ocr.pdf_passwords opens it`;
+  return new PermanentError(`${name}: the PDF is password-protected and ${why}`, { code: 'DP_ERR_FILE_ENCRYPTED' });
 }
 
 /** Maps a pdf.js failure (bad structure, password, truncation) to a PermanentError. */
@@ -38,8 +52,6 @@ export function pdfError(err: unknown, name: string): PermanentError {
   const e = err as { name?: string; message?: string } | null;
   const kind = e?.name ?? 'Error';
   const detail = e?.message ?? String(err);
-  if (kind === 'PasswordException') {
-    return new PermanentError(`${name}: the PDF is password-protected (${detail})`, { code: 'DP_ERR_FILE_CORRUPT', cause: err });
-  }
+  if (kind === 'PasswordException') return encryptedError(name, 0);
   return new PermanentError(`${name}: the PDF cannot be read (${kind}: ${detail})`, { code: 'DP_ERR_FILE_CORRUPT', cause: err });
 }

@@ -56,7 +56,7 @@ class RenderThread implements PoolResource {
     this.worker.on('exit', (code) => fail(new Error(`render thread exited (code ${code})`)));
   }
 
-  render(key: string, bytes: Uint8Array, page: number, size: { width: number; height: number }): Promise<RenderedPage> {
+  render(key: string, bytes: Uint8Array, page: number, size: { width: number; height: number }, password?: string): Promise<RenderedPage> {
     if (this.dead) return Promise.reject(new Error('render thread is dead'));
     let scale = OCR_DPI / 72;
     const pixels = size.width * size.height * scale * scale;
@@ -65,7 +65,7 @@ class RenderThread implements PoolResource {
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.ref();
-      this.worker.postMessage({ id, key, bytes, page, scale, options: PDFJS_OPTIONS });
+      this.worker.postMessage({ id, key, bytes, page, scale, options: password === undefined ? PDFJS_OPTIONS : { ...PDFJS_OPTIONS, password } });
     }).finally(() => {
       if (this.pending.size === 0) this.worker.unref();
     }) as Promise<RenderedPage>;
@@ -93,8 +93,8 @@ export class RenderPool {
     });
   }
 
-  render(key: string, bytes: Uint8Array, page: number, size: { width: number; height: number }, signal?: AbortSignal): Promise<RenderedPage> {
-    return this.pool.run((t) => t.render(key, bytes, page, size), signal);
+  render(key: string, bytes: Uint8Array, page: number, size: { width: number; height: number }, signal?: AbortSignal, password?: string): Promise<RenderedPage> {
+    return this.pool.run((t) => t.render(key, bytes, page, size, password), signal);
   }
 
   /** Drops a document from every thread's cache. */
