@@ -42,7 +42,6 @@ function missingForCorpus() {
   if (!works('pdftotext', ['-v'])) missing.push('pdftotext (apt-get install poppler-utils)');
   if (!existsSync('/usr/bin/chromium')) missing.push('/usr/bin/chromium (apt-get install chromium)');
   if (!works(process.env.DOCPIPE_TEST_PYTHON ?? '/usr/bin/python3', ['-c', 'import redis'])) missing.push('python3 with redis-py (apt-get install python3-redis)');
-  if (!works('openssl', ['version'])) missing.push('openssl (apt-get install openssl)');
   return missing;
 }
 if (suites.includes('corpus')) {
