@@ -1,4 +1,4 @@
-/** `docpipe deploy k8s|compose [pipeline.yaml]`: prints Kubernetes (+ KEDA) manifests or a compose file. */
+/** `docpipe deploy k8s|compose [pipeline.yaml]`: prints Kubernetes (+ KEDA) manifests or a compose file (workers and coordinator). */
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { loadPipeline } from '../config/load.ts';
@@ -57,8 +57,8 @@ export async function deployCommand(target: string, file: string | undefined, op
     return EXIT_USAGE;
   }
   const header = target === 'k8s'
-    ? `# docpipe workers for ${pipeline}: one Deployment and one KEDA ScaledObject per stage.\n# Secret "${options.secret}" must hold REDIS_URL, REDIS_ADDRESS (host:port, read by KEDA), REDIS_PASSWORD and DATABASE_URL.\n`
-    : `# docpipe workers for ${pipeline}: one service per stage; scale with docker compose up --scale <stage>=N.\n`;
+    ? `# docpipe for ${pipeline}: one Deployment and one KEDA ScaledObject per stage, and (with a store) one coordinator\n# Deployment for queue intake and the outcome write-back. Image: the repository's Dockerfile (docker build -t ${options.image} .).\n# Secret "${options.secret}" must hold REDIS_URL, REDIS_ADDRESS (host:port, read by KEDA), REDIS_PASSWORD and DATABASE_URL.\n`
+    : `# docpipe for ${pipeline}: one service per stage and (with a store) a coordinator for intake and outcomes.\n# Save beside the Dockerfile; POSTGRES_PASSWORD=... docker compose up --build; scale with --scale <stage>=N.\n`;
   out.log(header + manifests.map((m) => stringify(m, { lineWidth: 0, aliasDuplicateObjects: false })).join('---\n').trimEnd());
   return EXIT_OK;
 }

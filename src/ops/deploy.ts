@@ -2,8 +2,10 @@ import type { PipelineConfig, StageConfig } from '../config/types.ts';
 
 /**
  * `docpipe deploy k8s|compose`: one worker Deployment (or compose service) per stage running
- * `docpipe-run <pipeline> --stage <name>`, and for Kubernetes a KEDA ScaledObject per stage that
- * scales it on its consumer group's lag. Pure: returns plain objects; the CLI prints them as YAML.
+ * `docpipe-run <pipeline> --stage <name>`, for Kubernetes a KEDA ScaledObject per stage that scales
+ * it on its consumer group's lag, and (with a store) one coordinator running `docpipe-run <pipeline>
+ * --coordinator`: queue intake and the outcome write-back. The image is the repository's Dockerfile
+ * (non-root user `node`, uid 1000). Pure: returns plain objects; the CLI prints them as YAML.
  */
 export interface DeployOptions {
   /** Image holding docpipe, the pipeline file and its stage modules (built by the user). */
@@ -22,6 +24,9 @@ export interface DeployOptions {
   /** Seconds in-flight handlers get to finish on SIGTERM. */
   graceSeconds: number;
 }
+
+/** The user of the repository's Dockerfile (`node` in the Node image). */
+export const IMAGE_UID = 1000;
 
 export const DEFAULT_DEPLOY: Omit<DeployOptions, 'pipeline'> = {
   image: 'docpipe:latest',
@@ -45,8 +50,57 @@ export function workerArgs(stage: StageConfig, o: Pick<DeployOptions, 'pipeline'
   return [o.pipeline, '--stage', stage.name, '--metrics-port', String(o.metricsPort), '--grace', String(o.graceSeconds)];
 }
 
+/** Queue intake and the outcome write-back, without stage workers. */
+export function coordinatorArgs(o: Pick<DeployOptions, 'pipeline' | 'metricsPort' | 'graceSeconds'>): string[] {
+  return [o.pipeline, '--coordinator', '--metrics-port', String(o.metricsPort), '--grace', String(o.graceSeconds)];
+}
+
+/** Intake and the outcome write-back both work on the store: without one there is nothing to coordinate. */
+export function needsCoordinator(config: PipelineConfig): boolean {
+  return config.store.url !== 'none';
+}
+
+/** The compose service / Deployment suffix of the coordinator (a stage may not take its name). */
+export function coordinatorName(config: PipelineConfig): string {
+  return config.stages.some((s) => k8sName(s.name) === 'coordinator') ? 'docpipe-coordinator' : 'coordinator';
+}
+
 export function lagTarget(stage: StageConfig, o: Pick<DeployOptions, 'lagCount'>): number {
   return o.lagCount ?? stage.concurrency * 10;
+}
+
+function deployment(name: string, labels: Record<string, string>, replicas: number, args: string[], o: DeployOptions): Manifest {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, ...(o.namespace ? { namespace: o.namespace } : {}), labels },
+    spec: {
+      replicas,
+      selector: { matchLabels: labels },
+      template: {
+        metadata: {
+          labels,
+          annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(o.metricsPort), 'prometheus.io/path': '/metrics' },
+        },
+        spec: {
+          terminationGracePeriodSeconds: o.graceSeconds + 15,
+          securityContext: { runAsNonRoot: true, runAsUser: IMAGE_UID, runAsGroup: IMAGE_UID },
+          containers: [{
+            name: 'worker',
+            image: o.image,
+            workingDir: o.workdir,
+            command: ['docpipe-run'],
+            args,
+            envFrom: [{ secretRef: { name: o.secret } }],
+            ports: [{ name: 'metrics', containerPort: o.metricsPort, protocol: 'TCP' }],
+            livenessProbe: { httpGet: { path: '/healthz', port: 'metrics' }, initialDelaySeconds: 10, periodSeconds: 15, failureThreshold: 4 },
+            resources: { requests: { cpu: '250m', memory: '256Mi' } },
+            securityContext: { allowPrivilegeEscalation: false },
+          }],
+        },
+      },
+    },
+  };
 }
 
 export function k8sManifests(config: PipelineConfig, o: DeployOptions): Manifest[] {
@@ -54,38 +108,11 @@ export function k8sManifests(config: PipelineConfig, o: DeployOptions): Manifest
   const ns = o.namespace ? { namespace: o.namespace } : {};
   const cluster = Boolean(config.redis.cluster);
   const tls = /^rediss:/.test(config.redis.url);
+  const instance = { 'app.kubernetes.io/name': 'docpipe', 'app.kubernetes.io/instance': k8sName(config.name) };
   for (const stage of config.stages) {
     const name = k8sName(config.name, stage.name);
-    const labels = { 'app.kubernetes.io/name': 'docpipe', 'app.kubernetes.io/instance': k8sName(config.name), 'docpipe.io/stage': stage.name };
-    out.push({
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name, ...ns, labels },
-      spec: {
-        replicas: o.minReplicas,
-        selector: { matchLabels: labels },
-        template: {
-          metadata: {
-            labels,
-            annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': String(o.metricsPort), 'prometheus.io/path': '/metrics' },
-          },
-          spec: {
-            terminationGracePeriodSeconds: o.graceSeconds + 15,
-            containers: [{
-              name: 'worker',
-              image: o.image,
-              workingDir: o.workdir,
-              command: ['docpipe-run'],
-              args: workerArgs(stage, o),
-              envFrom: [{ secretRef: { name: o.secret } }],
-              ports: [{ name: 'metrics', containerPort: o.metricsPort, protocol: 'TCP' }],
-              livenessProbe: { httpGet: { path: '/healthz', port: 'metrics' }, initialDelaySeconds: 10, periodSeconds: 15, failureThreshold: 4 },
-              resources: { requests: { cpu: '250m', memory: '256Mi' } },
-            }],
-          },
-        },
-      },
-    });
+    const labels = { ...instance, 'docpipe.io/stage': stage.name };
+    out.push(deployment(name, labels, o.minReplicas, workerArgs(stage, o), o));
     out.push({
       apiVersion: 'keda.sh/v1alpha1',
       kind: 'ScaledObject',
@@ -110,6 +137,11 @@ export function k8sManifests(config: PipelineConfig, o: DeployOptions): Manifest
         }],
       },
     });
+  }
+  // One replica: intake claims rows with SKIP LOCKED and the write-back reads through a consumer group,
+  // so a second one during a rollout is harmless, but more add nothing.
+  if (needsCoordinator(config)) {
+    out.push(deployment(k8sName(config.name, coordinatorName(config)), { ...instance, 'docpipe.io/role': 'coordinator' }, 1, coordinatorArgs(o), o));
   }
   return out;
 }
@@ -140,17 +172,19 @@ export function composeFile(config: PipelineConfig, o: DeployOptions): Manifest 
     dependsOn['postgres'] = { condition: 'service_healthy' };
     environment['DATABASE_URL'] = 'postgres://postgres:${POSTGRES_PASSWORD}@postgres:5432/docpipe';
   }
-  for (const stage of config.stages) {
-    services[k8sName(stage.name)] = {
-      image: o.image,
-      working_dir: o.workdir,
-      command: ['docpipe-run', ...workerArgs(stage, o)],
-      environment,
-      depends_on: dependsOn,
-      restart: 'unless-stopped',
-      stop_grace_period: `${o.graceSeconds + 15}s`,
-      deploy: { replicas: o.minReplicas },
-    };
-  }
+  // `build` makes `docker compose up --build` work from a checkout (the file written beside the Dockerfile)
+  const docpipe = (args: string[], replicas: number): Manifest => ({
+    image: o.image,
+    build: { context: '.' },
+    working_dir: o.workdir,
+    command: ['docpipe-run', ...args],
+    environment,
+    depends_on: dependsOn,
+    restart: 'unless-stopped',
+    stop_grace_period: `${o.graceSeconds + 15}s`,
+    deploy: { replicas },
+  });
+  for (const stage of config.stages) services[k8sName(stage.name)] = docpipe(workerArgs(stage, o), o.minReplicas);
+  if (needsCoordinator(config)) services[coordinatorName(config)] = docpipe(coordinatorArgs(o), 1);
   return { name: k8sName(config.name), services, volumes };
 }

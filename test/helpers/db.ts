@@ -1,8 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { connectStore, migrate, type Sql } from '../../src/store/db.ts';
+import { DEFAULT_PROBE_URL } from './postgres.ts';
 
-/** The real local Postgres used by tests (trust auth); override with TEST_DATABASE_URL. */
-export const TEST_DATABASE_URL = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+/**
+ * The real Postgres used by tests: TEST_DATABASE_URL, which scripts/run-tests.js sets for every test
+ * file (the local server when it answers, else an embedded one: test/helpers/postgres.ts); a file run
+ * on its own falls back to the local server (trust auth, database `test`).
+ */
+export const TEST_DATABASE_URL = process.env['TEST_DATABASE_URL'] || DEFAULT_PROBE_URL;
 
 export interface TestDb {
   sql: Sql;

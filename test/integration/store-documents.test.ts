@@ -10,7 +10,8 @@ import { createSourceDocument, createSourceDocuments, ensureProject, listInputFi
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const corpus = path.resolve(repoRoot, '../shared/corpus');
+/** The repository's own sample documents (corpus files: test/corpus/store-documents.test.ts). */
+const documents = path.join(repoRoot, 'examples/documents');
 
 let db: TestDb;
 let dir: string;
@@ -24,7 +25,7 @@ after(async () => {
 });
 
 test('createSourceDocument detects the type from content: a PDF named .txt is a .pdf', async () => {
-  const pdf = path.join(corpus, 'pdf-text/ca2_1-1.pdf');
+  const pdf = path.join(documents, 'order-on-motion-to-dismiss.pdf');
   const disguised = path.join(dir, 'not-really.txt');
   copyFileSync(pdf, disguised);
   const { row, message, existing } = await createSourceDocument(db.sql, { filePath: path.relative(process.cwd(), disguised) });
@@ -43,14 +44,6 @@ test('createSourceDocument detects the type from content: a PDF named .txt is a 
   assert.deepEqual(db1, { detected_file_type: '.pdf', initial_processing_status: 'pending' });
 });
 
-test('createSourceDocument on corpus files of each kind, with a project', async () => {
-  const cases: Array<[string, string]> = [['docx/handbook-1p.docx', '.docx'], ['eml/nef_almd_1.eml', '.eml'], ['audio/ander_v._leo.mp3', '.mp3'], ['pdf-scanned/image-pdf.pdf', '.pdf']];
-  for (const [rel, type] of cases) {
-    const { row } = await createSourceDocument(db.sql, { filePath: path.join(corpus, rel), projectName: 'corpus' });
-    assert.equal(row.detectedFileType, type, rel);
-    assert.equal(row.projectId, await ensureProject(db.sql, 'corpus'));
-  }
-});
 
 test('reuseExisting returns the row of an unchanged file instead of inserting another', async () => {
   const f = path.join(dir, 'memo.txt');
@@ -81,7 +74,7 @@ test('listInputFiles walks folders sorted, skips hidden, symlinked, empty and un
   mkdirSync(path.join(root, '.git'), { recursive: true });
   writeFileSync(path.join(root, 'b/nested/z.txt'), 'zeta');
   writeFileSync(path.join(root, 'a.txt'), 'alpha');
-  copyFileSync(path.join(corpus, 'docx/handbook-1p.docx'), path.join(root, 'b/handbook.docx'));
+  copyFileSync(path.join(documents, 'demand-letter.docx'), path.join(root, 'b/handbook.docx'));
   writeFileSync(path.join(root, '.hidden.txt'), 'secret');
   writeFileSync(path.join(root, '.git/config'), '[core]');
   writeFileSync(path.join(root, 'empty.txt'), '');

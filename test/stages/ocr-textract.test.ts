@@ -8,7 +8,7 @@ import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { fakeContext } from '../helpers/context.ts';
 import { startFakeTextract, type FakeTextract } from '../fakes/textract-server.ts';
 
-const corpus = path.resolve(fileURLToPath(import.meta.url), '../../../../shared/corpus');
+const documents = path.resolve(fileURLToPath(import.meta.url), '../../../examples/documents');
 let db: TestDb;
 let textract: FakeTextract;
 before(async () => {
@@ -26,7 +26,7 @@ after(async () => {
 
 function providers() {
   return createProviders({
-    files: { allowedRoots: [corpus], maxBytes: 50 * 1024 * 1024 },
+    files: { allowedRoots: [documents], maxBytes: 50 * 1024 * 1024 },
     providers: {
       ocr: { provider: 'textract', workers: 2, region: 'us-east-1', endpoint: textract.endpoint, max_pages: 2000 },
       llm: { provider: 'local', model: 'x', api_key_env: 'OPENAI_API_KEY', concurrency: 1, timeoutMs: 1000 },
@@ -50,39 +50,6 @@ async function run(filePath: string) {
   return { result, row };
 }
 
-test('scanned pages go to DetectDocumentText over the JSON 1.1 protocol, throttling retried', async () => {
-  textract.requests.length = 0;
-  textract.options.throttle = 2;
-  textract.options.serverErrors = 1;
-  const { result, row } = await run(path.join(corpus, 'pdf-scanned', 'image-pdf.pdf'));
-  const out = await result;
-  assert.equal(out.page_count, 2);
-  const r = await row();
-  assert.equal(r?.ocr_provider, 'textract');
-  assert.equal(r?.textract_job_status, 'succeeded');
-  assert.deepEqual(r?.ocr_metadata_json.pages.map((p) => p.method), ['ocr', 'ocr']);
-  // Two pages rendered to PNG (the file has two pages), after 2 throttles and one 500.
-  assert.equal(r?.raw_extracted_text?.match(/FAKE TEXTRACT \?PNG DOCUMENT/g)?.length, 2);
-  const detect = textract.requests.filter((q) => q.target === 'Textract.DetectDocumentText');
-  assert.equal(detect.length, 5);
-  for (const q of detect) {
-    assert.equal(q.contentType, 'application/x-amz-json-1.1');
-    assert.match(q.authorization ?? '', /^AWS4-HMAC-SHA256 Credential=test\//);
-  }
-});
-
-test('a single-page scanned PDF is sent as is; a text PDF never calls Textract', async () => {
-  textract.requests.length = 0;
-  const one = await run(path.join(corpus, 'pdf-scanned', 'ocr_pdf_variation.pdf'));
-  await one.result;
-  assert.match((await one.row())?.raw_extracted_text ?? '', /FAKE TEXTRACT %PDF DOCUMENT/);
-  const text = await run(path.join(corpus, 'pdf-text', 'ca2_1-1.pdf'));
-  await text.result;
-  const r = await text.row();
-  assert.equal(r?.ocr_provider, 'pdf_text_layer');
-  assert.equal(r?.textract_job_status, null);
-  assert.equal(textract.requests.length, 1);
-});
 
 test('s3:// sources use the asynchronous job with NextToken pagination', async () => {
   textract.requests.length = 0;

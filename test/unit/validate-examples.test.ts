@@ -1,6 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -78,28 +77,6 @@ test('the e-mail parses as a Notice of Electronic Filing with docket number and 
   assert.match(mail.text ?? '', /Case Number: +1:24-cv-00417-EMW/);
   assert.match(mail.text ?? '', /Document Number: +12/);
   assert.match(String(mail.html), /Northwind Traders LLC v\. Contoso Ltd\./);
-});
-
-test('the PDF order has a text layer on both pages with the ECF header line', (t) => {
-  const probe = spawnSync('pdftotext', ['-v']);
-  if (probe.error) {
-    t.skip('pdftotext is not installed (apt-get install poppler-utils)');
-    return;
-  }
-  const dir = mkdtempSync(path.join(tmpdir(), 'docpipe-pdf-'));
-  try {
-    const [file] = writeExamples(dir).filter((f) => f.endsWith('.pdf'));
-    const r = spawnSync('pdftotext', ['-layout', file!, '-'], { encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
-    assert.equal(r.stderr, '', 'pdftotext reported problems with the file');
-    const pages = r.stdout.split('\f').filter((p) => p.trim());
-    assert.equal(pages.length, 2);
-    pages.forEach((page, i) => assert.match(page, new RegExp(`Case 1:24-cv-00417 Document 12 Filed 03/04/24 Page ${i + 1} of 2`)));
-    assert.match(pages[0]!, /ORDER ON DEFENDANT'S MOTION TO DISMISS/);
-    assert.match(pages[1]!, /IT IS SO ORDERED\./);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 });
 
 test('the text contract names both parties and its governing law', () => {

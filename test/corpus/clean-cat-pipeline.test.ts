@@ -10,7 +10,7 @@ import cleanCat from '../../stages/clean-cat.ts';
 import ocr from '../../stages/ocr.ts';
 import { fakeContext } from '../helpers/context.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { corpusDir, EXPECTED_CATEGORY, EXPECTED_EMAIL_FACTS, EXPECTED_STAMP_CASES, testProviders } from './clean-cat.corpus.ts';
+import { corpusDir, EXPECTED_CATEGORY, EXPECTED_EMAIL_FACTS, EXPECTED_STAMP_CASES, testProviders } from '../stages/clean-cat.corpus.ts';
 
 interface Facts {
   docket_numbers: Array<{ value: string; text: string; case_name?: { value: string } }>;

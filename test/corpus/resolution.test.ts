@@ -4,7 +4,7 @@ import ner from '../../stages/ner.ts';
 import resolution from '../../stages/resolution.ts';
 import { fakeContext } from '../helpers/context.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { corpusText, entityProviders, seedDocument } from './ner-seed.ts';
+import { corpusText, entityProviders, seedDocument } from '../stages/ner-seed.ts';
 
 let db: TestDb;
 before(async () => {
