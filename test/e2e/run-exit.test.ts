@@ -1,0 +1,174 @@
+/**
+ * docpipe-run as a user (or Kubernetes) sees it: start-up errors end the process promptly with a
+ * non-zero code and stop what it started; --until-idle's exit code says whether the documents of
+ * the run completed; logs go to stderr, the summary to stdout.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { createTestDb, type TestDb } from '../helpers/db.ts';
+import { dropPrefix, freePort, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
+import { REPO, RUN_BIN } from '../helpers/runner-process.ts';
+
+const FIXTURES = path.join(REPO, 'test', 'fixtures', 'pipelines');
+const dir = mkdtempSync(path.join(tmpdir(), 'dp-run-exit-'));
+chmodSync(dir, 0o755); // the embedded server runs as the postgres system user
+const prefixes: string[] = [];
+let db: TestDb;
+before(async () => {
+  db = await createTestDb('runexit');
+});
+after(async () => {
+  await db.drop();
+  for (const p of prefixes) await dropPrefix(TEST_REDIS_URL, p);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the real docpipe-run to its end; the test timeout bounds it (a hang fails the test). */
+function run(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const prefix = uniquePrefix('runexit');
+  prefixes.push(prefix);
+  const proc = spawn(process.execPath, [RUN_BIN, ...args], {
+    cwd: REPO,
+    env: { ...process.env, DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, DOCPIPE_PREFIX: prefix, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => proc.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+}
+
+/** A process that exited but was not reaped (a zombie: no init reaps in some containers) counts as gone. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true;
+  }
+}
+
+async function occupy(): Promise<{ port: number; server: Server }> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return { port: (server.address() as { port: number }).port, server };
+}
+
+describe('docpipe-run start-up errors', { timeout: 240_000 }, () => {
+  test('a mistyped --stage exits 2 naming it, before opening anything', async () => {
+    const r = await run(['pipeline.yaml', '--stage', 'nre']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /docpipe: unknown stage "nre" \(stages: ocr, clean-cat, chunking, ner, resolution, relationships\)/);
+    assert.doesNotMatch(r.stderr, /migrations applied|workers started/);
+  });
+
+  test('a missing handler module exits 2 naming the stage', async () => {
+    const r = await run([path.join(FIXTURES, 'missing-handler.yaml'), '--stage', 'resolution']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /docpipe: stage "resolution": cannot load \.\.\/\.\.\/\.\.\/stages\/resolve\.ts/);
+  });
+
+  test("a stage whose setup() throws exits 1 naming the stage and stops the embedded Postgres it started", async () => {
+    const pgDir = path.join(dir, 'pg');
+    const r = await run([path.join(FIXTURES, 'setup-fails.yaml'), '--log-level', 'info'], { DATABASE_URL: '', DOCPIPE_PG_DIR: pgDir });
+    assert.equal(r.code, 1, r.stderr.slice(-3000));
+    assert.match(r.stderr, /docpipe: stage "loads-model": setup\(\) failed: model file missing: models\/broken\.bin/);
+    const started = /"postmasterPid":(\d+)[^\n]*embedded postgres: started/.exec(r.stderr);
+    assert.ok(started, `the run started an embedded Postgres:\n${r.stderr.slice(-3000)}`);
+    assert.match(r.stderr, /embedded postgres: stopped/);
+    assert.equal(isAlive(Number(started[1])), false, 'the postmaster it started is gone');
+    assert.doesNotMatch(r.stderr, /workers started/);
+  });
+
+  for (const [flag, label] of [['--metrics-port', 'metrics'], ['--dashboard', 'dashboard']] as const) {
+    test(`a ${label} port already in use exits 1 with the port, and closes the workers`, async () => {
+      const { port, server } = await occupy();
+      try {
+        const r = await run([path.join(FIXTURES, 'setup-fails.yaml'), '--stage', 'first', flag, String(port), '--log-level', 'info']);
+        assert.equal(r.code, 1, r.stderr.slice(-3000));
+        assert.match(r.stderr, new RegExp(`docpipe: ${flag} ${port}: port already in use`));
+        assert.match(r.stderr, /workers stopped/);
+      } finally {
+        server.close();
+      }
+    });
+  }
+
+  test('Redis unreachable: logged, bounded retries, then exit 1', async () => {
+    const port = await freePort();
+    const r = await run([path.join(FIXTURES, 'setup-fails.yaml'), '--stage', 'first', '--redis-retries', '3'], { REDIS_URL: `redis://127.0.0.1:${port}` });
+    assert.equal(r.code, 1, r.stderr.slice(-3000));
+    assert.match(r.stderr, new RegExp(`waiting for Redis at redis://127\\.0\\.0\\.1:${port}/?, attempt 1/3`));
+    assert.match(r.stderr, /attempt 2\/3/);
+    assert.match(r.stderr, new RegExp(`docpipe: cannot reach Redis at redis://127\\.0\\.0\\.1:${port}/? after 3 attempts`));
+  });
+
+  test('--redis-retries that is not a number of attempts is a usage error (2)', async () => {
+    const r = await run(['pipeline.yaml', '--redis-retries', 'many']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--redis-retries must be a whole number/);
+  });
+});
+
+describe('docpipe-run --until-idle exit codes and output', { timeout: 240_000 }, () => {
+  const docs = path.join(dir, 'docs');
+  const one = path.join(FIXTURES, 'one-stage.yaml');
+
+  test('an --input path that does not exist is a usage error (2), not an empty success', async () => {
+    const r = await run([one, '--input', path.join(dir, 'no-such-folder'), '--until-idle']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--input .*no-such-folder: no such file or folder/);
+  });
+
+  test('0 when every document completed; 3 when one failed; logs on stderr, the summary on stdout', async () => {
+    rmSync(docs, { recursive: true, force: true });
+    mkdirSync(docs);
+    writeFileSync(path.join(docs, 'good.txt'), 'a good contract\n');
+    const ok = await run([one, '--input', docs, '--until-idle', '--log-level', 'info'], { DOCPIPE_DOCUMENTS: docs });
+    assert.equal(ok.code, 0, ok.stderr.slice(-3000));
+    assert.match(ok.stdout, /documents: completed 1 \(in/);
+    assert.match(ok.stdout, /[0-9a-f-]{36} {2}completed {2}good\.txt/);
+    assert.match(ok.stdout, /results: postgres:\/\/postgres@127\.0\.0\.1:5432\/test/);
+    assert.match(ok.stdout, /docpipe status .*one-stage\.yaml; docpipe doc .*one-stage\.yaml <document_uuid>/);
+    for (const line of ok.stdout.trim().split('\n')) assert.doesNotMatch(line, /^\{"level"/, 'no log line on stdout');
+    assert.match(ok.stderr, /"msg":"workers started"/, 'logs on stderr');
+
+    writeFileSync(path.join(docs, 'bad.txt'), 'a bad contract\n');
+    const failed = await run([one, '--input', docs, '--until-idle'], { DOCPIPE_DOCUMENTS: docs });
+    assert.equal(failed.code, 3, failed.stderr.slice(-3000));
+    assert.match(failed.stdout, /documents: (failed 1, completed 1|completed 1, failed 1)/);
+    assert.match(failed.stdout, /bad\.txt: refused: a bad document/);
+  });
+
+  test('documents fed from the stream (not --input) are counted in the summary and the exit code', async () => {
+    // submit without workers, then a plain --until-idle run processes them from the stream
+    const prefix = uniquePrefix('runexit-stream');
+    prefixes.push(prefix);
+    const env = { DOCPIPE_DOCUMENTS: docs, DOCPIPE_PREFIX: prefix };
+    const submit = spawn(process.execPath, [path.join(REPO, 'bin', 'docpipe.js'), 'submit', one, docs], {
+      cwd: REPO, env: { ...process.env, DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, ...env }, stdio: 'ignore',
+    });
+    assert.equal(await new Promise((resolve) => submit.on('close', resolve)), 0);
+    const r = await run([one, '--until-idle'], env);
+    assert.equal(r.code, 3, r.stderr.slice(-3000));
+    assert.match(r.stdout, /documents: (completed 1, failed 1|failed 1, completed 1) \(in/);
+    assert.doesNotMatch(r.stdout, /documents: none/);
+  });
+});
