@@ -7,6 +7,7 @@ import { createLogger } from '../log/logger.ts';
 import type { Store } from '../store/db.ts';
 import { noStore } from '../store/none.ts';
 import { createSupabaseReader } from '../providers/supabase.ts';
+import { Keys } from '../streams/keys.ts';
 import { connectRedis } from '../streams/redis.ts';
 import { QueueIntake } from '../worker/intake.ts';
 import { loadStageRuntimes } from '../worker/load-stages.ts';
@@ -19,7 +20,7 @@ import { startDashboard } from '../dashboard/server.ts';
 import { submitFiles, type Submitted } from './direct.ts';
 import { RunProgress } from './progress.ts';
 import { summarizeRun } from './run-summary.ts';
-import { OpenedResources, redisRetries, UsageError, waitForRedis } from './startup.ts';
+import { OpenedResources, redisRetries, rememberInputRoots, UsageError, waitForRedis } from './startup.ts';
 
 export interface RunCommandOptions {
   stage?: string;
@@ -113,6 +114,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     const probe = connectRedis(config.redis, log, 'docpipe:start');
     opened.add('redis probe', async () => probe.disconnect());
     await waitForRedis(probe, config.redis.url, log, attempts);
+    const inputRoots = await rememberInputRoots(probe, new Keys(config.prefix).inputRoots(), opts.input);
     const store = await openPipelineStore(config, log);
     opened.add('store', () => store.close());
     const supabase = createSupabaseReader(process.env);
@@ -124,7 +126,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
       store: store.store,
       runtimes,
       consumer: opts.consumer,
-      extraRoots: opts.input?.map((p) => path.resolve(p)),
+      extraRoots: inputRoots,
       remote: supabase ? { supabase } : undefined,
       onOutcome: (stage, outcome, ms) => {
         progress.record(stage, outcome, ms, stage === last);

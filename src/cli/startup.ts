@@ -2,6 +2,7 @@
  * The start-up path of `docpipe-run`: what it opened is closed again, newest first, whether a later
  * start-up step fails or the run ends; and Redis is waited for with a bounded, logged backoff.
  */
+import path from 'node:path';
 import type { Logger } from 'pino';
 import { InfrastructureError } from '../errors.ts';
 import { redactUrl } from '../log/logger.ts';
@@ -68,4 +69,15 @@ export async function waitForRedis(redis: RedisClient, url: string, log: Logger,
     delay = Math.min(delay * 2, 5_000);
   }
   throw new InfrastructureError(`cannot reach Redis at ${redactUrl(url)} after ${attempts} attempts (${last}); set --redis-retries or DOCPIPE_REDIS_RETRIES to wait longer`, { code: 'DP_ERR_REDIS_UNAVAILABLE' });
+}
+
+/**
+ * The paths given to `--input` are readable by the stages of this run; they are also remembered in
+ * Redis (`<prefix>:input-roots`), so a later run without `--input` can still read those documents
+ * when they are redriven. Returns every remembered path.
+ */
+export async function rememberInputRoots(redis: RedisClient, key: string, inputs: readonly string[] | undefined): Promise<string[]> {
+  const given = (inputs ?? []).map((p) => path.resolve(p));
+  if (given.length) await redis.sadd(key, ...given);
+  return redis.smembers(key);
 }
