@@ -32,7 +32,7 @@ export async function summarizeRun(r: { config: PipelineConfig; runner: Runner; 
     const state = d['state'] ?? 'unknown';
     states[state] = (states[state] ?? 0) + 1;
     if (submitted.length <= LIST_AT_MOST) lines.push(`  ${doc.documentUuid}  ${state.padEnd(9)}  ${path.basename(doc.path)}`);
-    if (state === 'failed') failed.push(`  ${path.basename(doc.path)}: ${d['error'] ?? ''}`);
+    if (state === 'failed') failed.push(`  ${failureLine(path.basename(doc.path), d['error'] ?? '')}`);
   }
   const mine = states['completed'] ?? 0;
   const fromStreams = { completed: Math.max(0, progress.done - mine), failed: Math.max(0, progress.failed - (states['failed'] ?? 0)) };
@@ -54,4 +54,9 @@ export async function summarizeRun(r: { config: PipelineConfig; runner: Runner; 
   out.push(`look closer: docpipe status ${file}; docpipe doc ${file} <document_uuid>`);
   const allCompleted = mine === submitted.length && r.skipped === 0 && progress.failed === 0;
   return { text: out.join('\n'), allCompleted };
+}
+
+/** `name: error`, without repeating the name when the error already starts with it. */
+export function failureLine(name: string, error: string): string {
+  return error.startsWith(`${name}: `) ? error : `${name}: ${error}`;
 }

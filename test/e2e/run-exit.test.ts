@@ -155,6 +155,7 @@ describe('docpipe-run --until-idle exit codes and output', { timeout: 240_000 },
     assert.equal(failed.code, 3, failed.stderr.slice(-3000));
     assert.match(failed.stdout, /documents: (failed 1, completed 1|completed 1, failed 1)/);
     assert.match(failed.stdout, /bad\.txt: refused: a bad document/);
+    assert.doesNotMatch(failed.stdout, /bad\.txt: bad\.txt:/, 'the file name is not repeated in the reason');
   });
 
   test('documents fed from the stream (not --input) are counted in the summary and the exit code', async () => {

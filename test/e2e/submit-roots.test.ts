@@ -32,7 +32,7 @@ after(async () => {
 
 function cli(bin: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   // DOCPIPE_DOCUMENTS unset: the fixture's only root is its own folder, so `elsewhere` is outside
-  const base = { ...process.env, DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, DOCPIPE_PREFIX: prefix };
+  const base: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, DOCPIPE_PREFIX: prefix };
   delete base['DOCPIPE_DOCUMENTS'];
   const proc = spawn(process.execPath, [bin, ...args], { cwd: REPO, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
