@@ -6,13 +6,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
+import { connect, createServer, type Server } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { dropPrefix, freePort, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
-import { REPO, RUN_BIN } from '../helpers/runner-process.ts';
+import { REPO, RUN_BIN, startRunner } from '../helpers/runner-process.ts';
 
 const FIXTURES = path.join(REPO, 'test', 'fixtures', 'pipelines');
 const dir = mkdtempSync(path.join(tmpdir(), 'dp-run-exit-'));
@@ -171,5 +171,37 @@ describe('docpipe-run --until-idle exit codes and output', { timeout: 240_000 },
     assert.equal(r.code, 3, r.stderr.slice(-3000));
     assert.match(r.stdout, /documents: (completed 1, failed 1|failed 1, completed 1) \(in/);
     assert.doesNotMatch(r.stdout, /documents: none/);
+  });
+});
+
+/** Resolves true when a TCP connection to host:port is accepted. */
+function accepts(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+describe('docpipe-run --metrics-port', { timeout: 120_000 }, () => {
+  test('binds 127.0.0.1 by default, like the dashboard; --metrics-host widens it', async () => {
+    const external = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+    for (const [extra, wide] of [[[], false], [['--metrics-host', '0.0.0.0'], true]] as const) {
+      const port = await freePort();
+      const prefix = uniquePrefix('runexit-metrics');
+      prefixes.push(prefix);
+      const runner = startRunner([path.join(FIXTURES, 'setup-fails.yaml'), '--stage', 'first', '--metrics-port', String(port), ...extra], { DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, DOCPIPE_PREFIX: prefix });
+      try {
+        await runner.waitFor('metrics: serving /metrics');
+        assert.match(runner.output(), new RegExp(`"host":"${wide ? '0\\.0\\.0\\.0' : '127\\.0\\.0\\.1'}","port":${port}`));
+        assert.equal(await accepts('127.0.0.1', port), true);
+        if (external) assert.equal(await accepts(external, port), wide, `reachable on ${external}: ${wide}`);
+      } finally {
+        runner.proc.kill('SIGTERM');
+        assert.deepEqual(await runner.exited, { code: 0, signal: null });
+      }
+    }
   });
 });
