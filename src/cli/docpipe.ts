@@ -52,7 +52,7 @@ export function buildCli(): Command {
     .description('start the workers of every stage (or --stage a,b), the retry scheduler and the reclaimer')
     .option('--stage <names>', 'only these stages, comma separated (scale one stage out on other hosts)')
     .option('--input <paths...>', 'submit these files or folders (direct mode), then process them')
-    .option('--until-idle', 'exit 0 once every stream is drained and nothing is pending or scheduled')
+    .option('--until-idle', 'exit once every stream is drained and nothing is pending or scheduled (exit codes below)')
     .option('--consumer <name>', 'consumer name (default <host>-<pid>-<random>)')
     .option('--grace <seconds>', 'on SIGTERM/SIGINT, how long in-flight handlers may finish', '10')
     .option('--pretty', 'human-readable logs on stderr instead of JSON lines')
