@@ -78,7 +78,7 @@ export function buildCli(): Command {
 
   program
     .command('sql')
-    .argument('<args...>', '[pipeline file] <statement>')
+    .argument('[args...]', '[pipeline file] <statement>')
     .description("run one SQL statement on the pipeline's store (the embedded Postgres too) and print the rows")
     .option('--json', 'machine-readable output')
     .action(async (args: string[], opts: { json?: boolean }) => {

@@ -11,7 +11,7 @@ import { openPipelineStore } from './run.ts';
  * rows as a table (or JSON). Exit 0, 1 when the statement fails, 2 on a usage error.
  */
 export async function sqlCommand(args: string[], opts: { json?: boolean }, out: CommandOutput): Promise<number> {
-  const file = args.length > 1 && /\.ya?ml$/i.test(args[0]!) ? args[0]! : 'pipeline.yaml';
+  const file = args.length > 0 && /\.ya?ml$/i.test(args[0]!) ? args[0]! : 'pipeline.yaml';
   const query = (file === args[0] ? args.slice(1) : args).join(' ').trim();
   if (!query) {
     out.error('docpipe sql: give the statement, e.g. docpipe sql pipeline.yaml "SELECT file_name, initial_processing_status FROM source_documents"');

@@ -4,7 +4,7 @@
  * the run completed; logs go to stderr, the summary to stdout.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type Server } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
@@ -15,6 +15,7 @@ import { dropPrefix, freePort, TEST_REDIS_URL, uniquePrefix } from '../helpers/r
 import { REPO, RUN_BIN, startRunner } from '../helpers/runner-process.ts';
 
 const FIXTURES = path.join(REPO, 'test', 'fixtures', 'pipelines');
+const DOCPIPE_BIN = path.join(REPO, 'bin', 'docpipe.js');
 const dir = mkdtempSync(path.join(tmpdir(), 'dp-run-exit-'));
 chmodSync(dir, 0o755); // the embedded server runs as the postgres system user
 const prefixes: string[] = [];
@@ -95,6 +96,20 @@ describe('docpipe-run start-up errors', { timeout: 240_000 }, () => {
     assert.match(r.stderr, /embedded postgres: stopped/);
     assert.equal(isAlive(Number(started[1])), false, 'the postmaster it started is gone');
     assert.doesNotMatch(r.stderr, /workers started/);
+  });
+
+  test('docpipe sql runs a statement on the embedded store (the one the run above initialised) and stops it again', async () => {
+    const env = { ...process.env, DATABASE_URL: '', DOCPIPE_PG_DIR: path.join(dir, 'pg'), REDIS_URL: TEST_REDIS_URL };
+    const sql = (...args: string[]) => spawnSync(process.execPath, [DOCPIPE_BIN, 'sql', path.join(FIXTURES, 'setup-fails.yaml'), ...args], { cwd: REPO, env, encoding: 'utf8' });
+    const ok = sql("SELECT count(*)::int AS documents, current_database() AS db FROM source_documents");
+    assert.equal(ok.status, 0, ok.stderr);
+    assert.deepEqual(ok.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/)), [['documents', 'db'], ['0', 'docpipe'], ['(1', 'row)']]);
+    const bad = sql('SELECT * FROM no_such_table');
+    assert.equal(bad.status, 1);
+    assert.match(bad.stderr, /docpipe sql: relation "no_such_table" does not exist/);
+    assert.equal(sql().status, 2, 'no statement: usage error');
+    const inst = JSON.parse(readFileSync(path.join(dir, 'pg-instance.json'), 'utf8')) as { pid: number | null };
+    assert.equal(inst.pid, null, 'the embedded server was stopped again (no docpipe process uses it)');
   });
 
   for (const [flag, label] of [['--metrics-port', 'metrics'], ['--dashboard', 'dashboard']] as const) {
