@@ -50,23 +50,27 @@ export class UsageError extends Error {
  */
 export async function waitForRedis(redis: RedisClient, url: string, log: Logger, attempts: number, firstDelayMs = 500): Promise<void> {
   let delay = firstDelayMs;
-  let last = '';
-  for (let attempt = 1; attempt <= attempts; attempt++) {
-    const ping = redis.ping();
-    ping.catch(() => {}); // a ping still queued when the connection is closed rejects: nobody waits for it any more
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), delay)));
-    try {
-      const answer = await Promise.race([ping, timeout]);
-      if (answer !== 'timeout') return;
-      last = 'no answer';
-    } catch (err) {
-      last = (err as Error).message;
-    } finally {
-      clearTimeout(timer);
+  let last = 'no answer';
+  const onError = (err: Error) => (last = err.message); // ECONNREFUSED, WRONGPASS…: said in the final message
+  redis.on('error', onError);
+  try {
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const ping = redis.ping();
+      ping.catch(() => {}); // a ping still queued when the connection is closed rejects: nobody waits for it any more
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), delay)));
+      try {
+        if ((await Promise.race([ping, timeout])) !== 'timeout') return;
+      } catch (err) {
+        last = (err as Error).message;
+      } finally {
+        clearTimeout(timer);
+      }
+      if (attempt < attempts) log.warn({ attempt, attempts, retry_in_ms: delay }, `waiting for Redis at ${redactUrl(url)}, attempt ${attempt}/${attempts}`);
+      delay = Math.min(delay * 2, 5_000);
     }
-    if (attempt < attempts) log.warn({ attempt, attempts, retry_in_ms: delay }, `waiting for Redis at ${redactUrl(url)}, attempt ${attempt}/${attempts}`);
-    delay = Math.min(delay * 2, 5_000);
+  } finally {
+    redis.off('error', onError);
   }
   throw new InfrastructureError(`cannot reach Redis at ${redactUrl(url)} after ${attempts} attempts (${last}); set --redis-retries or DOCPIPE_REDIS_RETRIES to wait longer`, { code: 'DP_ERR_REDIS_UNAVAILABLE' });
 }

@@ -132,7 +132,7 @@ describe('docpipe-run start-up errors', { timeout: 240_000 }, () => {
     assert.equal(r.code, 1, r.stderr.slice(-3000));
     assert.match(r.stderr, new RegExp(`waiting for Redis at redis://127\\.0\\.0\\.1:${port}/?, attempt 1/3`));
     assert.match(r.stderr, /attempt 2\/3/);
-    assert.match(r.stderr, new RegExp(`docpipe: cannot reach Redis at redis://127\\.0\\.0\\.1:${port}/? after 3 attempts`));
+    assert.match(r.stderr, new RegExp(`docpipe: cannot reach Redis at redis://127\\.0\\.0\\.1:${port}/? after 3 attempts \\(connect ECONNREFUSED`));
   });
 
   test('--redis-retries that is not a number of attempts is a usage error (2)', async () => {
