@@ -81,7 +81,8 @@ export async function waitForRedis(redis: RedisClient, url: string, log: Logger,
  * when they are redriven. Returns every remembered path.
  */
 export async function rememberInputRoots(redis: RedisClient, key: string, inputs: readonly string[] | undefined): Promise<string[]> {
+  // a hash (path -> when given) rather than a set: HSET/HGETALL are in the runner's documented ACL
   const given = (inputs ?? []).map((p) => path.resolve(p));
-  if (given.length) await redis.sadd(key, ...given);
-  return redis.smembers(key);
+  if (given.length) await redis.hset(key, Object.fromEntries(given.map((p) => [p, String(Date.now())])));
+  return Object.keys(await redis.hgetall(key));
 }

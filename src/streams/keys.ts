@@ -25,7 +25,7 @@ export class Keys {
   completed(): string {
     return `${this.prefix}:processing:completed`;
   }
-  /** Set of the paths given to `docpipe-run --input`: later runs read files under them too (redrives). */
+  /** Hash of the paths given to `docpipe-run --input` (path -> time given): later runs read files under them too (redrives). */
   inputRoots(): string {
     return `${this.prefix}:input-roots`;
   }
