@@ -1,3 +1,6 @@
+import { existsSync, statSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
+import path from 'node:path';
 import type { Logger } from 'pino';
 import type { PipelineConfig } from '../config/types.ts';
 import type { Broker } from '../streams/broker.ts';
@@ -45,4 +48,34 @@ export async function submitFiles(deps: { sql: Sql; broker: Broker; config: Pipe
   }
   for (const s of skipped) deps.log.warn({ file: s.path, reason: s.reason }, 'input file not submitted');
   return { submitted, skipped };
+}
+
+/**
+ * The inputs (files or folders, symlinks resolved) that lie outside `roots`: the stages would refuse
+ * to read them, so `docpipe submit` refuses them up front. Paths that do not exist are left to the
+ * submission, which reports them.
+ */
+export async function outsideRoots(inputs: readonly string[], roots: readonly string[]): Promise<string[]> {
+  const real = (p: string) => realpath(p).catch(() => path.resolve(p));
+  const realRoots = await Promise.all(roots.map(real));
+  const outside: string[] = [];
+  for (const input of inputs) {
+    if (!existsSync(input)) continue;
+    const abs = await real(input);
+    if (!realRoots.some((root) => abs === root || abs.startsWith(root.endsWith(path.sep) ? root : root + path.sep))) outside.push(input);
+  }
+  return outside;
+}
+
+/** How to let the stages read `outside`: the folders to add to `files.allowed_roots`. */
+export function outsideRootsHelp(outside: readonly string[], roots: readonly string[]): string {
+  const folders = [...new Set(outside.map((p) => {
+    const abs = path.resolve(p);
+    return existsSync(abs) && statSync(abs).isDirectory() ? abs : path.dirname(abs);
+  }))];
+  return [
+    `outside files.allowed_roots (${[...new Set(roots)].join(', ')}), so the stages could not read them: ${outside.join(', ')}`,
+    `  fix: add ${folders.join(', ')} to files.allowed_roots in the pipeline file, or with the shipped pipeline.yaml set DOCPIPE_DOCUMENTS=${folders[0]}`,
+    `  (docpipe-run <pipeline.yaml> --input ${outside.join(' ')} also submits them and lets its stages read them)`,
+  ].join('\n');
 }

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { exitCodeOf } from '../ops/cli-support.ts';
 import { dashboardCommand } from './dashboard.ts';
 import { deployCommand } from './deploy.ts';
 import { dlqCommand } from './dlq.ts';
@@ -6,9 +8,25 @@ import { exportNeo4jCommand } from './export.ts';
 import { docCommand } from './doc.ts';
 import { doctorCommand } from './doctor.ts';
 import { runCommand } from './run.ts';
+import { sqlCommand } from './sql.ts';
 import { statusCommand } from './status.ts';
 import { submitCommand } from './submit.ts';
 import { validateCommand } from './validate.ts';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Shown by `docpipe-run --help` and in the README (Exit codes). */
+export const RUN_EXIT_CODES = `
+Exit codes:
+  0  --until-idle: every document of this run completed (without --until-idle: stopped by SIGTERM/SIGINT)
+  1  a start-up failure (Redis unreachable after --redis-retries, a stage's setup() failed, a port in use)
+     or a shutdown that did not finish within --grace + 15 s
+  2  usage or configuration error (bad option, unknown --stage, invalid pipeline file, missing handler
+     module, an --input path that does not exist)
+  3  --until-idle: some documents failed, were dead-lettered or could not be submitted
+  130  a second SIGTERM/SIGINT
+
+Logs (JSON lines, or --pretty) go to stderr; the summary and other human output to stdout.`;
 
 const console_ = { log: (s: string) => process.stdout.write(s + '\n'), error: (s: string) => process.stderr.write(s + '\n') };
 
@@ -16,15 +34,16 @@ const console_ = { log: (s: string) => process.stdout.write(s + '\n'), error: (s
 export function buildCli(): Command {
   const program = new Command('docpipe')
     .description('Document NLP pipelines on Redis Streams')
+    .version(VERSION, '-V, --version', 'print the docpipe version')
     .exitOverride()
     .showHelpAfterError();
 
   program
     .command('validate')
-    .argument('<file>', 'pipeline file')
+    .argument('[file]', 'pipeline file (default ./pipeline.yaml)')
     .description('check a pipeline file: schema, handler modules, message schemas and stage fit')
-    .action(async (file: string) => {
-      process.exitCode = await validateCommand(file, console_);
+    .action(async (file: string | undefined) => {
+      process.exitCode = await validateCommand(file ?? 'pipeline.yaml', console_);
     });
 
   program
@@ -33,14 +52,17 @@ export function buildCli(): Command {
     .description('start the workers of every stage (or --stage a,b), the retry scheduler and the reclaimer')
     .option('--stage <names>', 'only these stages, comma separated (scale one stage out on other hosts)')
     .option('--input <paths...>', 'submit these files or folders (direct mode), then process them')
-    .option('--until-idle', 'exit 0 once every stream is drained and nothing is pending or scheduled')
+    .option('--until-idle', 'exit once every stream is drained and nothing is pending or scheduled (exit codes below)')
     .option('--consumer <name>', 'consumer name (default <host>-<pid>-<random>)')
     .option('--grace <seconds>', 'on SIGTERM/SIGINT, how long in-flight handlers may finish', '10')
     .option('--pretty', 'human-readable logs on stderr instead of JSON lines')
     .option('--log-level <level>', 'trace, debug, info, warn, error', undefined)
     .option('--coordinator', 'run queue intake and outcome write-back (with --stage: besides those stages; alone: no workers)')
     .option('--metrics-port <port>', 'serve Prometheus /metrics and /healthz on this port')
+    .option('--metrics-host <host>', 'address /metrics binds (default 127.0.0.1, or DOCPIPE_METRICS_HOST; 0.0.0.0 for a scraper on another host)')
     .option('--dashboard <port>', 'serve the web dashboard on 127.0.0.1:<port> (actions only with DOCPIPE_DASHBOARD_TOKEN)')
+    .option('--redis-retries <n>', 'attempts to reach Redis at start-up before exiting 1 (default 10, about 40 s, or DOCPIPE_REDIS_RETRIES)')
+    .addHelpText('after', RUN_EXIT_CODES)
     .action(async (file: string, opts: Record<string, unknown>) => {
       process.exitCode = await runCommand(file, opts);
     });
@@ -52,6 +74,15 @@ export function buildCli(): Command {
     .option('--json', 'machine-readable output')
     .action(async (args: string[], opts: { json?: boolean }) => {
       process.exitCode = await submitCommand(args, opts, console_);
+    });
+
+  program
+    .command('sql')
+    .argument('[args...]', '[pipeline file] <statement>')
+    .description("run one SQL statement on the pipeline's store (the embedded Postgres too) and print the rows")
+    .option('--json', 'machine-readable output')
+    .action(async (args: string[], opts: { json?: boolean }) => {
+      process.exitCode = await sqlCommand(args, opts, console_);
     });
 
   const exportCmd = program.command('export').description('export the staged knowledge graph');
@@ -151,6 +182,9 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     console_.error(`docpipe: ${(err as Error).message}`);
-    process.exitCode = 1;
+    process.exitCode = exitCodeOf(err);
+    // What failed was closed; should something the failure left behind (a stage's worker threads)
+    // still hold the event loop, exit anyway: a start-up error must end the process, never hang it.
+    setTimeout(() => process.exit(), 3_000).unref();
   }
 }

@@ -49,6 +49,11 @@ export class RunProgress {
     // called per message: nothing to do unless a bar or a progress line is shown
     if (!this.bar && this.total === 0) return;
     const finished = this.done + this.failed;
+    // documents fed from the streams (queue intake, redrives) finish too: the total grows with them
+    if (finished > this.total) {
+      this.total = finished;
+      this.bar?.setTotal(finished);
+    }
     const minutes = (Date.now() - this.started) / 60000;
     const rate = minutes > 0 ? (finished / minutes).toFixed(1) : '0';
     if (this.bar) {

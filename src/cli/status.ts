@@ -24,7 +24,7 @@ export async function statusCommand(file: string | undefined, opts: StatusOption
   return withOps(file, out, 'status', async (ctx) => {
     const render = async () => {
       const report = await collectStatus(ctx);
-      return opts.json ? JSON.stringify(report, null, opts.watch ? undefined : 2) : formatStatus(report);
+      return opts.json ? JSON.stringify(report, null, opts.watch ? undefined : 2) : formatStatus(report, file);
     };
     if (!opts.watch) {
       out.log(await render());

@@ -4,7 +4,7 @@ import { createLogger } from '../log/logger.ts';
 import { createDocumentMachine } from '../state/machine.ts';
 import { Broker } from '../streams/broker.ts';
 import { connectRedis } from '../streams/redis.ts';
-import { submitFiles } from './direct.ts';
+import { outsideRoots, outsideRootsHelp, submitFiles } from './direct.ts';
 import { openPipelineStore } from './run.ts';
 
 export interface SubmitOutput {
@@ -15,7 +15,8 @@ export interface SubmitOutput {
 /**
  * `docpipe submit [pipeline.yaml] <files or folders…>`: creates the source_documents rows (type
  * detected from content) and publishes each document to the first stage, without running workers.
- * Exit 0 when every file was submitted, 1 when some were not (each reported), 2 on a usage error.
+ * Exit 0 when every file was submitted, 1 when some were not (each reported), 2 on a usage error or
+ * when a file lies outside `files.allowed_roots` (then nothing is submitted).
  */
 export async function submitCommand(args: string[], opts: { project?: string; json?: boolean }, out: SubmitOutput): Promise<number> {
   const file = args.length > 1 && /\.ya?ml$/i.test(args[0]!) ? args[0]! : 'pipeline.yaml';
@@ -26,6 +27,11 @@ export async function submitCommand(args: string[], opts: { project?: string; js
   }
   const log = createLogger({ level: 'warn' });
   const config = loadPipeline(path.resolve(file));
+  const outside = await outsideRoots(inputs, config.files.allowedRoots);
+  if (outside.length) {
+    out.error(`docpipe submit: nothing submitted: ${outsideRootsHelp(outside, config.files.allowedRoots)}`);
+    return 2;
+  }
   const opened = await openPipelineStore(config, log);
   if (opened.none) {
     out.error('docpipe submit: this pipeline has no store (store.url: none)');

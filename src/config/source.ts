@@ -29,9 +29,15 @@ export class YamlSource {
     const lines = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, strict: true });
     const source = new YamlSource(file, doc, lines);
-    const problems = [...doc.errors, ...doc.warnings].map((e) => {
+    // One syntax mistake makes the parser report a cascade of errors after it: keep the first
+    // syntax error (where the mistake is) and say how many followed; duplicate keys are each real.
+    const all = [...doc.errors, ...doc.warnings];
+    const syntax = all.filter((e) => e.code !== 'DUPLICATE_KEY');
+    const shown = all.filter((e) => e.code === 'DUPLICATE_KEY' || e === syntax[0]);
+    const problems = shown.map((e) => {
       const { line, col } = lines.linePos(e.pos[0]);
-      const message = e.code === 'DUPLICATE_KEY' ? `duplicate key "${keyAt(doc, e.pos[0])}" (each key may appear once in a mapping)` : e.message.split('\n')[0] ?? e.message;
+      let message = e.code === 'DUPLICATE_KEY' ? `duplicate key "${keyAt(doc, e.pos[0])}" (each key may appear once in a mapping)` : e.message.split('\n')[0] ?? e.message;
+      if (e === syntax[0] && syntax.length > 1) message += ` (${syntax.length - 1} more YAML error${syntax.length > 2 ? 's' : ''} after it, most likely caused by it: fix this one first)`;
       return { file, line, col, message };
     });
     return { source, problems };

@@ -15,7 +15,7 @@ export interface LogOptions {
   destination?: pino.DestinationStream;
 }
 
-/** JSON to stdout (one line per event); `pretty` only for humans at a terminal. */
+/** JSON lines on stderr (stdout is for human output: summaries, tables); `pretty` only for humans at a terminal. */
 export function createLogger(options: LogOptions = {}): Logger {
   const level = options.level ?? process.env['DOCPIPE_LOG_LEVEL'] ?? 'info';
   const base = { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { pid: process.pid } };
@@ -23,7 +23,7 @@ export function createLogger(options: LogOptions = {}): Logger {
   if (options.pretty) {
     return pino(base, prettyStream());
   }
-  return pino(base, pino.destination({ dest: 1, sync: false }));
+  return pino(base, pino.destination({ dest: 2, sync: false }));
 }
 
 /** A minimal human-readable line format (no extra dependency). */

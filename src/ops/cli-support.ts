@@ -13,6 +13,15 @@ export const EXIT_OK = 0;
 export const EXIT_PROBLEM = 1;
 /** The command line or the pipeline file is wrong. */
 export const EXIT_USAGE = 2;
+/** `docpipe-run --until-idle`: some documents of the run failed or were dead-lettered (or could not be submitted). */
+export const EXIT_DOCUMENTS_FAILED = 3;
+
+/** The exit code of an error that ended a command: 2 for configuration and usage errors, else 1. */
+export function exitCodeOf(err: unknown): number {
+  if (err instanceof DocpipeError && err.kind === 'config') return EXIT_USAGE;
+  if (err instanceof Error && err.name === 'UsageError') return EXIT_USAGE;
+  return EXIT_PROBLEM;
+}
 
 /**
  * Opens the pipeline and a Redis connection, runs `fn`, closes the connection. A bad pipeline

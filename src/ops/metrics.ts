@@ -191,9 +191,13 @@ export interface MetricsServer {
   close(): Promise<void>;
 }
 
-/** Serves `GET /metrics` (Prometheus text) and `GET /healthz` on `port` (0 = any free port). */
+/**
+ * Serves `GET /metrics` (Prometheus text) and `GET /healthz` on `port` (0 = any free port), bound to
+ * `host`: loopback by default, like the dashboard; a scraper on another host needs `0.0.0.0`.
+ */
 export async function startMetricsServer(options: { port: number; host?: string; metrics: PipelineMetrics; log?: Logger }): Promise<MetricsServer> {
   const { metrics, log } = options;
+  const host = options.host ?? '127.0.0.1';
   const server: Server = createServer((req, res) => {
     const url = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -218,13 +222,13 @@ export async function startMetricsServer(options: { port: number; host?: string;
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
+    server.listen(options.port, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  log?.info({ port }, 'metrics: serving /metrics');
+  log?.info({ host, port }, 'metrics: serving /metrics');
   return {
     port,
-    url: `http://127.0.0.1:${port}/metrics`,
+    url: `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${port}/metrics`,
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

@@ -1,8 +1,11 @@
 import { duration, isoTime, table } from './format.ts';
 import type { StatusReport } from './status.ts';
 
-/** `docpipe status` for humans: one row per stage, then documents by state. */
-export function formatStatus(r: StatusReport): string {
+/**
+ * `docpipe status` for humans: one row per stage, then documents by state. `file` is the pipeline
+ * file as the user gave it: the hints name it, so they act on the same pipeline when run as printed.
+ */
+export function formatStatus(r: StatusReport, file?: string): string {
   const header = ['stage', 'length', 'lag', 'pending', 'oldest idle', 'consumers', 'retries', 'dlq', 'done 1m', 'failed 1m', 'done 1h', 'failed 1h', 'per min', 'avg'];
   const rows: Array<Array<string | number>> = [header];
   for (const s of r.stages) {
@@ -22,17 +25,18 @@ export function formatStatus(r: StatusReport): string {
     `documents: ${r.documents_total}` + (states.length ? `  (${states.map(([s, n]) => `${s} ${n}`).join(', ')})` : ''),
     `completed stream: ${r.completed_stream_length} entries` + (r.illegal_transitions ? `   illegal transitions rejected: ${r.illegal_transitions}` : ''),
   ];
-  const warnings = statusWarnings(r);
+  const warnings = statusWarnings(r, file);
   if (warnings.length) lines.push('', ...warnings.map((w) => `! ${w}`));
   return lines.join('\n');
 }
 
 /** What an operator should look at: dead letters, work with no live consumer, stuck entries. */
-export function statusWarnings(r: StatusReport): string[] {
+export function statusWarnings(r: StatusReport, file?: string): string[] {
   const out: string[] = [];
+  const f = file ? `${/\s/.test(file) ? JSON.stringify(file) : file} ` : '';
   for (const s of r.stages) {
-    if (s.dlq_size > 0) out.push(`${s.stage}: ${s.dlq_size} dead letter(s): docpipe dlq list --stage ${s.stage}`);
-    if ((s.lag > 0 || s.pending > 0) && s.consumers_alive === 0) out.push(`${s.stage}: ${s.lag + s.pending} entries waiting and no live consumer: start docpipe-run --stage ${s.stage}`);
+    if (s.dlq_size > 0) out.push(`${s.stage}: ${s.dlq_size} dead letter(s): docpipe dlq ${f}list --stage ${s.stage}`);
+    if ((s.lag > 0 || s.pending > 0) && s.consumers_alive === 0) out.push(`${s.stage}: ${s.lag + s.pending} entries waiting and no live consumer: start docpipe-run ${f || 'pipeline.yaml '}--stage ${s.stage}`);
   }
   return out;
 }

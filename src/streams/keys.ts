@@ -25,6 +25,10 @@ export class Keys {
   completed(): string {
     return `${this.prefix}:processing:completed`;
   }
+  /** Hash of the paths given to `docpipe-run --input` (path -> time given): later runs read files under them too (redrives). */
+  inputRoots(): string {
+    return `${this.prefix}:input-roots`;
+  }
   /** The document's state mirror (hash). */
   doc(uuid: string): string {
     return `${this.prefix}:doc:${uuid}`;

@@ -12,7 +12,7 @@ import type { Store } from '../store/db.ts';
 import { sleep } from './backoff.ts';
 import { ProcessGate } from './gate.ts';
 import { loadStageRuntimes } from './load-stages.ts';
-import { StageWorker, type Outcome } from './stage-worker.ts';
+import { StageWorker, type Outcome, type StageRuntime } from './stage-worker.ts';
 
 export interface RunnerOptions {
   /** Only these stages (default: all). */
@@ -25,6 +25,8 @@ export interface RunnerOptions {
   extraRoots?: readonly string[];
   remote?: FileSourceOptions['remote'];
   onOutcome?: (stage: string, outcome: Outcome, durationMs: number) => void;
+  /** Stage runtimes loaded beforehand (`loadStageRuntimes`), so configuration errors surface before anything opens. */
+  runtimes?: StageRuntime[];
 }
 
 export function defaultConsumerName(): string {
@@ -58,27 +60,45 @@ export class Runner {
     this.closers = init.closers;
   }
 
+  /**
+   * Loads the stages, connects Redis, runs every stage's `setup()`. When a step fails, what the
+   * earlier steps opened is closed again (stages set up so far, Redis connections) before the error
+   * is thrown: a failed start leaves nothing running. A failing `setup()` is named after its stage.
+   */
   static async create(config: PipelineConfig, options: RunnerOptions): Promise<Runner> {
     const log = options.log;
     const consumer = options.consumer ?? defaultConsumerName();
-    const runtimes = await loadStageRuntimes(config, options.stages);
+    const runtimes = options.runtimes ?? (await loadStageRuntimes(config, options.stages));
     const machine = createDocumentMachine(config.stages.map((s) => s.name));
     const redis = connectRedis(config.redis, log, `docpipe:${consumer}`);
-    const broker = new Broker(redis, config, machine);
-    await broker.ensureGroups(runtimes.map((r) => r.stage));
-    const providers = createProviders(config, { sql: options.store.sql, extraRoots: options.extraRoots, remote: options.remote });
     const readers: RedisClient[] = [];
     const workers: StageWorker[] = [];
     const closers: Array<() => Promise<void>> = [];
-    const gate = new ProcessGate();
-    for (const rt of runtimes) {
-      if (rt.handler.setup) await rt.handler.setup({ stage: rt.stage.name, log: log.child({ stage: rt.stage.name }), store: options.store, providers, options: rt.stage.options });
-      if (rt.handler.close) closers.push(() => rt.handler.close!());
-      const reader = connectRedis(config.redis, log, `docpipe:${consumer}:read:${rt.stage.name}`);
-      readers.push(reader);
-      workers.push(new StageWorker(rt, { broker, reader, machine, consumer, pipelineVersion: config.pipelineVersion, log, store: options.store, providers, gate, onOutcome: options.onOutcome }));
+    try {
+      const broker = new Broker(redis, config, machine);
+      await broker.ensureGroups(runtimes.map((r) => r.stage));
+      const providers = createProviders(config, { sql: options.store.sql, extraRoots: options.extraRoots, remote: options.remote });
+      const gate = new ProcessGate();
+      for (const rt of runtimes) {
+        if (rt.handler.setup) {
+          try {
+            await rt.handler.setup({ stage: rt.stage.name, log: log.child({ stage: rt.stage.name }), store: options.store, providers, options: rt.stage.options });
+          } catch (err) {
+            throw new Error(`stage "${rt.stage.name}": setup() failed: ${(err as Error).message}`, { cause: err });
+          }
+        }
+        if (rt.handler.close) closers.push(() => rt.handler.close!());
+        const reader = connectRedis(config.redis, log, `docpipe:${consumer}:read:${rt.stage.name}`);
+        readers.push(reader);
+        workers.push(new StageWorker(rt, { broker, reader, machine, consumer, pipelineVersion: config.pipelineVersion, log, store: options.store, providers, gate, onOutcome: options.onOutcome }));
+      }
+      return new Runner({ config, broker, redis, machine, consumer, providers, workers, readers, log, closers });
+    } catch (err) {
+      for (const close of closers.reverse()) await close().catch((e: unknown) => log.warn({ err: (e as Error).message }, 'stage close failed'));
+      for (const r of readers) r.disconnect();
+      redis.disconnect();
+      throw err;
     }
-    return new Runner({ config, broker, redis, machine, consumer, providers, workers, readers, log, closers });
   }
 
   get stageNames(): string[] {

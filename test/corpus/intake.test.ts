@@ -36,7 +36,8 @@ describe('store and intake on the corpus', { timeout: 300_000 }, () => {
     }
     const run = startRunner(['pipeline.yaml', '--until-idle'], env);
     const exit = await run.exited;
-    assert.equal(exit.code, 0, run.output().slice(-3000));
+    assert.equal(exit.code, 3, `exit 3: a document of the run failed\n${run.output().slice(-3000)}`);
+    assert.match(run.output(), /documents: completed 10, failed 1|documents: failed 1, completed 10/, 'queue-fed documents are counted');
     const rows = await db.sql<{ file_path: string; status: string; error_message: string | null; attempts: number }[]>`
       SELECT d.file_path, q.status, q.error_message, q.attempts FROM document_processing_queue q JOIN source_documents d ON d.id = q.source_document_id ORDER BY q.id`;
     assert.equal(rows.length, 11);

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fixture, positionOf, REPO_ROOT } from '../fixtures/pipelines/index.ts';
 
@@ -63,8 +64,41 @@ test('docpipe validate on a missing file exits 2', async () => {
   assert.match(r.stderr, /no\/such\/pipeline\.yaml: cannot read: ENOENT/);
 });
 
-test('docpipe validate without a file is a usage error (exit 2)', async () => {
-  const r = await docpipe('validate');
+test('docpipe validate with an unknown option is a usage error (exit 2)', async () => {
+  const r = await docpipe('validate', '--strict');
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /missing required argument/);
+  assert.match(r.stderr, /unknown option '--strict'/);
+});
+
+test('one YAML syntax error (a missing colon) is one problem at its line, not a cascade', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'dp-syntax-'));
+  try {
+    const text = readFileSync(path.join(REPO_ROOT, 'pipeline.yaml'), 'utf8').replace(/^defaults:$/m, 'defaults');
+    const file = path.join(dir, 'pipeline.yaml');
+    writeFileSync(file, text);
+    const line = text.split('\n').indexOf('defaults') + 1;
+    const r = await docpipe('validate', file);
+    assert.equal(r.code, 1);
+    const out = lines(r.stderr);
+    assert.equal(out.length, 2, r.stderr);
+    assert.match(out[0]!, new RegExp(`pipeline\\.yaml:${line}:1: Implicit keys need to be on a single line \\(\\d+ more YAML errors after it, most likely caused by it: fix this one first\\)$`));
+    assert.match(out[1]!, /pipeline\.yaml: 1 problem$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('docpipe validate without a file checks ./pipeline.yaml, as the README says', async () => {
+  const r = await docpipe('validate');
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(lines(r.stdout), ['pipeline.yaml: ok (6 stages: ocr -> clean-cat -> chunking -> ner -> resolution -> relationships)']);
+});
+
+test('docpipe --version prints the package version', async () => {
+  const { version } = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
+  for (const flag of ['--version', '-V']) {
+    const r = await docpipe(flag);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), version);
+  }
 });

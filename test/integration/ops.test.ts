@@ -157,6 +157,8 @@ describe('operator commands against a running pipeline', { timeout: 120_000 }, (
 
     const text = await run((o) => statusCommand(PIPELINE, {}, o));
     assert.match(text.out, /enrich: 1 dead letter\(s\)/);
+    // the hint names this pipeline file: run as printed, it reads the same pipeline
+    assert.ok(text.out.includes(`enrich: 1 dead letter(s): docpipe dlq ${PIPELINE} list --stage enrich`), text.out);
   });
 
   test('status --watch redraws until stopped (in place on a terminal, one report after another elsewhere)', async () => {
