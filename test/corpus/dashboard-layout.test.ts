@@ -1,11 +1,11 @@
 /**
  * The dashboard fits a 1,280 px wide window: the six stages of the shipped pipeline (the last card
  * included) and a document timeline with a long error show without horizontal scrolling of the
- * page. Headless Chromium (playwright-core); skips when /usr/bin/chromium is missing.
+ * page. Headless Chromium (playwright-core; the corpus suite checks /usr/bin/chromium up front).
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -39,11 +39,7 @@ async function overflow(page: Page, selector: string): Promise<{ page: number; e
   }, selector);
 }
 
-test('dashboard at 1280 px: every stage card and the timeline error column are visible without page scrolling', { timeout: 120_000 }, async (t) => {
-  if (!existsSync(CHROMIUM)) {
-    t.skip(`${CHROMIUM} is missing: apt-get install -y chromium`);
-    return;
-  }
+test('dashboard at 1280 px: every stage card and the timeline error column are visible without page scrolling', { timeout: 120_000 }, async () => {
   const redis = new Redis(TEST_REDIS_URL);
   const uuid = randomUUID();
   const error = `ocr: file type unknown is not supported: ${'/very/long/path/without/any/spaces'.repeat(8)}/binary.txt`;
