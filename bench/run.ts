@@ -2,7 +2,7 @@
  * `npm run bench`: docpipe against BullMQ and a raw ioredis Streams chain on the same 6-stage chain
  * of no-op handlers (own redis-server, alternating runs, medians and ratios), then the stage
  * benchmarks on ../shared/corpus. Prints the tables and writes bench/results/latest.md (its header carries the date).
- * Environment: BENCH_DOCS, BENCH_RATE, BENCH_SECONDS, BENCH_REPS, BENCH_SKIP=orchestration|stages,
+ * Environment: BENCH_DOCS, BENCH_RATE, BENCH_SECONDS, BENCH_REPS, BENCH_SKIP=orchestration|stages|ner,
  * BENCH_CONCURRENCY, BENCH_BATCH, BENCH_BULLMQ_CONCURRENCY, BENCH_RAW_BATCH, BENCH_DOCPIPE_LOG_LEVEL,
  * BENCH_CPU_PROF=<dir> (profile the first docpipe throughput run), BENCH_DOCPIPE_NODE_FLAGS (extra node flags for
  * docpipe-run, e.g. --heap-prof), BENCH_STAGE_DOCS, BENCH_PEERS=docpipe,bullmq,raw,
@@ -18,6 +18,7 @@ import { readSettings } from './lib/env.ts';
 import { startRedis } from './lib/redis-server.ts';
 import { runOrchestration } from './orchestration-suite.ts';
 import { orchestrationMarkdown, stagesMarkdown } from './report.ts';
+import { nerQualityMarkdown } from './stage-bench/ner-quality.ts';
 import { runStageBenchmarks } from './stage-bench/suite.ts';
 
 const repoRoot = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -40,6 +41,10 @@ if (!settings.skip.has('orchestration')) {
 
 if (!settings.skip.has('stages')) {
   sections.push(stagesMarkdown(await runStageBenchmarks(repoRoot, settings)));
+}
+
+if (!settings.skip.has('ner')) {
+  sections.push(nerQualityMarkdown(repoRoot));
 }
 
 const date = new Date().toISOString().slice(0, 10);
