@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { CorpusFile } from './corpus.ts';
 import type { StageBenchResult } from './types.ts';
 
-/** Words/s of the local NER (rules + wink-nlp + compromise) over the contracts, chunked as the pipeline chunks them. */
+/** Words/s of the local NER (legal rules + trained model + wink-nlp) over the contracts, chunked as the pipeline chunks them. */
 export async function benchNer(files: CorpusFile[], maxSeconds: number): Promise<StageBenchResult> {
   const name = 'local NER (txt contracts)';
   let ner: typeof import('../../src/nlp/ner/document.ts');
