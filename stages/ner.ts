@@ -1,5 +1,5 @@
 /**
- * ner: entity mentions of a document's chunks. Offline: legal rules + wink-nlp + compromise; with an
+ * ner: entity mentions of a document's chunks. Offline: legal rules + the trained model + wink-nlp; with an
  * LLM configured: batched structured extraction verified against the chunk text, plus the legal rules.
  * Writes neo4j_entity_mentions replace-by-key; offsets are within the chunk (slice === value).
  */
@@ -7,6 +7,7 @@ import { defineStage, PermanentError } from 'docpipe';
 import { emptyUsage } from '../src/providers/types.ts';
 import { recogniseChunks } from '../src/nlp/ner/recognise.ts';
 import { loadChunks, replaceMentions } from '../src/nlp/ner/store.ts';
+import { shippedModel } from '../src/nlp/ner/model/index.ts';
 import { wink } from '../src/nlp/ner/wink.ts';
 
 interface NerInput extends Record<string, unknown> {
@@ -19,8 +20,10 @@ export default defineStage<NerInput>({
   name: 'ner',
   output: new URL('../schemas/ner.output.json', import.meta.url),
   options: new URL('../schemas/no-options.json', import.meta.url),
-  async setup() {
-    wink(); // load the model once per process, before the first message
+  async setup(ctx) {
+    // load the models once per process, before the first message (the LLM path uses the rules only)
+    wink();
+    if (!ctx.providers.llm) shippedModel();
   },
   async run(msg, ctx) {
     const sql = ctx.store.sql;
