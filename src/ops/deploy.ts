@@ -47,12 +47,13 @@ export function k8sName(...parts: string[]): string {
 }
 
 export function workerArgs(stage: StageConfig, o: Pick<DeployOptions, 'pipeline' | 'metricsPort' | 'graceSeconds'>): string[] {
-  return [o.pipeline, '--stage', stage.name, '--metrics-port', String(o.metricsPort), '--grace', String(o.graceSeconds)];
+  // inside a pod or container /metrics must answer on the pod's address (the CLI's default is loopback)
+  return [o.pipeline, '--stage', stage.name, '--metrics-port', String(o.metricsPort), '--metrics-host', '0.0.0.0', '--grace', String(o.graceSeconds)];
 }
 
 /** Queue intake and the outcome write-back, without stage workers. */
 export function coordinatorArgs(o: Pick<DeployOptions, 'pipeline' | 'metricsPort' | 'graceSeconds'>): string[] {
-  return [o.pipeline, '--coordinator', '--metrics-port', String(o.metricsPort), '--grace', String(o.graceSeconds)];
+  return [o.pipeline, '--coordinator', '--metrics-port', String(o.metricsPort), '--metrics-host', '0.0.0.0', '--grace', String(o.graceSeconds)];
 }
 
 /** Intake and the outcome write-back both work on the store: without one there is nothing to coordinate. */

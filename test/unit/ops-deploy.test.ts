@@ -65,6 +65,8 @@ describe('deploy k8s', () => {
         const c = dep.spec.template.spec.containers[0]!;
         assert.deepEqual(c.command, ['docpipe-run']);
         assert.deepEqual(c.args.slice(0, 3), [path.relative(process.cwd(), file), '--stage', stage.name]);
+        // /metrics (scraped by Prometheus, read by KEDA) answers on the pod's address, not loopback only
+        assert.equal(c.args[c.args.indexOf('--metrics-host') + 1], '0.0.0.0');
         assert.equal(c.image, 'registry.example/docpipe:1.0');
         const so = docs.find((d) => d['kind'] === 'ScaledObject' && (d['metadata'] as { name: string }).name === name) as { spec: { scaleTargetRef: { name: string }; triggers: Array<{ type: string; metadata: Record<string, string> }> } } | undefined;
         assert.ok(so, `ScaledObject ${name}`);
@@ -147,7 +149,7 @@ describe('deploy: the coordinator (queue intake and outcome write-back)', () => 
     assert.ok(validators.Deployment(c), ajv.errorsText(validators.Deployment.errors));
     assert.equal(c.metadata.name, 'ops-test-coordinator');
     assert.deepEqual(c.spec.template.spec.containers[0]!.command, ['docpipe-run']);
-    assert.deepEqual(c.spec.template.spec.containers[0]!.args, [path.relative(process.cwd(), OPS), '--coordinator', '--metrics-port', '9464', '--grace', '20']);
+    assert.deepEqual(c.spec.template.spec.containers[0]!.args, [path.relative(process.cwd(), OPS), '--coordinator', '--metrics-port', '9464', '--metrics-host', '0.0.0.0', '--grace', '20']);
     assert.equal(c.spec.replicas, 1);
     assert.equal(c.spec.template.metadata.labels['docpipe.io/role'], 'coordinator');
     assert.equal(c.spec.template.metadata.labels['docpipe.io/stage'], undefined);
@@ -161,7 +163,7 @@ describe('deploy: the coordinator (queue intake and outcome write-back)', () => 
     const services = doc['services'] as Record<string, { command: string[]; environment: Record<string, string>; build?: { context: string }; deploy: { replicas: number }; depends_on: Record<string, unknown> }>;
     const c = services['coordinator'];
     assert.ok(c, 'service coordinator');
-    assert.deepEqual(c.command, ['docpipe-run', path.relative(process.cwd(), OPS), '--coordinator', '--metrics-port', '9464', '--grace', '30']);
+    assert.deepEqual(c.command, ['docpipe-run', path.relative(process.cwd(), OPS), '--coordinator', '--metrics-port', '9464', '--metrics-host', '0.0.0.0', '--grace', '30']);
     assert.equal(c.deploy.replicas, 1);
     assert.match(c.environment['DATABASE_URL']!, /^postgres:\/\/postgres:\$\{POSTGRES_PASSWORD\}@postgres:5432\/docpipe$/);
     assert.deepEqual(Object.keys(c.depends_on).sort(), ['postgres', 'redis']);
