@@ -16,7 +16,7 @@ import { recogniseWithWink } from './wink.ts';
 /** Titles in front of a name the model may include ("Mr. Anil Deshmukh"): not part of the name. */
 const LEADING_TITLE = /^(?:(?:The|Hon['’]?ble|Honourable|Honorable|Mr|Mrs|Ms|Mx|Dr|Prof|Sri|Shri|Smt|Justice|Judge|Lord|Lady|Sir|Dame)\.?[ \t\u00a0]+)+/;
 
-/** The model's mentions split at column gaps, without leading titles, lower-case words, or role words it took for names ("Petitioner"). */
+/** The model's mentions split at column gaps, without leading titles or a possessive, and without lower-case words, roman numerals or role words it took for names ("Petitioner"). */
 export function modelMentions(text: string): Mention[] {
   const out: Mention[] = [];
   for (const found of recogniseWithModel(text)) {
@@ -28,8 +28,10 @@ export function modelMentions(text: string): Mention[] {
       at = start + part.length;
       const m = part === found.value ? found : makeMention(text, found.type, start, start + part.length, found.method, found.confidence);
       const title = m && m.type === 'PERSON' ? LEADING_TITLE.exec(m.value) : null;
-      const cleaned = m && title ? makeMention(text, m.type, m.start + title[0].length, m.end, m.method, m.confidence) : m;
-      if (!cleaned || !/\p{Lu}/u.test(cleaned.value) || NOT_NAME_START.has(cleaned.value) || NOT_NAME_START.has(cleaned.value.replace(/s$/, ''))) continue;
+      const possessive = m && /['’]s$/.test(m.value) ? 2 : 0;
+      const cleaned = m && (title || possessive) ? makeMention(text, m.type, m.start + (title?.[0].length ?? 0), m.end - possessive, m.method, m.confidence) : m;
+      if (!cleaned || !/\p{Lu}/u.test(cleaned.value) || /^[IVXLC]+\.?$/.test(cleaned.value)) continue;
+      if (NOT_NAME_START.has(cleaned.value) || NOT_NAME_START.has(cleaned.value.replace(/s$/, ''))) continue;
       out.push(cleaned);
     }
   }
