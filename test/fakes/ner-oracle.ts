@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { evaluate, parseConll, type GoldEntity, type LabelledSentence, type Scores } from '../../src/nlp/ner/conll.ts';
 import type { Sql } from '../../src/store/db.ts';
 import { documentOf, type ChatRequestBody, type FakeAnswer } from './openai-server.ts';
+import { random } from '../../src/nlp/ner/model/perceptron.ts';
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/ner');
 
@@ -19,17 +20,8 @@ export interface OracleDocument {
   gold: GoldEntity[];
 }
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same documents and faults. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small seeded PRNG (mulberry32, the model trainer's): the same seed gives the same documents and faults. */
+export const prng = random;
 
 export function labelledSentences(): LabelledSentence[] {
   return ['legal-sentences.conll', 'llm-ambiguous.conll'].flatMap((f) => parseConll(readFileSync(path.join(FIXTURES, f), 'utf8')));

@@ -1,18 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { attributeToChunks, rebuildText, recogniseDocument, type ChunkText } from '../../src/nlp/ner/document.ts';
+import { random as rng } from '../../src/nlp/ner/model/perceptron.ts';
 
-/** A small seeded generator (mulberry32): the same chunkings on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TEXT = [
   'On March 3, 2021, Judge Helen Marsh of the United States District Court for the Northern District of Ohio',
