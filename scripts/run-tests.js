@@ -56,7 +56,8 @@ register();
 const { testPostgres } = await import('../test/helpers/postgres.ts');
 const pg = await testPostgres();
 if (pg.source === 'embedded') console.log(`# postgres: embedded for this run (nothing answered at ${process.env.DOCPIPE_TEST_PG_PROBE || '127.0.0.1:5432'})`);
-const args = ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 1}`, ...files];
+// --test-force-exit: a test file that leaves a socket open (a failed assertion before close()) ends with its tests instead of hanging CI
+const args = ['--import', 'tsx', '--test', '--test-force-exit', '--test-reporter=spec', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 1}`, ...files];
 const child = spawn(process.execPath, args, { stdio: 'inherit', env: { ...process.env, TEST_DATABASE_URL: pg.url } });
 const forward = (signal) => child.kill(signal);
 process.on('SIGINT', forward);
