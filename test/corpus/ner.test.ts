@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import ner from '../../stages/ner.ts';
-import resolution from '../../stages/resolution.ts';
 import { normalizeName } from '../../src/nlp/resolve/normalize.ts';
-import { fakeContext } from '../helpers/context.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { corpusText, emailBody, entityProviders, seedDocument } from '../stages/ner-seed.ts';
+import { corpusText, emailBody, runEntityStages, seedDocument, type SeededDocument } from '../stages/ner-seed.ts';
 
 let db: TestDb;
 before(async () => {
@@ -15,13 +12,7 @@ after(async () => {
   await db.drop();
 });
 
-async function runNerAndResolution(doc: { documentUuid: string; docId: number; chunkCount: number }) {
-  const msg = { document_uuid: doc.documentUuid, neo4j_doc_sql_id: doc.docId, chunk_count: doc.chunkCount };
-  const out = await ner.run(msg, fakeContext({ sql: db.sql, providers: entityProviders(), msg, stage: 'ner' }));
-  const msg2 = { document_uuid: doc.documentUuid, neo4j_doc_sql_id: doc.docId, mention_count: out['mention_count'] as number };
-  const res = await resolution.run(msg2, fakeContext({ sql: db.sql, providers: entityProviders(), msg: msg2, stage: 'resolution' }));
-  return { mentionCount: out['mention_count'] as number, canonicalCount: res['canonical_count'] as number };
-}
+const runNerAndResolution = (doc: SeededDocument) => runEntityStages(db.sql, doc);
 
 
 /** The parties of each court e-mail's "Case Name", read by hand from the e-mails. */

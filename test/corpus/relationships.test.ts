@@ -3,14 +3,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import ner from '../../stages/ner.ts';
-import relationships from '../../stages/relationships.ts';
-import resolution from '../../stages/resolution.ts';
 import { loadGraph } from '../../src/graph/export/load.ts';
 import { writeExport } from '../../src/graph/export/write.ts';
-import { fakeContext } from '../helpers/context.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { corpusText, emailBody, entityProviders, seedDocument } from '../stages/ner-seed.ts';
+import { corpusText, emailBody, runEntityStages, seedDocument, type SeededDocument } from '../stages/ner-seed.ts';
 
 let db: TestDb;
 let outDir: string;
@@ -23,15 +19,7 @@ after(async () => {
   rmSync(outDir, { recursive: true, force: true });
 });
 
-async function runAll(doc: { documentUuid: string; docId: number; chunkCount: number }) {
-  const providers = entityProviders();
-  const m1 = { document_uuid: doc.documentUuid, neo4j_doc_sql_id: doc.docId, chunk_count: doc.chunkCount };
-  const o1 = await ner.run(m1, fakeContext({ sql: db.sql, providers, msg: m1 }));
-  const m2 = { document_uuid: doc.documentUuid, neo4j_doc_sql_id: doc.docId, mention_count: o1['mention_count'] as number };
-  const o2 = await resolution.run(m2, fakeContext({ sql: db.sql, providers, msg: m2 }));
-  const m3 = { document_uuid: doc.documentUuid, neo4j_doc_sql_id: doc.docId, canonical_count: o2['canonical_count'] as number };
-  return relationships.run(m3, fakeContext({ sql: db.sql, providers, msg: m3 }));
-}
+const runAll = async (doc: SeededDocument) => (await runEntityStages(db.sql, doc, { relationships: true })).out;
 
 interface Rel { relationship_key: string; relationship_type: string; from_node_id: string; to_node_id: string; chunk_uuid: string | null; method: string; document_uuid: string }
 

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import ner from '../../stages/ner.ts';
-import resolution from '../../stages/resolution.ts';
 import { fakeContext } from '../helpers/context.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { entityProviders, seedDocument } from './ner-seed.ts';
+import { entityProviders, runEntityStages, seedDocument, type SeededDocument } from './ner-seed.ts';
 
 let db: TestDb;
 before(async () => {
@@ -14,13 +13,7 @@ after(async () => {
   await db.drop();
 });
 
-async function runNerAndResolution(doc: { documentUuid: string; docId: number; chunkCount: number }) {
-  const msg = { document_uuid: doc.documentUuid, neo4j_doc_sql_id: doc.docId, chunk_count: doc.chunkCount };
-  const out = await ner.run(msg, fakeContext({ sql: db.sql, providers: entityProviders(), msg, stage: 'ner' }));
-  const msg2 = { document_uuid: doc.documentUuid, neo4j_doc_sql_id: doc.docId, mention_count: out['mention_count'] as number };
-  const res = await resolution.run(msg2, fakeContext({ sql: db.sql, providers: entityProviders(), msg: msg2, stage: 'resolution' }));
-  return { mentionCount: out['mention_count'] as number, canonicalCount: res['canonical_count'] as number };
-}
+const runNerAndResolution = (doc: SeededDocument) => runEntityStages(db.sql, doc);
 
 test('a mention that disappears from the text is deleted on re-run (replace-by-key)', async () => {
   const text = 'This Agreement is made on March 3, 2021 between Acme Holdings, Inc. ("Acme") and Jane Roe.';

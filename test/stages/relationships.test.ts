@@ -1,11 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import ner from '../../stages/ner.ts';
-import relationships from '../../stages/relationships.ts';
-import resolution from '../../stages/resolution.ts';
-import { fakeContext } from '../helpers/context.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { entityProviders, seedDocument } from './ner-seed.ts';
+import { runEntityStages, seedDocument, type SeededDocument } from './ner-seed.ts';
 
 let db: TestDb;
 before(async () => {
@@ -15,15 +11,7 @@ after(async () => {
   await db.drop();
 });
 
-async function runAll(doc: { documentUuid: string; docId: number; chunkCount: number }) {
-  const providers = entityProviders();
-  const m1 = { document_uuid: doc.documentUuid, neo4j_doc_sql_id: doc.docId, chunk_count: doc.chunkCount };
-  const o1 = await ner.run(m1, fakeContext({ sql: db.sql, providers, msg: m1 }));
-  const m2 = { document_uuid: doc.documentUuid, neo4j_doc_sql_id: doc.docId, mention_count: o1['mention_count'] as number };
-  const o2 = await resolution.run(m2, fakeContext({ sql: db.sql, providers, msg: m2 }));
-  const m3 = { document_uuid: doc.documentUuid, neo4j_doc_sql_id: doc.docId, canonical_count: o2['canonical_count'] as number };
-  return relationships.run(m3, fakeContext({ sql: db.sql, providers, msg: m3 }));
-}
+const runAll = async (doc: SeededDocument) => (await runEntityStages(db.sql, doc, { relationships: true })).out;
 
 interface Rel { relationship_key: string; relationship_type: string; from_node_id: string; to_node_id: string; chunk_uuid: string | null; method: string; document_uuid: string }
 
