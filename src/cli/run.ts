@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { loadPipeline } from '../config/load.ts';
 import type { PipelineConfig } from '../config/types.ts';
 import { createLogger } from '../log/logger.ts';
+import { installPostgresWriteGuard } from '../store/pg-guard.ts';
 import type { Store } from '../store/db.ts';
 import { noStore } from '../store/none.ts';
 import { createSupabaseReader } from '../providers/supabase.ts';
@@ -109,6 +110,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  installPostgresWriteGuard(log);
   const opened = new OpenedResources(log);
   try {
     const probe = connectRedis(config.redis, log, 'docpipe:start');
