@@ -1,7 +1,7 @@
 /** `docpipe dashboard [pipeline.yaml] [--port 8080] [--host 127.0.0.1] [--allow-actions] [--show-text]`. */
 import { startDashboard } from '../dashboard/server.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
-import { EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, withOps, type CommandOutput } from '../ops/cli-support.ts';
+import { EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, withOps, type CommandOutput } from './support.ts';
 
 export const DASHBOARD_TOKEN_ENV = 'DOCPIPE_DASHBOARD_TOKEN';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { loadPipeline } from '../config/load.ts';
 import { DocpipeError } from '../errors.ts';
-import { EXIT_OK, EXIT_USAGE, type CommandOutput } from '../ops/cli-support.ts';
+import { EXIT_OK, EXIT_USAGE, type CommandOutput } from './support.ts';
 import { DEFAULT_PIPELINE } from '../ops/connect.ts';
 import { composeFile, DEFAULT_DEPLOY, k8sManifests, type DeployOptions } from '../ops/deploy.ts';
 

@@ -1,7 +1,7 @@
 /** `docpipe dlq [pipeline.yaml] list|show|redrive|purge [--stage s] [--id id,…|--all] [--json]`. */
-import { EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, splitPipelineArg, withOps, type CommandOutput } from '../ops/cli-support.ts';
+import { EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, splitPipelineArg, withOps, type CommandOutput } from './support.ts';
 import { findDeadLetter, listDeadLetters, purge, redrive, type Selection } from '../ops/dlq.ts';
-import { formatAction, formatDeadLetter, formatDeadLetters } from '../ops/dlq-format.ts';
+import { formatAction, formatDeadLetter, formatDeadLetters } from './dlq-format.ts';
 
 export const DLQ_ACTIONS = ['list', 'show', 'redrive', 'purge'] as const;
 type Action = (typeof DLQ_ACTIONS)[number];

@@ -1,6 +1,7 @@
 /** `docpipe doc [pipeline.yaml] <document_uuid> [--json]`: a document's state and full history. */
-import { EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, splitPipelineArg, withOps, type CommandOutput } from '../ops/cli-support.ts';
-import { formatDocument, readDocument } from '../ops/doc.ts';
+import { EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, splitPipelineArg, withOps, type CommandOutput } from './support.ts';
+import { readDocument } from '../ops/doc.ts';
+import { formatDocument } from './doc-format.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
-import { exitCodeOf } from '../ops/cli-support.ts';
+import { exitCodeOf } from './support.ts';
 import { dashboardCommand } from './dashboard.ts';
 import { deployCommand } from './deploy.ts';
 import { dlqCommand } from './dlq.ts';

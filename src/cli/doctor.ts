@@ -1,6 +1,6 @@
 /** `docpipe doctor [pipeline.yaml] [--json] [--production|--no-production]`: risky Redis/Postgres settings. Exit 1 when unsafe. */
 import { redactUrl } from '../log/logger.ts';
-import { EXIT_OK, EXIT_PROBLEM, withOps, type CommandOutput } from '../ops/cli-support.ts';
+import { EXIT_OK, EXIT_PROBLEM, withOps, type CommandOutput } from './support.ts';
 import { formatFindings, isProductionPrefix, redisFindings, storeFindings, worstLevel, type Finding } from '../ops/doctor.ts';
 import { probeRedis, probeStore, redactSecrets } from '../ops/doctor-probe.ts';
 

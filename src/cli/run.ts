@@ -14,7 +14,7 @@ import { QueueIntake } from '../worker/intake.ts';
 import { loadStageRuntimes } from '../worker/load-stages.ts';
 import { OutcomeWriter } from '../worker/outcomes.ts';
 import { Runner } from '../worker/runner.ts';
-import { EXIT_DOCUMENTS_FAILED, EXIT_OK, EXIT_PROBLEM } from '../ops/cli-support.ts';
+import { EXIT_DOCUMENTS_FAILED, EXIT_OK, EXIT_PROBLEM } from './support.ts';
 import { PipelineMetrics, startMetricsServer } from '../ops/metrics.ts';
 import { openStore } from '../store/resolve.ts';
 import { startDashboard } from '../dashboard/server.ts';

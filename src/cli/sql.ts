@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { loadPipeline } from '../config/load.ts';
 import { createLogger } from '../log/logger.ts';
-import { EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, type CommandOutput } from '../ops/cli-support.ts';
-import { table } from '../ops/format.ts';
+import { EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, type CommandOutput } from './support.ts';
+import { table } from './format.ts';
 import { openPipelineStore } from './run.ts';
 
 /**

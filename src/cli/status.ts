@@ -1,8 +1,8 @@
 /** `docpipe status [pipeline.yaml] [--json] [--watch]`: where every document is, per stage. */
-import { EXIT_OK, EXIT_USAGE, withOps, type CommandOutput } from '../ops/cli-support.ts';
+import { EXIT_OK, EXIT_USAGE, withOps, type CommandOutput } from './support.ts';
 import { parseDuration } from '../config/duration.ts';
 import { collectStatus } from '../ops/status.ts';
-import { formatStatus } from '../ops/status-format.ts';
+import { formatStatus } from './status-format.ts';
 
 export interface StatusOptions {
   json?: boolean;

@@ -11,11 +11,11 @@ import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { after, describe, test } from 'node:test';
 import { pdf, type PdfLine } from '../../scripts/examples/pdf.ts';
-import { layoutPage } from '../../src/providers/extract/layout.ts';
-import type { TextRun } from '../../src/providers/extract/layout-words.ts';
-import { fontMetrics, scanFontDescriptors } from '../../src/providers/extract/pdf-fonts.ts';
-import { pageRuns } from '../../src/providers/extract/pdf-runs.ts';
-import { openPdf } from '../../src/providers/extract/pdfjs.ts';
+import { layoutPage } from '../../src/providers/extract/layout/index.ts';
+import type { TextRun } from '../../src/providers/extract/layout/words.ts';
+import { fontMetrics, scanFontDescriptors } from '../../src/providers/extract/pdf/fonts.ts';
+import { pageRuns } from '../../src/providers/extract/pdf/runs.ts';
+import { openPdf } from '../../src/providers/extract/pdf/pdfjs.ts';
 import { normaliseWhitespace } from '../helpers/editdistance.ts';
 import { hasCommand } from '../helpers/tools.ts';
 

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';
 import { test } from 'node:test';
-import { withBackoff } from '../../src/providers/extract/backoff.ts';
+import { withBackoff } from '../../src/providers/extract/ocr/backoff.ts';
 import { htmlToText } from '../../src/providers/extract/html-text.ts';
-import { imageCoverage, routePage } from '../../src/providers/extract/page-routing.ts';
+import { imageCoverage, routePage } from '../../src/providers/extract/pdf/page-routing.ts';
 import { decodeText } from '../../src/providers/extract/plain-text.ts';
-import { isTransientAwsError, linesToText } from '../../src/providers/extract/textract.ts';
-import { layoutTextItems } from '../../src/providers/extract/text-layer.ts';
+import { isTransientAwsError, linesToText } from '../../src/providers/extract/ocr/textract.ts';
+import { layoutTextItems } from '../../src/providers/extract/pdf/text-layer.ts';
 import { checkZip } from '../../src/providers/extract/zip-guard.ts';
 
 const item = (str: string, x: number, y: number, size = 12) => ({ str, transform: [size, 0, 0, size, x, y], width: str.length * size * 0.5, height: size });

@@ -2,11 +2,11 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { splitPipelineArg } from '../../src/ops/cli-support.ts';
+import { splitPipelineArg } from '../../src/cli/support.ts';
 import { pipelinePath, globEscape } from '../../src/ops/connect.ts';
 import { DLQ_FIELDS, redriveFields, summarize } from '../../src/ops/dlq.ts';
 import { compareVersions, formatFindings, isProductionPrefix, parseInfo, redisFactsFromInfo, redisFindings, storeFindings, worstLevel, type RedisFacts } from '../../src/ops/doctor.ts';
-import { duration, oneLine, table } from '../../src/ops/format.ts';
+import { duration, oneLine, table } from '../../src/cli/format.ts';
 import { Keys, LIVENESS_REFRESH_MS, LIVENESS_TTL_MS } from '../../src/streams/keys.ts';
 import { countersFrom, emptyCounters, windowCounters, windowMinutes, type Counters } from '../../src/ops/windows.ts';
 import { redactSecrets } from '../../src/ops/doctor-probe.ts';

@@ -10,18 +10,18 @@ import { extractAudio } from './audio.ts';
 import { extractDocx } from './docx.ts';
 import { extractEml } from './eml.ts';
 import { htmlToText } from './html-text.ts';
-import { LocalOcrEngine } from './local-ocr.ts';
-import type { OcrEngine } from './ocr-engine.ts';
-import { extractPdf, joinPages } from './pdf.ts';
+import { LocalOcrEngine } from './ocr/local.ts';
+import type { OcrEngine } from './ocr/engine.ts';
+import { extractPdf, joinPages } from './pdf/text.ts';
 import { decodeText, extractPlainText } from './plain-text.ts';
-import { RenderPool } from './render-pool.ts';
-import { TextractEngine } from './textract.ts';
+import { RenderPool } from './pdf/render-pool.ts';
+import { TextractEngine } from './ocr/textract.ts';
 import { countChars, type ExtractResult, type PageInfo } from './types.ts';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip-guard.ts';
 
 export type { ExtractResult, PageInfo } from './types.ts';
 export { ATTACHMENT_MARKER } from './eml.ts';
-export { PAGE_SEPARATOR } from './pdf.ts';
+export { PAGE_SEPARATOR } from './pdf/text.ts';
 
 export interface ExtractLimits {
   maxPages: number;

@@ -1,6 +1,6 @@
 import { DocpipeError } from '../errors.ts';
 import { redactUrl } from '../log/logger.ts';
-import { closeOps, openOps, type OpsContext } from './connect.ts';
+import { closeOps, openOps, type OpsContext } from '../ops/connect.ts';
 
 export interface CommandOutput {
   log(message: string): void;

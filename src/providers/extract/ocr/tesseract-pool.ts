@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createWorker, OEM, type Worker } from 'tesseract.js';
-import { ResourcePool, type PoolResource } from './pool.ts';
+import { ResourcePool, type PoolResource } from '../pool.ts';
 
 const require = createRequire(import.meta.url);
 /** The LSTM "best_int" model: what tesseract.js fetches from its CDN by default, here from disk. */

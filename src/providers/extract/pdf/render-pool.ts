@@ -1,7 +1,7 @@
 /** Renders PDF pages to PNG in worker threads (render-worker.mjs), so the event loop stays free. */
 import { Worker } from 'node:worker_threads';
 import { PDFJS_OPTIONS } from './pdfjs.ts';
-import { ResourcePool, type PoolResource } from './pool.ts';
+import { ResourcePool, type PoolResource } from '../pool.ts';
 
 const WORKER_URL = new URL('./render-worker.mjs', import.meta.url);
 /** 300 dpi: what OCR engines are tuned for. */

@@ -4,8 +4,8 @@
  * (pdftotext's metrics where the PDF's font descriptors give them, else pdf.js's).
  */
 import type { PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { fontMetrics, type FontDescriptors, type FontMetrics } from './pdf-fonts.ts';
-import type { PageBox, TextRun } from './layout-words.ts';
+import { fontMetrics, type FontDescriptors, type FontMetrics } from './fonts.ts';
+import type { PageBox, TextRun } from '../layout/words.ts';
 
 export interface ItemLike {
   str: string;

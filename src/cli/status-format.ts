@@ -1,5 +1,5 @@
 import { duration, isoTime, table } from './format.ts';
-import type { StatusReport } from './status.ts';
+import type { StatusReport } from '../ops/status.ts';
 
 /**
  * `docpipe status` for humans: one row per stage, then documents by state. `file` is the pipeline

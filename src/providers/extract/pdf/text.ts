@@ -4,18 +4,18 @@
  * which renders and recognises them in worker threads, up to its concurrency at once.
  */
 import { AnnotationMode, OPS, type PDFDocumentProxy, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
-import { DocpipeError, PermanentError } from '../../errors.ts';
-import type { OcrEngine, PdfSource } from './ocr-engine.ts';
-import { annotationRuns, type FontInfo } from './pdf-annotations.ts';
-import { pageColourShare } from './pdf-figures.ts';
+import { DocpipeError, PermanentError } from '../../../errors.ts';
+import type { OcrEngine, PdfSource } from '../ocr/engine.ts';
+import { annotationRuns, type FontInfo } from './annotations.ts';
+import { pageColourShare } from './figures.ts';
 import { imageCoverage, routePage, type Route } from './page-routing.ts';
 import { openPdf, pdfError } from './pdfjs.ts';
-import { layoutPage } from './layout.ts';
-import { fontMetrics, scanFontDescriptors, type FontDescriptors } from './pdf-fonts.ts';
-import { runsOfContent } from './pdf-runs.ts';
+import { layoutPage } from '../layout/index.ts';
+import { fontMetrics, scanFontDescriptors, type FontDescriptors } from './fonts.ts';
+import { runsOfContent } from './runs.ts';
 import { RenderError } from './render-pool.ts';
 import { textLines, type TextItemLike } from './text-layer.ts';
-import { countChars, type ExtractResult, type PageInfo } from './types.ts';
+import { countChars, type ExtractResult, type PageInfo } from '../types.ts';
 
 export interface PdfDeps {
   /** The OCR engine, created on first need (a text-only PDF never starts OCR threads). */

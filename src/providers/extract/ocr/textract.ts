@@ -6,10 +6,10 @@
  * default chain (environment, profile, instance role), never from code.
  */
 import { DetectDocumentTextCommand, GetDocumentTextDetectionCommand, StartDocumentTextDetectionCommand, TextractClient, type Block } from '@aws-sdk/client-textract';
-import { PermanentError } from '../../errors.ts';
+import { PermanentError } from '../../../errors.ts';
 import { sleep, withBackoff } from './backoff.ts';
-import type { OcrEngine, OcrText, PdfSource } from './ocr-engine.ts';
-import type { RenderPool } from './render-pool.ts';
+import type { OcrEngine, OcrText, PdfSource } from './engine.ts';
+import type { RenderPool } from '../pdf/render-pool.ts';
 
 export interface TextractSettings {
   region: string;

@@ -1,6 +1,6 @@
 /** Local OCR: pages rendered at 300 dpi in render threads, recognised in tesseract.js threads. */
-import type { OcrEngine, OcrText, PdfSource } from './ocr-engine.ts';
-import { RenderPool } from './render-pool.ts';
+import type { OcrEngine, OcrText, PdfSource } from './engine.ts';
+import { RenderPool } from '../pdf/render-pool.ts';
 import { TesseractPool } from './tesseract-pool.ts';
 
 export class LocalOcrEngine implements OcrEngine {

@@ -5,7 +5,7 @@
  * overlap it horizontally and share its font size, by words on its own lines that touch it, and
  * by a few outlying words close to its sides. Pure; all distances are fractions of the font size.
  */
-import type { Rot, Word } from './layout-words.ts';
+import type { Rot, Word } from './words.ts';
 
 /** Baselines are bucketed by this many device units. */
 const BUCKET = 4;

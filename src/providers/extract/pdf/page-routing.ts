@@ -3,7 +3,7 @@
  * OCR'd: a page with no real text, or whose only text is a stamp (an ECF header, a Bates number)
  * over an image, goes to OCR. Pure: the inputs come from pdf.js (text lines, operator list).
  */
-import { countChars } from './types.ts';
+import { countChars } from '../types.ts';
 
 export interface PageFacts {
   /** Page size in PDF points. */

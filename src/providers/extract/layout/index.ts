@@ -4,11 +4,11 @@
  * grouped into flows (columns). Lines of a flow are joined by newlines, flows by a blank line, and
  * a word hyphenated at the end of a line is joined with its continuation. Pure.
  */
-import { buildBlocks, type Block } from './layout-blocks.ts';
-import { readingOrder, type OrderBox } from './layout-order.ts';
-import { fromFrame, runsToWords, toFrame, type PageBox, type Rot, type TextRun } from './layout-words.ts';
+import { buildBlocks, type Block } from './blocks.ts';
+import { readingOrder, type OrderBox } from './order.ts';
+import { fromFrame, runsToWords, toFrame, type PageBox, type Rot, type TextRun } from './words.ts';
 
-export type { PageBox, TextRun } from './layout-words.ts';
+export type { PageBox, TextRun } from './words.ts';
 
 const ROTATIONS: readonly Rot[] = [0, 1, 2, 3];
 

@@ -1,4 +1,4 @@
-import type { ActionResult, DeadLetterEntry, DeadLetterSummary } from './dlq.ts';
+import type { ActionResult, DeadLetterEntry, DeadLetterSummary } from '../ops/dlq.ts';
 import { duration, isoTime, oneLine, table } from './format.ts';
 
 export function formatDeadLetters(list: { entries: DeadLetterSummary[]; sizes: Record<string, number> }): string {

@@ -7,7 +7,7 @@
  * This walks those operators with the PDF text state (Tm, Tf, Tc, Tw, Tz, TL, Ts) and the CTM.
  * Pure: the fonts come in through a lookup.
  */
-import type { TextRun } from './layout-words.ts';
+import type { TextRun } from '../layout/words.ts';
 
 /** The operator codes the walk needs (pdf.js OPS, passed in to keep this module pure). */
 export interface TextOps {
