@@ -1,7 +1,7 @@
 /** `docpipe deploy k8s|compose [pipeline.yaml]`: prints Kubernetes (+ KEDA) manifests or a compose file (workers and coordinator). */
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { loadPipeline } from '../config/load.ts';
+import { loadRunnablePipeline } from '../worker/preflight.ts';
 import { DocpipeError } from '../errors.ts';
 import { EXIT_OK, EXIT_USAGE, type CommandOutput } from './support.ts';
 import { DEFAULT_PIPELINE } from '../ops/connect.ts';
@@ -36,7 +36,7 @@ export async function deployCommand(target: string, file: string | undefined, op
   let manifests: unknown[];
   try {
     // the pipeline is loaded for its stages and key names; secrets it interpolates are never printed
-    const config = loadPipeline(path.resolve(pipeline));
+    const config = loadRunnablePipeline(path.resolve(pipeline));
     const d = DEFAULT_DEPLOY;
     options = {
       image: opts.image ?? d.image,

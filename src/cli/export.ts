@@ -1,5 +1,5 @@
 /** `docpipe export neo4j pipeline.yaml --out <dir>`: writes the staged graph as Cypher batches and neo4j-admin CSVs. */
-import { loadPipeline } from '../config/load.ts';
+import { loadRunnablePipeline } from '../worker/preflight.ts';
 import { createLogger } from '../log/logger.ts';
 import { openStore } from '../store/resolve.ts';
 import { loadGraph } from '../graph/export/load.ts';
@@ -14,7 +14,7 @@ export interface ExportOutput {
 export async function exportNeo4jCommand(configFile: string, outDir: string, out: ExportOutput): Promise<number> {
   let config;
   try {
-    config = loadPipeline(configFile);
+    config = loadRunnablePipeline(configFile);
   } catch (err) {
     out.error((err as Error).message);
     return 1;

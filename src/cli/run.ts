@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
-import { loadPipeline } from '../config/load.ts';
+import { loadRunnablePipeline } from '../worker/preflight.ts';
 import type { PipelineConfig } from '../config/types.ts';
 import { createLogger } from '../log/logger.ts';
 import { installPostgresWriteGuard } from '../store/pg-guard.ts';
@@ -79,7 +79,7 @@ function listenError(err: unknown, flag: string, port: number): Error {
  */
 export async function runCommand(file: string, opts: RunCommandOptions): Promise<number> {
   const log = createLogger({ pretty: opts.pretty ?? false, level: opts.logLevel ?? (opts.input ? 'warn' : undefined) });
-  const config = loadPipeline(path.resolve(file));
+  const config = loadRunnablePipeline(path.resolve(file));
   const graceMs = Number(opts.grace ?? 10) * 1000;
   if (!(graceMs >= 0)) throw new UsageError(`--grace must be a number of seconds, got "${opts.grace}"`);
   // --stage a,b: only those workers; --coordinator alone: no workers, only intake and outcome write-back

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { loadPipeline } from '../config/load.ts';
+import { loadRunnablePipeline } from '../worker/preflight.ts';
 import { createLogger } from '../log/logger.ts';
 import { EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, type CommandOutput } from './support.ts';
 import { table } from './format.ts';
@@ -17,7 +17,7 @@ export async function sqlCommand(args: string[], opts: { json?: boolean }, out: 
     out.error('docpipe sql: give the statement, e.g. docpipe sql pipeline.yaml "SELECT file_name, initial_processing_status FROM source_documents"');
     return EXIT_USAGE;
   }
-  const config = loadPipeline(path.resolve(file));
+  const config = loadRunnablePipeline(path.resolve(file));
   const opened = await openPipelineStore(config, createLogger({ level: 'warn' }));
   try {
     if (opened.none) {

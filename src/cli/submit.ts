@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { loadPipeline } from '../config/load.ts';
+import { loadRunnablePipeline } from '../worker/preflight.ts';
 import { createLogger } from '../log/logger.ts';
 import { createDocumentMachine } from '../state/machine.ts';
 import { Broker } from '../streams/broker.ts';
@@ -26,7 +26,7 @@ export async function submitCommand(args: string[], opts: { project?: string; js
     return 2;
   }
   const log = createLogger({ level: 'warn' });
-  const config = loadPipeline(path.resolve(file));
+  const config = loadRunnablePipeline(path.resolve(file));
   const outside = await outsideRoots(inputs, config.files.allowedRoots);
   if (outside.length) {
     out.error(`docpipe submit: nothing submitted: ${outsideRootsHelp(outside, config.files.allowedRoots)}`);

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { checkPipeline, checkRawStages } from '../config/check.ts';
 import { loadPipelineText, readPipelineFile } from '../config/load.ts';
 import { formatProblem } from '../config/source.ts';
 import { DocpipeError } from '../errors.ts';
+import { checkPipeline, checkRawStages, REDIS_CHECKS } from '../worker/preflight.ts';
 
 /** `docpipe validate <file>`: exit 0 clean, 1 problems (each as file:line:col: message), 2 unreadable. */
 export async function validateCommand(file: string, out: { log: (s: string) => void; error: (s: string) => void }): Promise<number> {
@@ -14,7 +14,7 @@ export async function validateCommand(file: string, out: { log: (s: string) => v
     out.error(err instanceof DocpipeError ? err.message : String(err));
     return 2;
   }
-  const { config, problems, source, raw } = loadPipelineText(path.resolve(file), text);
+  const { config, problems, source, raw } = loadPipelineText(path.resolve(file), text, process.env, REDIS_CHECKS);
   if (config) problems.push(...(await checkPipeline(config, source)));
   else problems.push(...(await checkRawStages(raw, path.resolve(file), source)));
   problems.sort((a, b) => a.line - b.line || a.col - b.col);

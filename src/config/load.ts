@@ -9,8 +9,7 @@ import { parseDuration } from './duration.ts';
 import { interpolate, plainScalarValue, type Env } from './interpolate.ts';
 import { formatProblem, pointerToPath, YamlSource, type Problem } from './source.ts';
 import type { PipelineConfig, RetryPolicy, StageConfig } from './types.ts';
-import { Keys, stageNames } from '../streams/keys.ts';
-import { slotsOf } from '../streams/slots.ts';
+import { stageNames } from './names.ts';
 
 export const PIPELINE_SCHEMA_PATH = fileURLToPath(new URL('../../schemas/pipeline.schema.json', import.meta.url));
 export const pipelineSchema = JSON.parse(readFileSync(PIPELINE_SCHEMA_PATH, 'utf8')) as Record<string, unknown>;
@@ -48,7 +47,13 @@ export function readPipelineFile(file: string): string {
  * Parses, interpolates, validates and resolves a pipeline file. Never throws for problems in the
  * file: they are all collected, each with its position.
  */
-export function loadPipelineText(file: string, text: string, env: Env = process.env): LoadResult {
+/**
+ * A check on the resolved config that needs more than the file (e.g. Redis Cluster key slots,
+ * worker/preflight.ts): run by the loader, its problems refuse the config like the file's own.
+ */
+export type ConfigCheck = (config: PipelineConfig, source: YamlSource) => Problem[];
+
+export function loadPipelineText(file: string, text: string, env: Env = process.env, checks: readonly ConfigCheck[] = []): LoadResult {
   const { source, problems } = YamlSource.parse(file, text);
   if (problems.length > 0) return { config: undefined, problems, source, raw: undefined };
 
@@ -85,14 +90,14 @@ export function loadPipelineText(file: string, text: string, env: Env = process.
   if (Array.isArray(stages)) problems.push(...uniquenessProblems(stages, (raw as { prefix?: unknown }).prefix, source));
   if (problems.length > 0) return { config: undefined, problems: dedupe(problems), source, raw };
 
-  const config = resolve(file, text, raw as RawPipeline, source, problems);
+  const config = resolve(file, text, raw as RawPipeline, source, problems, checks);
   return { config: problems.length ? undefined : config, problems, source, raw };
 }
 
 /** Loads a pipeline file or throws ConfigError listing every problem. */
-export function loadPipeline(file: string, env: Env = process.env): PipelineConfig {
+export function loadPipeline(file: string, env: Env = process.env, checks: readonly ConfigCheck[] = []): PipelineConfig {
   const abs = path.resolve(file);
-  const { config, problems } = loadPipelineText(abs, readPipelineFile(abs), env);
+  const { config, problems } = loadPipelineText(abs, readPipelineFile(abs), env, checks);
   if (!config) throw new ConfigError(problems);
   return config;
 }
@@ -186,7 +191,7 @@ function ms(text: string): number {
   return parseDuration(text) ?? 0;
 }
 
-function resolve(file: string, text: string, raw: RawPipeline, source: YamlSource, problems: Problem[]): PipelineConfig {
+function resolve(file: string, text: string, raw: RawPipeline, source: YamlSource, problems: Problem[], checks: readonly ConfigCheck[]): PipelineConfig {
   const dir = path.dirname(file);
   const rel = (p: string) => (p.startsWith('/') ? p : path.resolve(dir, p));
   const d = raw.defaults;
@@ -243,29 +248,11 @@ function resolve(file: string, text: string, raw: RawPipeline, source: YamlSourc
       maxLength: raw.completed.max_length,
     },
   };
-  if (config.redis.cluster || config.redis.url.startsWith('redis+cluster://')) problems.push(...clusterSlotProblems(config, source));
+  for (const check of checks) problems.push(...check(config, source));
   if (stages.some((s) => s.stream === completedStream || s.dlq === completedStream)) {
     problems.push(source.at(['completed'], `the completed stream "${completedStream}" is also a stage stream`));
   }
   return deepFreeze(config);
-}
-
-/**
- * On Redis Cluster every multi-key script (handoff, retry, dead-letter, redrive) must touch one
- * hash slot: all of a pipeline's keys must share a hash tag, e.g. `prefix: "{docpipe}"`.
- */
-function clusterSlotProblems(config: PipelineConfig, source: YamlSource): Problem[] {
-  const keys = new Keys(config.prefix);
-  const doc = keys.doc('00000000-0000-0000-0000-000000000000');
-  const all = [doc, config.completed.stream, ...config.stages.flatMap((s) => [s.stream, s.dlq, keys.retries(s.name), keys.stats(s.name)])];
-  const slots = slotsOf(all);
-  if (slots.size <= 1) return [];
-  const where = config.stages.find((s) => slotsOf([doc, s.stream, s.dlq]).size > 1);
-  const overridden = where && source.doc.getIn(['stages', where.index, 'stream']) !== undefined;
-  return [
-    source.at(overridden ? ['stages', where.index, 'stream'] : ['prefix'],
-      `on Redis Cluster all keys of a pipeline must share one hash slot, but they span ${slots.size} slots: use a hash tag in the prefix (e.g. prefix: "{${config.prefix.replace(/[{}]/g, '')}}") and keep it in every stream name`),
-  ];
 }
 
 function deepFreeze<T>(value: T): T {

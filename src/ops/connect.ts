@@ -1,6 +1,6 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import path from 'node:path';
-import { loadPipeline } from '../config/load.ts';
+import { loadRunnablePipeline } from '../worker/preflight.ts';
 import type { PipelineConfig } from '../config/types.ts';
 import { createDocumentMachine, type DocumentMachine } from '../state/machine.ts';
 import { Keys } from '../streams/keys.ts';
@@ -53,7 +53,7 @@ export function connectOpsRedis(config: PipelineConfig): RedisClient {
 }
 
 export function openOps(file: string | undefined, env: NodeJS.ProcessEnv = process.env): OpsContext {
-  const config = loadPipeline(pipelinePath(file), env);
+  const config = loadRunnablePipeline(pipelinePath(file), env);
   const redis = connectOpsRedis(config);
   let lastError: string | undefined;
   redis.on('error', (err: Error) => (lastError = err.message));

@@ -1,21 +1,8 @@
 /**
  * Every Redis key name docpipe uses, in one place (DESIGN §3, §6). Operators and other services
- * (the seed's Python producers) rely on these names: change them only with the design.
+ * (the seed's Python producers) rely on these names: change them only with the design. A stage's
+ * stream, group and dead-letter stream are pipeline-file defaults: config/names.ts.
  */
-export interface StageNames {
-  stream: string;
-  group: string;
-  dlq: string;
-}
-
-export function stageNames(prefix: string, stage: string, overrides: Partial<Record<keyof StageNames, string | undefined>> = {}): StageNames {
-  return {
-    stream: overrides.stream ?? `${prefix}:${stage}:pending`,
-    group: overrides.group ?? `${stage}-service-group`,
-    dlq: overrides.dlq ?? `${prefix}:${stage}:dlq`,
-  };
-}
-
 /** Keys that are not per stage. */
 export class Keys {
   readonly prefix: string;

@@ -10,6 +10,7 @@ import { Cluster } from 'ioredis';
 import { LocalCluster } from '../helpers/cluster.ts';
 import { REPO, startRunner, type RunnerProcess } from '../helpers/runner-process.ts';
 import { loadPipelineText } from '../../src/config/load.ts';
+import { REDIS_CHECKS } from '../../src/worker/preflight.ts';
 
 const PIPELINE = path.join(REPO, 'test/fixtures/engine/pipeline.yaml');
 let cluster: LocalCluster;
@@ -28,13 +29,13 @@ function client(): Cluster {
 }
 
 describe('Redis Cluster', { timeout: 240_000 }, () => {
-  test('a cluster configuration whose keys would cross slots is refused', () => {
+  test('a cluster configuration whose keys would cross slots is refused (the pre-flight every Redis command loads with)', () => {
     const text = `version: 1\nname: x\nprefix: plain\nredis: { url: "redis+cluster://127.0.0.1:7000" }\nstages:\n  - { name: a, handler: ./a.ts, input: ./a.json }\n`;
-    const bad = loadPipelineText('/tmp/p.yaml', text, {});
+    const bad = loadPipelineText('/tmp/p.yaml', text, {}, REDIS_CHECKS);
     assert.equal(bad.config, undefined);
     assert.match(bad.problems[0]!.message, /one hash slot/);
     assert.equal(bad.problems[0]!.line, 3);
-    const good = loadPipelineText('/tmp/p.yaml', text.replace('prefix: plain', 'prefix: "{plain}"'), {});
+    const good = loadPipelineText('/tmp/p.yaml', text.replace('prefix: plain', 'prefix: "{plain}"'), {}, REDIS_CHECKS);
     assert.deepEqual(good.problems, []);
   });
 

@@ -72,7 +72,7 @@ test('a typo in a stage\'s options, and an option a stage does not take: exit 1,
 
 test('an option of the wrong type is reported; quoted numbers (from ${VAR}) are accepted', async () => {
   const { loadPipelineText } = await import('../../src/config/load.ts');
-  const { checkPipeline } = await import('../../src/config/check.ts');
+  const { checkPipeline } = await import('../../src/worker/preflight.ts');
   const text = readFileSync(path.join(REPO_ROOT, 'pipeline.yaml'), 'utf8');
   const file = path.join(REPO_ROOT, 'pipeline.yaml');
   const bad = text.replace('options: { max_tokens: 512, overlap_tokens: 64 }', 'options: { max_tokens: many, overlap_tokens: "64" }');

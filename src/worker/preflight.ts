@@ -2,9 +2,47 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isStage, type StageDefinition } from '../api/stage.ts';
+import { loadPipeline, type ConfigCheck } from '../config/load.ts';
+import type { Env } from '../config/interpolate.ts';
+import type { Problem, YamlSource } from '../config/source.ts';
+import type { PipelineConfig } from '../config/types.ts';
 import { compileSchema, createMessageAjv, optionsProblems, readSchema, schemaFitProblems, schemaName, schemaOf, type JsonSchema } from '../messages/schemas.ts';
-import type { Problem, YamlSource } from './source.ts';
-import type { PipelineConfig } from './types.ts';
+import { Keys } from '../streams/keys.ts';
+import { slotsOf } from '../streams/slots.ts';
+
+/**
+ * The worker's pre-flight: what the pipeline file alone cannot tell (config/ knows nothing of
+ * handlers or Redis). `docpipe validate` runs all of it; every command that talks to Redis loads
+ * the config with the cluster-slot check (loadRunnablePipeline); the runner loads the handlers
+ * themselves in load-stages.ts.
+ */
+
+/**
+ * On Redis Cluster every multi-key script (handoff, retry, dead-letter, redrive) must touch one
+ * hash slot: all of a pipeline's keys must share a hash tag, e.g. `prefix: "{docpipe}"`.
+ */
+export const clusterSlotProblems: ConfigCheck = (config, source) => {
+  if (!config.redis.cluster && !config.redis.url.startsWith('redis+cluster://')) return [];
+  const keys = new Keys(config.prefix);
+  const doc = keys.doc('00000000-0000-0000-0000-000000000000');
+  const all = [doc, config.completed.stream, ...config.stages.flatMap((s) => [s.stream, s.dlq, keys.retries(s.name), keys.stats(s.name)])];
+  const slots = slotsOf(all);
+  if (slots.size <= 1) return [];
+  const where = config.stages.find((s) => slotsOf([doc, s.stream, s.dlq]).size > 1);
+  const overridden = where && source.doc.getIn(['stages', where.index, 'stream']) !== undefined;
+  return [
+    source.at(overridden ? ['stages', where.index, 'stream'] : ['prefix'],
+      `on Redis Cluster all keys of a pipeline must share one hash slot, but they span ${slots.size} slots: use a hash tag in the prefix (e.g. prefix: "{${config.prefix.replace(/[{}]/g, '')}}") and keep it in every stream name`),
+  ];
+};
+
+/** The checks a config must pass before anything talks to Redis with it. */
+export const REDIS_CHECKS: readonly ConfigCheck[] = [clusterSlotProblems];
+
+/** loadPipeline with the Redis checks: throws ConfigError listing every problem. */
+export function loadRunnablePipeline(file: string, env: Env = process.env): PipelineConfig {
+  return loadPipeline(file, env, REDIS_CHECKS);
+}
 
 /**
  * What a schema cannot check: every handler module resolves and exports a stage, every message
