@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { createOpenAiLlm } from '../../src/providers/llm/openai.ts';
+import { sqlLlmCache } from '../../src/store/llm-cache.ts';
 import chunking, { chunkOptions } from '../../stages/chunking.ts';
 import cleanCat from '../../stages/clean-cat.ts';
 import { documentOf, startFakeOpenAi } from '../fakes/openai-server.ts';
@@ -74,7 +75,7 @@ test('with an LLM, facts the rules missed are filled only when found in the text
       : { case_name: null, court: null, parties: [], judges: [] };
   });
   try {
-    const llm = createOpenAiLlm(llmSettings(fake.baseURL), db.sql);
+    const llm = createOpenAiLlm(llmSettings(fake.baseURL), sqlLlmCache(db.sql));
     const raw = 'IN THE COURT OF CHANCERY OF THE STATE OF DELAWARE\n\nAcme Widgets LLC brought this action on March 3, 2021 seeking $1,500,000.\n\nVice Chancellor Laster presiding.';
     const src = await insertSource(db.sql, 'chancery.txt', raw, {});
     const msg = { document_uuid: src.uuid, source_doc_sql_id: src.id };

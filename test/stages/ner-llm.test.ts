@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import ner from '../../stages/ner.ts';
 import { createOpenAiLlm } from '../../src/providers/llm/openai.ts';
+import { sqlLlmCache } from '../../src/store/llm-cache.ts';
 import { fakeContext } from '../helpers/context.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { startFakeOpenAi, type ChatRequestBody } from '../fakes/openai-server.ts';
@@ -37,7 +38,7 @@ test('LLM path: batched structured extraction, a second pass for misses, spans v
     };
   });
   try {
-    const llm = createOpenAiLlm(fakeLlmSettings(fake.baseURL), db.sql, { maxRetries: 0 });
+    const llm = createOpenAiLlm(fakeLlmSettings(fake.baseURL), sqlLlmCache(db.sql), { maxRetries: 0 });
     const doc = await seedDocument(db.sql, { name: 'llm.txt', text: TEXT, size: 5000 });
     assert.equal(doc.chunkCount, 1);
     const msg = { document_uuid: doc.documentUuid, neo4j_doc_sql_id: doc.docId, chunk_count: doc.chunkCount };

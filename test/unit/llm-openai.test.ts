@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { ProvidersConfig } from '../../src/config/types.ts';
 import { createOpenAiLlm, INJECTION_GUARD } from '../../src/providers/llm/openai.ts';
+import { sqlLlmCache } from '../../src/store/llm-cache.ts';
 import { createLimiter } from '../../src/providers/llm/limiter.ts';
 import { documentOf, startFakeOpenAi, type FakeOpenAiServer } from '../fakes/openai-server.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
@@ -80,18 +81,18 @@ test('rejects an answer that does not match the schema, and non-JSON answers', a
 });
 
 test('caches answers in llm_cache: a re-run makes no call', async () => {
-  const llm = createOpenAiLlm(settings(), db.sql);
+  const llm = createOpenAiLlm(settings(), sqlLlmCache(db.sql));
   fake.respond(() => ({ label: 'b' }));
   const callsBefore = fake.calls;
   const req = { system: 'cache me', user: 'document text', schema, schemaName: 'pick' };
   assert.deepEqual(await llm.json(req), { label: 'b' });
-  assert.deepEqual(await createOpenAiLlm(settings(), db.sql).json(req), { label: 'b' });
+  assert.deepEqual(await createOpenAiLlm(settings(), sqlLlmCache(db.sql)).json(req), { label: 'b' });
   assert.equal(fake.calls - callsBefore, 1);
   const rows = await db.sql<{ model: string }[]>`SELECT model FROM llm_cache`;
   assert.equal(rows.length, 1);
   assert.equal(rows[0]!.model, 'fake-model');
   // a different model or prompt is a different key
-  await createOpenAiLlm(settings({ model: 'other' }), db.sql).json(req);
+  await createOpenAiLlm(settings({ model: 'other' }), sqlLlmCache(db.sql)).json(req);
   assert.equal(fake.calls - callsBefore, 2);
   fake.respond(() => ({ label: 'a' }));
 });
@@ -112,7 +113,7 @@ test('limiter runs tasks FIFO within its bound', async () => {
 });
 
 test('bug #23.7: an answer that fails the caller\'s verification is returned but not cached', async () => {
-  const llm = createOpenAiLlm(settings(), db.sql);
+  const llm = createOpenAiLlm(settings(), sqlLlmCache(db.sql));
   fake.respond(() => ({ label: 'b' }));
   const callsBefore = fake.calls;
   const req = { system: 'verify me', user: 'a document without the label', schema, schemaName: 'pick', check: (a: unknown) => ((a as { label: string }).label === 'b' ? 'label b is not in the document' : undefined) };

@@ -1,7 +1,15 @@
-/** The `llm_cache` table: responses keyed by sha256(model, system prompt, document, schema). */
+/**
+ * The LLM response cache: responses keyed by sha256(model, system prompt, document, schema). The
+ * client only knows this small interface; the Postgres `llm_cache` table behind it is the store's
+ * (store/llm-cache.ts), injected by whoever builds the providers.
+ */
 import { createHash } from 'node:crypto';
-import type { Sql } from '../../store/db.ts';
 import type { LlmJsonRequest } from '../types.ts';
+
+export interface LlmCache {
+  read(key: string): Promise<unknown>;
+  write(key: string, model: string, response: unknown): Promise<void>;
+}
 
 export function cacheKey(model: string, request: Pick<LlmJsonRequest, 'system' | 'user' | 'schema' | 'schemaName'>): string {
   const h = createHash('sha256');
@@ -11,15 +19,4 @@ export function cacheKey(model: string, request: Pick<LlmJsonRequest, 'system' |
     h.update(part);
   }
   return h.digest('hex');
-}
-
-export async function readCache(sql: Sql, key: string): Promise<unknown> {
-  const rows = await sql<{ response: unknown }[]>`SELECT response FROM llm_cache WHERE cache_key = ${key}`;
-  return rows[0]?.response;
-}
-
-export async function writeCache(sql: Sql, key: string, model: string, response: unknown): Promise<void> {
-  await sql`
-    INSERT INTO llm_cache (cache_key, model, response) VALUES (${key}, ${model}, ${sql.json(response as Parameters<Sql['json']>[0])})
-    ON CONFLICT (cache_key) DO UPDATE SET response = EXCLUDED.response, model = EXCLUDED.model, created_at = now()`;
 }

@@ -1,7 +1,8 @@
 /**
  * OpenAI-compatible LLM client with structured output (`json_schema`, strict), a prompt-injection
- * guard, bounded concurrency, answer validation with ajv, and a Postgres response cache (`llm_cache`,
- * keyed by sha256 of model + prompt + schema) so a re-run costs nothing.
+ * guard, bounded concurrency, answer validation with ajv, and a response cache (an injected LlmCache,
+ * in production the Postgres `llm_cache`, keyed by sha256 of model + prompt + schema) so a re-run
+ * costs nothing.
  *
  * Retries are ours, not the SDK's: 429, 408/409, 5xx and connection errors are retried with backoff
  * OUTSIDE the concurrency slots. A 429 (and a response whose `x-ratelimit-remaining-*` is 0) closes
@@ -12,9 +13,8 @@
 import OpenAI from 'openai';
 import type { ProvidersConfig } from '../../config/types.ts';
 import { DocpipeError } from '../../errors.ts';
-import type { Sql } from '../../store/db.ts';
 import { emptyUsage, type LlmClient, type LlmJsonRequest, type LlmUsage } from '../types.ts';
-import { cacheKey, readCache, writeCache } from './cache.ts';
+import { cacheKey, type LlmCache } from './cache.ts';
 import { createBackoffGate, holdOffMs, sleep, type BackoffGate } from './gate.ts';
 import { createLimiter } from './limiter.ts';
 import { validateAnswer } from './validate.ts';
@@ -55,7 +55,7 @@ function addUsage(into: LlmUsage | undefined, delta: Partial<LlmUsage>): void {
   for (const [k, v] of Object.entries(delta) as Array<[keyof LlmUsage, number]>) into[k] += v;
 }
 
-export function createOpenAiLlm(settings: ProvidersConfig['llm'], sql: Sql | undefined, options: OpenAiLlmOptions = {}): LlmClient {
+export function createOpenAiLlm(settings: ProvidersConfig['llm'], cache: LlmCache | undefined, options: OpenAiLlmOptions = {}): LlmClient {
   const client = new OpenAI({
     baseURL: settings.base_url,
     apiKey: process.env[settings.api_key_env] ?? 'none',
@@ -148,8 +148,8 @@ export function createOpenAiLlm(settings: ProvidersConfig['llm'], sql: Sql | und
     usage: totals,
     async json<T>(request: LlmJsonRequest): Promise<T> {
       const key = cacheKey(model, request);
-      if (sql) {
-        const hit = await readCache(sql, key);
+      if (cache) {
+        const hit = await cache.read(key);
         if (hit !== undefined) {
           try {
             validateAnswer(request.accepts ?? request.schema, hit, request.schemaName);
@@ -163,7 +163,7 @@ export function createOpenAiLlm(settings: ProvidersConfig['llm'], sql: Sql | und
         }
       }
       const answer = await ask(request);
-      if (sql && request.check?.(answer) === undefined) await writeCache(sql, key, model, answer);
+      if (cache && request.check?.(answer) === undefined) await cache.write(key, model, answer);
       return answer as T;
     },
   };
