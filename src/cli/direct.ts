@@ -5,7 +5,8 @@ import type { Logger } from 'pino';
 import type { PipelineConfig } from '../config/types.ts';
 import type { Broker } from '../streams/broker.ts';
 import type { Sql } from '../store/db.ts';
-import { createSourceDocument, listInputFiles } from '../store/documents.ts';
+import { listInputFiles, probeFile } from '../providers/probe.ts';
+import { createSourceDocument } from '../store/documents.ts';
 import { markOutcome } from '../store/intake.ts';
 import { firstStageFields } from '../worker/intake.ts';
 
@@ -33,7 +34,7 @@ export async function submitFiles(deps: { sql: Sql; broker: Broker; config: Pipe
   const submitted: Submitted[] = [];
   for (const file of files) {
     try {
-      const doc = await createSourceDocument(deps.sql, { filePath: file, projectName, reuseExisting: true });
+      const doc = await createSourceDocument(deps.sql, { file: await probeFile(file), projectName, reuseExisting: true });
       const { published, id } = await deps.broker.submit(doc.row.documentUuid, firstStageFields(doc.message, deps.config.pipelineVersion));
       if (!published) {
         skipped.push({ path: file, reason: `already in flight (state ${id})` });

@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DocpipeError } from '../../src/errors.ts';
-import { createSourceDocument, createSourceDocuments, ensureProject, listInputFiles } from '../../src/store/documents.ts';
+import { listInputFiles, probeFile } from '../../src/providers/probe.ts';
+import { createSourceDocument, createSourceDocuments, ensureProject } from '../../src/store/documents.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -24,11 +25,11 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('createSourceDocument detects the type from content: a PDF named .txt is a .pdf', async () => {
+test('createSourceDocument records the type probed from content: a PDF named .txt is a .pdf', async () => {
   const pdf = path.join(documents, 'order-on-motion-to-dismiss.pdf');
   const disguised = path.join(dir, 'not-really.txt');
   copyFileSync(pdf, disguised);
-  const { row, message, existing } = await createSourceDocument(db.sql, { filePath: path.relative(process.cwd(), disguised) });
+  const { row, message, existing } = await createSourceDocument(db.sql, { file: await probeFile(path.relative(process.cwd(), disguised)) });
   assert.equal(existing, false);
   assert.equal(row.detectedFileType, '.pdf');
   assert.equal(row.filePath, disguised, 'absolute path recorded');
@@ -48,19 +49,19 @@ test('createSourceDocument detects the type from content: a PDF named .txt is a 
 test('reuseExisting returns the row of an unchanged file instead of inserting another', async () => {
   const f = path.join(dir, 'memo.txt');
   writeFileSync(f, 'MEMORANDUM OF UNDERSTANDING\nbetween the parties.\n');
-  const a = await createSourceDocument(db.sql, { filePath: f, reuseExisting: true });
-  const b = await createSourceDocument(db.sql, { filePath: f, reuseExisting: true });
+  const a = await createSourceDocument(db.sql, { file: await probeFile(f), reuseExisting: true });
+  const b = await createSourceDocument(db.sql, { file: await probeFile(f), reuseExisting: true });
   assert.equal(b.existing, true);
   assert.equal(b.row.id, a.row.id);
   writeFileSync(f, 'MEMORANDUM OF UNDERSTANDING\nbetween the parties, amended.\n');
-  const c = await createSourceDocument(db.sql, { filePath: f, reuseExisting: true });
+  const c = await createSourceDocument(db.sql, { file: await probeFile(f), reuseExisting: true });
   assert.equal(c.existing, false, 'changed content is a new document');
-  const d = await createSourceDocument(db.sql, { filePath: f });
+  const d = await createSourceDocument(db.sql, { file: await probeFile(f) });
   assert.notEqual(d.row.id, c.row.id, 'without reuseExisting every call is a new document');
 });
 
-test('createSourceDocument on a missing file is a permanent not-found error', async () => {
-  await assert.rejects(createSourceDocument(db.sql, { filePath: path.join(dir, 'nope.pdf') }), (e: unknown) => e instanceof DocpipeError && e.code === 'DP_ERR_FILE_NOT_FOUND');
+test('probing a missing file is a permanent not-found error', async () => {
+  await assert.rejects(probeFile(path.join(dir, 'nope.pdf')), (e: unknown) => e instanceof DocpipeError && e.code === 'DP_ERR_FILE_NOT_FOUND');
 });
 
 test('ensureProject is idempotent under concurrency', async () => {
@@ -100,7 +101,7 @@ test('createSourceDocuments creates rows in order under one project and reports 
   writeFileSync(a, 'first');
   writeFileSync(b, 'second');
   const gone = path.join(dir, 'batch-gone.txt');
-  const { created, failed } = await createSourceDocuments(db.sql, [a, gone, b], { projectName: 'batch' });
+  const { created, failed } = await createSourceDocuments(db.sql, [a, gone, b], { probe: probeFile, projectName: 'batch' });
   assert.deepEqual(created.map((c) => c.row.filePath), [a, b]);
   assert.equal(new Set(created.map((c) => c.message.project_sql_id)).size, 1);
   assert.ok(created[0]!.message.project_sql_id);
