@@ -9,6 +9,7 @@ import { defineStage, PermanentError, type StageMessage } from 'docpipe';
 import { chunkText, chunkUuid, DEFAULT_CHUNK_OPTIONS, type ChunkOptions } from '../src/nlp/chunk/index.ts';
 import { pageAt, type CleaningMetadata } from '../src/nlp/clean/index.ts';
 import { extractFacts, fillGapsWithLlm } from '../src/nlp/facts/index.ts';
+import { loadCleanedText, replaceChunks } from '../src/store/neo4j/documents.ts';
 
 interface ChunkingInput extends StageMessage {
   document_uuid: string;
@@ -24,15 +25,7 @@ interface ChunkingOutput {
   chunk_count: number;
 }
 
-interface DocumentRow {
-  id: string;
-  document_uuid: string;
-  cleaned_text: string | null;
-  cleaning_metadata_json: Partial<CleaningMetadata> | null;
-}
-
 const TOKENIZER = 'docpipe-approx-v1';
-const INSERT_BATCH = 500;
 
 function intOption(options: Readonly<Record<string, unknown>>, key: string, fallback: number, min: number): number {
   const v = options[key];
@@ -59,8 +52,7 @@ export default defineStage<ChunkingInput, ChunkingOutput>({
   async run(msg, ctx) {
     const { sql } = ctx.store;
     const options = chunkOptions(ctx.options);
-    const [doc] = await sql<DocumentRow[]>`
-      SELECT id, document_uuid, cleaned_text, cleaning_metadata_json FROM neo4j_documents WHERE id = ${msg.neo4j_doc_sql_id}`;
+    const doc = await loadCleanedText<Partial<CleaningMetadata>>(sql, msg.neo4j_doc_sql_id);
     if (!doc) throw new PermanentError(`neo4j document ${msg.neo4j_doc_sql_id} does not exist`);
     if (doc.document_uuid !== msg.document_uuid) {
       throw new PermanentError(`neo4j document ${msg.neo4j_doc_sql_id} belongs to ${doc.document_uuid}, not ${msg.document_uuid}`);
@@ -93,25 +85,11 @@ export default defineStage<ChunkingInput, ChunkingOutput>({
       page_start: pages.length ? pageAt(pages, c.start) : null,
       page_end: pages.length ? pageAt(pages, Math.max(c.start, c.end - 1)) : null,
       token_count: c.tokens,
-      metadata_json: sql.json({ boundary: c.boundary, overlap_chars: c.overlap, tokenizer: TOKENIZER, ...(c.heading ? { heading: c.heading.slice(0, 200) } : {}) }),
+      metadata_json: { boundary: c.boundary, overlap_chars: c.overlap, tokenizer: TOKENIZER, ...(c.heading ? { heading: c.heading.slice(0, 200) } : {}) },
     }));
     const factsJson = { ...facts, facts_method: factsMethod, ...(llmError ? { facts_llm_error: llmError.slice(0, 500) } : {}), chunking: { ...options, tokenizer: TOKENIZER } };
 
-    await sql.begin(async (tx) => {
-      for (let i = 0; i < rows.length; i += INSERT_BATCH) {
-        await tx`
-          INSERT INTO neo4j_chunks ${tx(rows.slice(i, i + INSERT_BATCH))}
-          ON CONFLICT (document_id, chunk_index) DO UPDATE SET
-            chunk_uuid = EXCLUDED.chunk_uuid, document_uuid = EXCLUDED.document_uuid, text = EXCLUDED.text,
-            char_start = EXCLUDED.char_start, char_end = EXCLUDED.char_end, page_start = EXCLUDED.page_start,
-            page_end = EXCLUDED.page_end, token_count = EXCLUDED.token_count, metadata_json = EXCLUDED.metadata_json`;
-      }
-      await tx`DELETE FROM neo4j_chunks WHERE document_id = ${doc.id} AND chunk_index >= ${rows.length}`;
-      await tx`
-        UPDATE neo4j_documents
-        SET metadata_json = metadata_json || ${tx.json(factsJson as unknown as Parameters<typeof tx.json>[0])}, processing_status = 'chunked', updated_at = now()
-        WHERE id = ${doc.id}`;
-    });
+    await replaceChunks(sql, doc.id, rows, factsJson);
     return { document_uuid: msg.document_uuid, neo4j_doc_sql_id: Number(doc.id), chunk_count: rows.length };
   },
 });

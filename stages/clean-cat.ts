@@ -6,6 +6,7 @@
 import { defineStage, PermanentError, type StageMessage } from 'docpipe';
 import { categorizeLocal, categorizeWithLlm, LABELS_VERSION, type CategoryResult } from '../src/nlp/categorize/index.ts';
 import { cleanText } from '../src/nlp/clean/index.ts';
+import { upsertCleanedDocument } from '../src/store/neo4j/documents.ts';
 
 interface CleanCatInput extends StageMessage {
   document_uuid: string;
@@ -86,28 +87,15 @@ export default defineStage<CleanCatInput, CleanCatOutput>({
       page_count: msg.page_count ?? cleaned.metadata.page_count,
     };
 
-    const [doc] = await sql<{ id: string }[]>`
-      INSERT INTO neo4j_documents (document_uuid, source_document_id, project_id, name, category, category_confidence,
-                                   cleaned_text, cleaning_metadata_json, metadata_json, processing_status)
-      VALUES (${row.document_uuid}, ${row.id}, ${row.project_id}, ${row.file_name}, ${result.category}, ${result.confidence},
-              ${cleaned.text}, ${sql.json(cleaned.metadata as unknown as Parameters<typeof sql.json>[0])},
-              ${sql.json(metadata as unknown as Parameters<typeof sql.json>[0])}, 'cleaned')
-      ON CONFLICT (document_uuid) DO UPDATE SET
-        source_document_id = EXCLUDED.source_document_id,
-        project_id = EXCLUDED.project_id,
-        name = EXCLUDED.name,
-        category = EXCLUDED.category,
-        category_confidence = EXCLUDED.category_confidence,
-        cleaned_text = EXCLUDED.cleaned_text,
-        cleaning_metadata_json = EXCLUDED.cleaning_metadata_json,
-        metadata_json = neo4j_documents.metadata_json || EXCLUDED.metadata_json,
-        processing_status = EXCLUDED.processing_status,
-        updated_at = now()
-      RETURNING id`;
+    const docId = await upsertCleanedDocument(sql, {
+      documentUuid: row.document_uuid, sourceDocumentId: row.id, projectId: row.project_id, name: row.file_name,
+      category: result.category, categoryConfidence: result.confidence,
+      cleanedText: cleaned.text, cleaningMetadata: cleaned.metadata, metadata,
+    });
     return {
       document_uuid: msg.document_uuid,
       source_doc_sql_id: Number(row.id),
-      neo4j_doc_sql_id: Number(doc!.id),
+      neo4j_doc_sql_id: docId,
       doc_category: result.category,
     };
   },

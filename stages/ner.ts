@@ -6,7 +6,8 @@
 import { defineStage, PermanentError } from 'docpipe';
 import { emptyUsage } from '../src/providers/types.ts';
 import { recogniseChunks } from '../src/nlp/ner/recognise.ts';
-import { loadChunks, replaceMentions } from '../src/nlp/ner/store.ts';
+import { documentIdentity, recordLlmUsage } from '../src/store/neo4j/documents.ts';
+import { loadChunks, replaceMentions } from '../src/store/neo4j/mentions.ts';
 import { shippedModel } from '../src/nlp/ner/model/index.ts';
 import { wink } from '../src/nlp/ner/wink.ts';
 
@@ -27,7 +28,7 @@ export default defineStage<NerInput>({
   },
   async run(msg, ctx) {
     const sql = ctx.store.sql;
-    const [doc] = await sql<Array<{ document_uuid: string }>>`SELECT document_uuid FROM neo4j_documents WHERE id = ${msg.neo4j_doc_sql_id}`;
+    const doc = await documentIdentity(sql, msg.neo4j_doc_sql_id);
     if (!doc) throw new PermanentError(`neo4j_documents row ${msg.neo4j_doc_sql_id} does not exist`);
     if (doc.document_uuid !== msg.document_uuid) {
       throw new PermanentError(`neo4j_documents row ${msg.neo4j_doc_sql_id} belongs to ${doc.document_uuid}, not ${msg.document_uuid}`);
@@ -41,8 +42,7 @@ export default defineStage<NerInput>({
     if (ctx.llm) {
       // what this document cost (the last run's), next to the document: metadata_json.llm_usage.ner
       const spent = { requests: usage.requests, prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens, reasks: usage.reasks, cache_hits: usage.cacheHits };
-      await sql`UPDATE neo4j_documents SET metadata_json = jsonb_set(metadata_json, '{llm_usage}', coalesce(metadata_json->'llm_usage', '{}'::jsonb) || ${sql.json({ ner: spent })})
-        WHERE id = ${msg.neo4j_doc_sql_id}`;
+      await recordLlmUsage(sql, msg.neo4j_doc_sql_id, 'ner', spent);
     }
     ctx.log.info({ chunks: chunks.length, mentions: mentionCount, method: ctx.llm ? 'llm' : 'local', llm_requests: usage.requests, llm_tokens: usage.promptTokens + usage.completionTokens }, 'entities recognised');
     return { document_uuid: msg.document_uuid, neo4j_doc_sql_id: msg.neo4j_doc_sql_id, mention_count: mentionCount };

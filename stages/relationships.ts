@@ -5,7 +5,7 @@
  */
 import { defineStage, PermanentError } from 'docpipe';
 import { buildRelationships } from '../src/graph/build.ts';
-import { loadDocumentGraph, replaceRelationships } from '../src/graph/store.ts';
+import { loadDocumentGraph, replaceRelationships } from '../src/store/neo4j/relationships.ts';
 
 interface RelationshipsInput extends Record<string, unknown> {
   document_uuid: string;

@@ -8,7 +8,8 @@ import { defineStage, PermanentError } from 'docpipe';
 import { akaPairs } from '../src/nlp/resolve/aka.ts';
 import { clusterMentions } from '../src/nlp/resolve/cluster.ts';
 import { llmJudge } from '../src/nlp/resolve/llm.ts';
-import { loadMentions, replaceCanonicalEntities } from '../src/nlp/resolve/store.ts';
+import { loadMentions, replaceCanonicalEntities } from '../src/store/neo4j/canonical.ts';
+import { documentIdentity } from '../src/store/neo4j/documents.ts';
 
 interface ResolutionInput extends Record<string, unknown> {
   document_uuid: string;
@@ -22,8 +23,7 @@ export default defineStage<ResolutionInput>({
   options: new URL('../schemas/no-options.json', import.meta.url),
   async run(msg, ctx) {
     const sql = ctx.store.sql;
-    const [doc] = await sql<Array<{ document_uuid: string; project_id: string | null }>>`
-      SELECT document_uuid, project_id FROM neo4j_documents WHERE id = ${msg.neo4j_doc_sql_id}`;
+    const doc = await documentIdentity(sql, msg.neo4j_doc_sql_id);
     if (!doc || doc.document_uuid !== msg.document_uuid) {
       throw new PermanentError(`neo4j_documents row ${msg.neo4j_doc_sql_id} is not document ${msg.document_uuid}`);
     }

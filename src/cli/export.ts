@@ -2,7 +2,7 @@
 import { loadRunnablePipeline } from '../worker/preflight.ts';
 import { createLogger } from '../log/logger.ts';
 import { openStore } from '../store/resolve.ts';
-import { loadGraph } from '../graph/export/load.ts';
+import { loadGraph } from '../store/neo4j/graph-export.ts';
 import { writeExport } from '../graph/export/write.ts';
 
 export interface ExportOutput {

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { loadGraph } from '../../src/graph/export/load.ts';
+import { loadGraph } from '../../src/store/neo4j/graph-export.ts';
 import { writeExport } from '../../src/graph/export/write.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { corpusText, emailBody, runEntityStages, seedDocument, type SeededDocument } from '../stages/ner-seed.ts';

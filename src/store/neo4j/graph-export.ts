@@ -1,7 +1,7 @@
 /** Reads the staged graph from Postgres: every document with staged relationships, its nodes and edges. */
-import type { Sql } from '../../store/db.ts';
-import type { NodeLabel, RelationshipType } from '../types.ts';
-import { sortGraph, toProperties, type Graph, type GraphNode } from './model.ts';
+import type { Sql } from '../db.ts';
+import type { NodeLabel, RelationshipType } from '../../graph/types.ts';
+import { sortGraph, toProperties, type Graph, type GraphNode } from '../../graph/export/model.ts';
 
 export async function loadGraph(sql: Sql): Promise<Graph> {
   const nodes: GraphNode[] = [];

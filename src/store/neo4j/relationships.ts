@@ -1,7 +1,7 @@
 /** Postgres reads and writes of the relationships stage (replace-by-key on neo4j_relationships_staging). */
-import type { Sql } from '../store/db.ts';
-import type { DocumentGraphInput } from './build.ts';
-import type { StagedRelationship } from './types.ts';
+import type { Sql } from '../db.ts';
+import type { DocumentGraphInput } from '../../graph/build.ts';
+import type { StagedRelationship } from '../../graph/types.ts';
 
 export async function loadDocumentGraph(sql: Sql, documentId: number): Promise<DocumentGraphInput | undefined> {
   const [doc] = await sql<Array<{ document_uuid: string; metadata_json: unknown; project_uuid: string | null }>>`

@@ -8,9 +8,9 @@
  * whose uuid is uuidv5(project uuid, family, normalised name), which never changes afterwards.
  */
 import type postgres from 'postgres';
-import { deterministicUuid } from '../ids.ts';
-import { normalizeName } from './normalize.ts';
-import { bestDisplayName, CandidateIndex, matchProjectEntity, typeFamily, type DocumentEntity, type ProjectCandidate, type ProjectMatch } from './project.ts';
+import { deterministicUuid } from '../../nlp/ids.ts';
+import { normalizeName } from '../../nlp/resolve/normalize.ts';
+import { bestDisplayName, CandidateIndex, matchProjectEntity, typeFamily, type DocumentEntity, type ProjectCandidate, type ProjectMatch } from '../../nlp/resolve/project.ts';
 
 export interface JoiningEntity extends DocumentEntity {
   canonicalUuid: string;

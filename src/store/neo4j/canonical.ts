@@ -1,10 +1,10 @@
 /** Postgres reads and writes of the resolution stage (replace-by-key on neo4j_canonical_entities). */
-import type { Sql } from '../../store/db.ts';
-import { deterministicUuid } from '../ids.ts';
-import type { CanonicalCluster, ResolvableMention } from './cluster.ts';
-import type { PlacedMention } from './aka.ts';
-import { normalizeName } from './normalize.ts';
-import { joinProjectEntities, type JoiningEntity } from './project-store.ts';
+import type { Sql } from '../db.ts';
+import { deterministicUuid } from '../../nlp/ids.ts';
+import type { CanonicalCluster, ResolvableMention } from '../../nlp/resolve/cluster.ts';
+import type { PlacedMention } from '../../nlp/resolve/aka.ts';
+import { normalizeName } from '../../nlp/resolve/normalize.ts';
+import { joinProjectEntities, type JoiningEntity } from './project-entities.ts';
 
 export interface StoredMention extends ResolvableMention, PlacedMention {}
 

@@ -1,8 +1,8 @@
 /** Postgres reads and writes of the ner stage (replace-by-key on neo4j_entity_mentions). */
-import type { Sql } from '../../store/db.ts';
-import { deterministicUuid } from '../ids.ts';
-import { normalizeName } from '../resolve/normalize.ts';
-import type { ChunkMention, ChunkText } from './document.ts';
+import type { Sql } from '../db.ts';
+import { deterministicUuid } from '../../nlp/ids.ts';
+import { normalizeName } from '../../nlp/resolve/normalize.ts';
+import type { ChunkMention, ChunkText } from '../../nlp/ner/document.ts';
 
 export async function loadChunks(sql: Sql, documentId: number): Promise<ChunkText[]> {
   const rows = await sql<Array<{ id: string; chunk_uuid: string; chunk_index: number; text: string; char_start: number }>>`
