@@ -5,7 +5,7 @@
 import nlp from 'compromise';
 import { alternation, NOT_NAME_START, ORG_HEAD_WORDS, ORG_SUFFIXES, withUpper } from './gazetteers.ts';
 import { NAME_WORD, ORG_RE, SEP } from './patterns.ts';
-import { trimLeadingNonNames } from './rules.ts';
+import { trimLeadingNonNames } from './name-spans.ts';
 import { makeMention, type EntityType, type Mention, type PartyRole } from './types.ts';
 
 const ORG_WORDS = new RegExp(String.raw`\b(?:${alternation(withUpper([...ORG_SUFFIXES.map((s) => s.replace(/\.$/, '')), ...ORG_HEAD_WORDS]))})(?![\w])|\b(?:America|United States|State of|STATE OF|City of|County|Revenge|Council|Estate|Government|GOVERNMENT|Ministry|Municipal|Corporation|Commissioners?|Secretary|Directorate|Panchayat|Traders|Tribunal|India|INDIA)\b`);

@@ -5,6 +5,7 @@ import {
 } from './patterns.ts';
 import { makeMention, type EntityType, type Mention } from './types.ts';
 import { recogniseCommonLaw } from './legal/index.ts';
+import { trimLeadingNonNames } from './name-spans.ts';
 
 interface Rule {
   type: EntityType;
@@ -32,17 +33,6 @@ function groupSpan(m: RegExpExecArray): [number, number] {
   if (g === undefined) return [m.index, m.index + m[0].length];
   const at = m[0].lastIndexOf(g);
   return [m.index + at, m.index + at + g.length];
-}
-
-/** Drops the words at the front of a span that never start a name ("The", "Defendant", "WHEREAS"). */
-export function trimLeadingNonNames(text: string, start: number, end: number): number {
-  let s = start;
-  for (;;) {
-    const m = /^([A-Za-z][A-Za-z.-]*)[,:]?\s+/.exec(text.slice(s, end));
-    const word = m?.[1] ?? '';
-    if (!m || !(NOT_NAME_START.has(word) || NOT_NAME_START.has(word.replace(/\.$/, '')) || /^[a-z]/.test(word))) return s;
-    s += m[0].length;
-  }
 }
 
 /** Drops the words at the end of a name span that never belong to a name ("Alison Penrose Between"). */

@@ -19,7 +19,7 @@
  * - DATE: full dates in any common form ("14th June, 2019", "03.08.2016"); a bare year only as the date
  *   of an event ("registered in 2014"), never inside a case number, citation or statute name.
  */
-import { trimLeadingNonNames } from '../rules.ts';
+import { trimLeadingNonNames } from '../name-spans.ts';
 import { makeMention, type EntityType, type Mention } from '../types.ts';
 import { recogniseJudges, recogniseLawyerLists, recogniseSignatories, recogniseSignatureLawyers } from './counsel.ts';
 import { COMMON_LAW_COURT_RES } from './courts.ts';
