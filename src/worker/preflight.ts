@@ -1,3 +1,9 @@
+/**
+ * The worker's pre-flight: what the pipeline file alone cannot tell (config/ knows nothing of
+ * handlers or Redis). `docpipe validate` runs all of it; every command that talks to Redis loads
+ * the config with the cluster-slot check (loadRunnablePipeline); the runner loads the handlers
+ * themselves in load-stages.ts.
+ */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,13 +15,6 @@ import type { PipelineConfig } from '../config/types.ts';
 import { compileSchema, createMessageAjv, optionsProblems, readSchema, schemaFitProblems, schemaName, schemaOf, type JsonSchema } from '../messages/schemas.ts';
 import { Keys } from '../streams/keys.ts';
 import { slotsOf } from '../streams/slots.ts';
-
-/**
- * The worker's pre-flight: what the pipeline file alone cannot tell (config/ knows nothing of
- * handlers or Redis). `docpipe validate` runs all of it; every command that talks to Redis loads
- * the config with the cluster-slot check (loadRunnablePipeline); the runner loads the handlers
- * themselves in load-stages.ts.
- */
 
 /**
  * On Redis Cluster every multi-key script (handoff, retry, dead-letter, redrive) must touch one

@@ -64,7 +64,7 @@ export function joiningEntity(documentUuid: string, c: CanonicalCluster, mention
 /**
  * Upserts the document's canonical entities by (document_id, entity_type, normalized_name), points
  * each mention at its entity, deletes the document's entities not in the new set, and joins them to
- * the project's entities (project-store.ts) when the document belongs to a project. One transaction.
+ * the project's entities (project-entities.ts) when the document belongs to a project. One transaction.
  */
 export async function replaceCanonicalEntities(
   sql: Sql, doc: { id: number; uuid: string; projectId: number | null }, clusters: readonly CanonicalCluster[], mentions: readonly ResolvableMention[] = [],
