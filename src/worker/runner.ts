@@ -9,7 +9,7 @@ import { Broker } from '../streams/broker.ts';
 import { connectRedis, type RedisClient } from '../streams/redis.ts';
 import { createDocumentMachine, type DocumentMachine } from '../state/machine.ts';
 import type { Store } from '../store/db.ts';
-import { sleep } from './backoff.ts';
+import { sleep } from '../util/sleep.ts';
 import { ProcessGate } from './gate.ts';
 import { loadStageRuntimes } from './load-stages.ts';
 import { StageWorker, type Outcome, type StageRuntime } from './stage-worker.ts';

@@ -15,7 +15,8 @@ import { DocpipeError } from '../../errors.ts';
 import type { Sql } from '../../store/db.ts';
 import { emptyUsage, type LlmClient, type LlmJsonRequest, type LlmUsage } from '../types.ts';
 import { cacheKey, readCache, writeCache } from './cache.ts';
-import { createBackoffGate, holdOffMs, sleep, type BackoffGate } from './gate.ts';
+import { sleep } from '../../util/sleep.ts';
+import { createBackoffGate, holdOffMs, type BackoffGate } from './gate.ts';
 import { createLimiter } from './limiter.ts';
 import { validateAnswer } from './validate.ts';
 
@@ -107,7 +108,10 @@ export function createOpenAiLlm(settings: ProvidersConfig['llm'], sql: Sql | und
         const wait = backoffMs * 2 ** retry * (0.5 + Math.random() / 2);
         retry++;
         if (err instanceof OpenAI.APIError && err.status === 429) gate.closeFor(holdOffMs(err.headers, true) ?? wait);
-        else await sleep(wait, request.signal);
+        else {
+          await sleep(wait, request.signal);
+          request.signal?.throwIfAborted();
+        }
       }
     }
   }
