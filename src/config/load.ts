@@ -13,7 +13,7 @@ import { Keys, stageNames } from '../streams/keys.ts';
 import { slotsOf } from '../streams/slots.ts';
 
 export const PIPELINE_SCHEMA_PATH = fileURLToPath(new URL('../../schemas/pipeline.schema.json', import.meta.url));
-export const pipelineSchema = JSON.parse(readFileSync(PIPELINE_SCHEMA_PATH, 'utf8')) as Record<string, unknown>;
+const pipelineSchema = JSON.parse(readFileSync(PIPELINE_SCHEMA_PATH, 'utf8')) as Record<string, unknown>;
 
 const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: false });
 const validatePipeline = ajv.compile(pipelineSchema);

@@ -29,7 +29,7 @@ export interface RunnerOptions {
   runtimes?: StageRuntime[];
 }
 
-export function defaultConsumerName(): string {
+function defaultConsumerName(): string {
   return `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 }
 

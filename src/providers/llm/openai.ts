@@ -178,6 +178,6 @@ export function createOpenAiLlm(settings: ProvidersConfig['llm'], sql: Sql | und
  * it: tag look-alikes inside the text get a zero-width space after "<", so they read the same but
  * are not the delimiters.
  */
-export function neutraliseTags(text: string): string {
+function neutraliseTags(text: string): string {
   return text.replace(/<(\s*\/?\s*document\b)/gi, '<\u200b$1');
 }

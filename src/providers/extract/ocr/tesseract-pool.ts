@@ -9,7 +9,7 @@ import { ResourcePool, type PoolResource } from '../pool.ts';
 
 const require = createRequire(import.meta.url);
 /** The LSTM "best_int" model: what tesseract.js fetches from its CDN by default, here from disk. */
-export const TESSERACT_LANG_PATH = path.join(path.dirname(require.resolve('@tesseract.js-data/eng/package.json')), '4.0.0_best_int');
+const TESSERACT_LANG_PATH = path.join(path.dirname(require.resolve('@tesseract.js-data/eng/package.json')), '4.0.0_best_int');
 
 export interface OcrText {
   text: string;
