@@ -1,8 +1,8 @@
 /**
  * `docpipe/testing`: test a stage the way docpipe tests its own. `createTestContext` gives a handler
  * context with the stage's options, a store (a fresh Postgres schema from `createTestStore`, or
- * none), providers and a logger that records; call the stage's `run(msg, ctx)` and inspect what it returned, what it
- * wrote, `ctx.heartbeats` and `ctx.logs`. Nothing here touches Redis: the runtime is not involved.
+ * none), providers and a logger that records; call the stage's `run(msg, ctx)` and inspect what it
+ * returned, what it wrote, `ctx.heartbeats` and `ctx.logs`. Nothing here touches Redis.
  */
 import path from 'node:path';
 import type { StageContext, StageMessage } from '../api/stage.ts';

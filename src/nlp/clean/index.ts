@@ -10,8 +10,8 @@ import { removeLineNumbers, removePageNumbers, removeRepeatedLines, removeRulesA
 import { lineContent, splitPages, type RawLine } from './lines.ts';
 import { decideJoin } from './reflow.ts';
 
-export { type Segment } from './builder.ts';
-export { type EcfStamp } from './ecf.ts';
+export type { Segment } from './builder.ts';
+export type { EcfStamp } from './ecf.ts';
 
 const CLEANER_VERSION = 1;
 

@@ -11,7 +11,6 @@ import type { DocumentFacts } from './types.ts';
 export * from './types.ts';
 export { normalizeDocket, extractDockets } from './dockets.ts';
 export { extractCaption, extractCourt, extractJudges } from './caption.ts';
-
 export { extractDates } from './dates.ts';
 export { extractAmounts } from './amounts.ts';
 export { extractCitations } from './citations.ts';

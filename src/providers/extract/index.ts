@@ -21,7 +21,6 @@ import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip-guard.ts';
 
 export type { ExtractResult, PageInfo } from './types.ts';
 
-
 export interface ExtractLimits {
   maxPages: number;
   zip: ZipLimits;
