@@ -6,8 +6,7 @@ import { peakRss, processCpuMicros } from './lib/proc.ts';
 import { redisCommandCalls, redisCpuMicros, redisUsedMemory } from './lib/redis-server.ts';
 import { percentile } from './lib/stats.ts';
 import type { Peer } from './peers/types.ts';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { sleep } from '../src/util/sleep.ts';
 
 export interface ThroughputResult {
   peer: string;

@@ -73,7 +73,7 @@ export default defineStage<CleanCatInput, CleanCatOutput>({
       const outcome = await categorizeWithLlm(ctx.llm, cleaned.text, local, ctx.signal);
       result = outcome.result;
       llmError = outcome.error;
-      if (llmError) ctx.log.warn({ err: llmError }, 'LLM categorisation failed; kept the local category');
+      if (llmError) ctx.log.warn({ err: llmError }, 'LLM categorization failed; kept the local category');
     }
 
     const metadata = {

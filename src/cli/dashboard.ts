@@ -3,7 +3,7 @@ import { startDashboard } from '../dashboard/server.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
 import { EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, withOps, type CommandOutput } from './support.ts';
 
-export const DASHBOARD_TOKEN_ENV = 'DOCPIPE_DASHBOARD_TOKEN';
+const DASHBOARD_TOKEN_ENV = 'DOCPIPE_DASHBOARD_TOKEN';
 
 export interface DashboardCommandOptions {
   port?: string;

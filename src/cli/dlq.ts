@@ -3,7 +3,7 @@ import { EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, splitPipelineArg, withOps, type Comm
 import { findDeadLetter, listDeadLetters, purge, redrive, type Selection } from '../ops/dlq.ts';
 import { formatAction, formatDeadLetter, formatDeadLetters } from './dlq-format.ts';
 
-export const DLQ_ACTIONS = ['list', 'show', 'redrive', 'purge'] as const;
+const DLQ_ACTIONS = ['list', 'show', 'redrive', 'purge'] as const;
 type Action = (typeof DLQ_ACTIONS)[number];
 
 export interface DlqOptions {

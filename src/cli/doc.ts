@@ -2,13 +2,12 @@
 import { EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, splitPipelineArg, withOps, type CommandOutput } from './support.ts';
 import { readDocument } from '../ops/doc.ts';
 import { formatDocument } from './doc-format.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID_PATTERN } from '../util/uuid.ts';
 
 export async function docCommand(args: readonly string[], opts: { json?: boolean }, out: CommandOutput): Promise<number> {
-  const { file, rest } = splitPipelineArg(args, (s) => UUID.test(s));
+  const { file, rest } = splitPipelineArg(args, (s) => UUID_PATTERN.test(s));
   const [uuid, ...extra] = rest;
-  if (!uuid || extra.length || !UUID.test(uuid)) {
+  if (!uuid || extra.length || !UUID_PATTERN.test(uuid)) {
     out.error(`doc: expected [pipeline.yaml] <document_uuid>, got ${JSON.stringify(args)}`);
     return EXIT_USAGE;
   }

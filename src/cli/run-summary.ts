@@ -57,6 +57,6 @@ export async function summarizeRun(r: { config: PipelineConfig; runner: Runner; 
 }
 
 /** `name: error`, without repeating the name when the error already starts with it. */
-export function failureLine(name: string, error: string): string {
+function failureLine(name: string, error: string): string {
   return error.startsWith(`${name}: `) ? error : `${name}: ${error}`;
 }

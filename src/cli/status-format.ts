@@ -31,7 +31,7 @@ export function formatStatus(r: StatusReport, file?: string): string {
 }
 
 /** What an operator should look at: dead letters, work with no live consumer, stuck entries. */
-export function statusWarnings(r: StatusReport, file?: string): string[] {
+function statusWarnings(r: StatusReport, file?: string): string[] {
   const out: string[] = [];
   const f = file ? `${/\s/.test(file) ? JSON.stringify(file) : file} ` : '';
   for (const s of r.stages) {

@@ -12,7 +12,7 @@ import type { PipelineConfig, RetryPolicy, StageConfig } from './types.ts';
 import { stageNames } from './names.ts';
 
 export const PIPELINE_SCHEMA_PATH = fileURLToPath(new URL('../../schemas/pipeline.schema.json', import.meta.url));
-export const pipelineSchema = JSON.parse(readFileSync(PIPELINE_SCHEMA_PATH, 'utf8')) as Record<string, unknown>;
+const pipelineSchema = JSON.parse(readFileSync(PIPELINE_SCHEMA_PATH, 'utf8')) as Record<string, unknown>;
 
 const ajv = new Ajv2020({ allErrors: true, useDefaults: true, strict: false });
 const validatePipeline = ajv.compile(pipelineSchema);

@@ -16,6 +16,7 @@ import { collectStatus } from '../ops/status.ts';
 import { checkAction } from './auth.ts';
 import { listDocuments } from './documents.ts';
 import { throughputSeries } from './series.ts';
+import { UUID_PATTERN } from '../util/uuid.ts';
 
 export interface ApiSettings {
   allowActions: boolean;
@@ -37,7 +38,6 @@ export interface ApiReply {
   body: unknown;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_IDS = 1000;
 
 const error = (status: number, message: string): ApiReply => ({ status, body: { error: message } });
@@ -72,7 +72,7 @@ export async function handleApi(ctx: OpsContext, settings: ApiSettings, req: Api
   }
   const uuid = /^\/api\/documents\/([^/]+)$/.exec(path)?.[1];
   if (uuid !== undefined) {
-    if (!UUID.test(uuid)) return error(400, 'not a document uuid');
+    if (!UUID_PATTERN.test(uuid)) return error(400, 'not a document uuid');
     const doc = await readDocument(ctx, uuid);
     return { status: doc.found || doc.history.length ? 200 : 404, body: doc };
   }

@@ -6,7 +6,7 @@ export type ActionCheck = { ok: true } | { ok: false; status: 401 | 403; message
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
 /** Compares in constant time (of the digests, so the token's length does not leak either). */
-export function sameToken(a: string, b: string): boolean {
+function sameToken(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 

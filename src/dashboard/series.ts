@@ -3,7 +3,7 @@ import type { OpsContext } from '../ops/connect.ts';
 import { countersFrom, epochMinute } from '../ops/windows.ts';
 
 /** How many minutes a sparkline shows. */
-export const SERIES_MINUTES = 30;
+const SERIES_MINUTES = 30;
 
 /** Documents processed per minute, oldest first, ending with the current (partial) minute. */
 export async function throughputSeries(ctx: OpsContext, now = Date.now(), minutes = SERIES_MINUTES): Promise<Record<string, number[]>> {

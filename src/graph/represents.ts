@@ -25,7 +25,7 @@ const REPRESENTS = /^[\s,]*(?:Esq\.?|Esquire)?[\s,]*(?:\([^)]*\)\s*)?(?:on behal
 const ROLE_ONLY = /(?:on behalf of|counsel for|attorneys? for|advocates? for|representing|appearing for)\s+(?:the\s+)?(plaintiffs?|defendants?|debtors?|creditors?|appellants?|appellees?|petitioners?|respondents?|applicants?|complainants?|claimants?|accused)\b/i;
 
 /** The parties a role names: the holders of that role, else the holders of a role on the same side. */
-export function partiesOfRole(role: PartyRole, holders: readonly RoleHolder[]): { parties: RoleHolder[]; exact: boolean } {
+function partiesOfRole(role: PartyRole, holders: readonly RoleHolder[]): { parties: RoleHolder[]; exact: boolean } {
   const exact = holders.filter((h) => h.role === role);
   if (exact.length) return { parties: exact, exact: true };
   const side = sideOf(role);

@@ -37,7 +37,6 @@ export const PARTY_ROLES = [
   'applicant', 'appellee', 'complainant', 'accused', 'claimant',
 ] as const;
 export type PartyRole = (typeof PARTY_ROLES)[number];
-export type Role = PartyRole | 'judge';
 
 /** Which side of the case a role is on: the side that brought it, the side that answers, or neither. */
 export type Side = 'initiating' | 'responding';

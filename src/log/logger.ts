@@ -3,7 +3,7 @@ import pino, { type Logger } from 'pino';
 export type { Logger };
 
 /** Keys never written to logs: document text and secrets. */
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   'text', 'raw_extracted_text', 'cleaned_text', 'content', 'password', 'apiKey', 'api_key', 'token', 'authorization',
   '*.text', '*.raw_extracted_text', '*.cleaned_text', '*.password', '*.apiKey', '*.api_key', '*.token', '*.authorization',
   'url', '*.url',

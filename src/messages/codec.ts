@@ -9,8 +9,7 @@ import type { JsonSchema } from './schemas.ts';
 export type Fields = Record<string, string>;
 
 /** Envelope fields the runtime owns; handlers never see or set them. */
-export const ENVELOPE_FIELDS = ['attempt_count', 'trace', 'pipeline_version', 'enqueued_at'] as const;
-export type EnvelopeField = (typeof ENVELOPE_FIELDS)[number];
+const ENVELOPE_FIELDS = ['attempt_count', 'trace', 'pipeline_version', 'enqueued_at'] as const;
 
 export interface Envelope {
   attempt: number;

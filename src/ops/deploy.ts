@@ -46,27 +46,27 @@ export function k8sName(...parts: string[]): string {
   return name.slice(0, 63).replace(/-$/, '') || 'docpipe';
 }
 
-export function workerArgs(stage: StageConfig, o: Pick<DeployOptions, 'pipeline' | 'metricsPort' | 'graceSeconds'>): string[] {
+function workerArgs(stage: StageConfig, o: Pick<DeployOptions, 'pipeline' | 'metricsPort' | 'graceSeconds'>): string[] {
   // inside a pod or container /metrics must answer on the pod's address (the CLI's default is loopback)
   return [o.pipeline, '--stage', stage.name, '--metrics-port', String(o.metricsPort), '--metrics-host', '0.0.0.0', '--grace', String(o.graceSeconds)];
 }
 
 /** Queue intake and the outcome write-back, without stage workers. */
-export function coordinatorArgs(o: Pick<DeployOptions, 'pipeline' | 'metricsPort' | 'graceSeconds'>): string[] {
+function coordinatorArgs(o: Pick<DeployOptions, 'pipeline' | 'metricsPort' | 'graceSeconds'>): string[] {
   return [o.pipeline, '--coordinator', '--metrics-port', String(o.metricsPort), '--metrics-host', '0.0.0.0', '--grace', String(o.graceSeconds)];
 }
 
 /** Intake and the outcome write-back both work on the store: without one there is nothing to coordinate. */
-export function needsCoordinator(config: PipelineConfig): boolean {
+function needsCoordinator(config: PipelineConfig): boolean {
   return config.store.url !== 'none';
 }
 
 /** The compose service / Deployment suffix of the coordinator (a stage may not take its name). */
-export function coordinatorName(config: PipelineConfig): string {
+function coordinatorName(config: PipelineConfig): string {
   return config.stages.some((s) => k8sName(s.name) === 'coordinator') ? 'docpipe-coordinator' : 'coordinator';
 }
 
-export function lagTarget(stage: StageConfig, o: Pick<DeployOptions, 'lagCount'>): number {
+function lagTarget(stage: StageConfig, o: Pick<DeployOptions, 'lagCount'>): number {
   return o.lagCount ?? stage.concurrency * 10;
 }
 

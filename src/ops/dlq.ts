@@ -2,11 +2,10 @@ import type { StageConfig } from '../config/types.ts';
 import { DocpipeError } from '../errors.ts';
 import { fieldsFromArray, fieldsToArray, type Fields } from '../messages/codec.ts';
 import type { OpsContext } from './connect.ts';
+import { UUID_PATTERN as UUID } from '../util/uuid.ts';
 
 /** Fields the dead-letter step adds to an entry; a redriven entry goes back without them. */
 export const DLQ_FIELDS = ['error', 'error_kind', 'error_code', 'original_msg_id', 'original_stream', 'failed_at_attempt', 'failed_at', 'consumer'] as const;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface DeadLetterSummary {
   stage: string;

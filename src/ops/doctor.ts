@@ -30,12 +30,12 @@ export type StoreFacts =
   | { kind: 'postgres'; url: string; error?: string; pending?: string[]; serverVersion?: string };
 
 /** Versions docpipe's commands need. */
-export const REDIS_MIN = '6.2.0'; // XPENDING … IDLE, XTRIM MINID, XAUTOCLAIM
-export const REDIS_LAG = '7.0.0'; // XINFO GROUPS lag (status, KEDA lagCount)
+const REDIS_MIN = '6.2.0'; // XPENDING … IDLE, XTRIM MINID, XAUTOCLAIM
+const REDIS_LAG = '7.0.0'; // XINFO GROUPS lag (status, KEDA lagCount)
 
 /** Thresholds of used memory against maxmemory. */
-export const MEMORY_WARN = 0.75;
-export const MEMORY_UNSAFE = 0.9;
+const MEMORY_WARN = 0.75;
+const MEMORY_UNSAFE = 0.9;
 
 export function parseInfo(text: string): Record<string, string> {
   const out: Record<string, string> = {};

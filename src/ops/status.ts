@@ -118,7 +118,7 @@ interface GroupInfo {
   lastDelivered: string;
 }
 
-export async function groupInfo(redis: RedisClient, stream: string, group: string): Promise<GroupInfo> {
+async function groupInfo(redis: RedisClient, stream: string, group: string): Promise<GroupInfo> {
   let groups: unknown[];
   try {
     groups = (await redis.xinfo('GROUPS', stream)) as unknown[];

@@ -6,7 +6,7 @@
  * it, and the part of the minute before those that still falls inside the window: that oldest bucket
  * counts in proportion (events are taken as spread evenly over their minute). The result is rounded.
  */
-export const COUNTER_FIELDS = ['processed', 'retried', 'dead_lettered', 'skipped', 'duration_ms'] as const;
+const COUNTER_FIELDS = ['processed', 'retried', 'dead_lettered', 'skipped', 'duration_ms'] as const;
 export type CounterField = (typeof COUNTER_FIELDS)[number];
 export type Counters = Record<CounterField, number>;
 

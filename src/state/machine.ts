@@ -7,7 +7,7 @@ import { createMachine, transition, type AnyStateMachine, type SnapshotFrom } fr
  * transition purely. Redis holds the state (the Lua scripts compare-and-set it), so the runtime
  * asks the machine which moves are legal and passes them to the scripts.
  */
-export const MACHINE_VERSION = 1;
+const MACHINE_VERSION = 1;
 
 export type DocEvent =
   | { type: `${string}.START` }

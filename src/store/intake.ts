@@ -4,6 +4,7 @@
  * outcome back, and re-drive rows stuck in `processing`.
  */
 import type { Sql } from './db.ts';
+import { UUID_PATTERN } from '../util/uuid.ts';
 
 export interface ClaimedRow {
   queueId: number;
@@ -115,7 +116,6 @@ export async function reclaimStuckRows(sql: Sql, options: { olderThanMs: number;
   return rows.map((r) => ({ queueId: Number(r.queue_id), documentUuid: r.document_uuid, attempts: r.attempts, status: r.status })).sort((a, b) => a.queueId - b.queueId);
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_ERROR_CHARS = 4000;
 
 export interface OutcomeResult {
@@ -132,7 +132,7 @@ export interface OutcomeResult {
  * (`completed_at` keeps its first value).
  */
 export async function markOutcome(sql: Sql, options: { documentUuid: string; status: 'completed' | 'failed'; error?: string }): Promise<OutcomeResult> {
-  if (!UUID.test(options.documentUuid)) return { sourceDocumentId: null, queueId: null };
+  if (!UUID_PATTERN.test(options.documentUuid)) return { sourceDocumentId: null, queueId: null };
   const error = options.status === 'failed' ? (options.error ?? 'failed').slice(0, MAX_ERROR_CHARS) : null;
   const [row] = await sql<{ source_document_id: string | null; queue_id: string | null }[]>`
     WITH doc AS (

@@ -7,6 +7,7 @@ import { InfrastructureError } from '../errors.ts';
 import { redactUrl, type Logger } from '../log/logger.ts';
 import { connectStore, migrate, type Sql } from './db.ts';
 import { startEmbedded, type EmbeddedServer } from './embedded.ts';
+import { sleep } from '../util/sleep.ts';
 
 export interface StoreConfig {
   url: string;
@@ -126,7 +127,7 @@ async function waitForStore(sql: Sql, url: string, log: Logger, timeoutMs: numbe
         throw new InfrastructureError(`store ${redactUrl(url)} unreachable after ${attempt} attempts over ${Math.round(timeoutMs / 1000)} s: ${message}`, { code: 'DP_ERR_STORE_UNAVAILABLE', cause: err });
       }
       log.warn({ store: redactUrl(url), attempt, retryInMs: delay, err: message }, 'store: unreachable, retrying');
-      await new Promise((r) => setTimeout(r, delay));
+      await sleep(delay);
       delay = Math.min(delay * 2, 5_000);
     }
   }

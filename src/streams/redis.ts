@@ -53,7 +53,7 @@ export function connectRedis(settings: RedisSettings, log: Logger, name: string,
 }
 
 /** `redis+cluster://[user:pass@]host:port[,host:port…]` or a plain URL: the seed nodes. */
-export function clusterSeeds(url: string): string[] {
+function clusterSeeds(url: string): string[] {
   const m = /^(rediss?)(?:\+cluster)?:\/\/(?:([^@]*)@)?([^/?]+)/.exec(url);
   if (!m) return [url];
   const scheme = m[1]!;

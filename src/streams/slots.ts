@@ -12,14 +12,14 @@ const TABLE = (() => {
   return t;
 })();
 
-export function crc16(data: Buffer): number {
+function crc16(data: Buffer): number {
   let crc = 0;
   for (const b of data) crc = ((crc << 8) & 0xffff) ^ TABLE[((crc >> 8) ^ b) & 0xff]!;
   return crc;
 }
 
 /** The part of a key that is hashed: the first non-empty `{…}` tag, else the whole key. */
-export function hashTag(key: string): string {
+function hashTag(key: string): string {
   const open = key.indexOf('{');
   if (open === -1) return key;
   const close = key.indexOf('}', open + 1);
@@ -27,7 +27,7 @@ export function hashTag(key: string): string {
   return key.slice(open + 1, close);
 }
 
-export function keySlot(key: string): number {
+function keySlot(key: string): number {
   return crc16(Buffer.from(hashTag(key))) % 16384;
 }
 

@@ -15,16 +15,3 @@ export function retryDelay(policy: RetryPolicy, attempt: number, random: () => n
 export function outageDelay(failures: number): number {
   return Math.min(250 * 2 ** Math.max(0, failures - 1), 10_000);
 }
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}

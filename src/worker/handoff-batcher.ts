@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { HandoffItem } from '../streams/broker.ts';
-import { outageDelay, sleep } from './backoff.ts';
+import { sleep } from '../util/sleep.ts';
+import { outageDelay } from './backoff.ts';
 
 interface Waiting {
   item: HandoffItem;

@@ -4,7 +4,8 @@ import { encodePayload, nextTraceparent, withEnvelope } from '../messages/codec.
 import type { Broker } from '../streams/broker.ts';
 import type { Sql } from '../store/db.ts';
 import { claimQueueRows, markOutcome, reclaimStuckRows, toOcrMessage, type OcrMessage } from '../store/intake.ts';
-import { outageDelay, sleep } from './backoff.ts';
+import { sleep } from '../util/sleep.ts';
+import { outageDelay } from './backoff.ts';
 
 /** The first stage's entry for a document: the seed's flat fields plus the runtime's envelope. */
 export function firstStageFields(msg: OcrMessage | Record<string, unknown>, pipelineVersion: string): Record<string, string> {

@@ -7,7 +7,8 @@ import type { RedisClient } from '../streams/redis.ts';
 import { isNoGroupError } from '../streams/redis.ts';
 import type { Sql } from '../store/db.ts';
 import { markOutcome } from '../store/intake.ts';
-import { outageDelay, sleep } from './backoff.ts';
+import { sleep } from '../util/sleep.ts';
+import { outageDelay } from './backoff.ts';
 
 /** How often the completed stream is trimmed to its retention window. */
 const COMPLETED_TRIM_EVERY_MS = 5_000;

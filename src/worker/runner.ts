@@ -9,7 +9,7 @@ import { Broker } from '../streams/broker.ts';
 import { connectRedis, type RedisClient } from '../streams/redis.ts';
 import { createDocumentMachine, type DocumentMachine } from '../state/machine.ts';
 import type { Store } from '../store/db.ts';
-import { sleep } from './backoff.ts';
+import { sleep } from '../util/sleep.ts';
 import { ProcessGate } from './gate.ts';
 import { loadStageRuntimes } from './load-stages.ts';
 import { StageWorker, type Outcome, type StageRuntime } from './stage-worker.ts';
@@ -29,7 +29,7 @@ export interface RunnerOptions {
   runtimes?: StageRuntime[];
 }
 
-export function defaultConsumerName(): string {
+function defaultConsumerName(): string {
   return `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 }
 

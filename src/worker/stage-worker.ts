@@ -13,15 +13,15 @@ import { LIVENESS_REFRESH_MS } from '../streams/keys.ts';
 import { isNoGroupError, type RedisClient } from '../streams/redis.ts';
 import { NO_STATE, stageEvent, type DocumentMachine } from '../state/machine.ts';
 import type { Store } from '../store/db.ts';
-import { outageDelay, retryDelay, sleep } from './backoff.ts';
+import { outageDelay, retryDelay } from './backoff.ts';
 import type { ProcessGate } from './gate.ts';
+import { sleep } from '../util/sleep.ts';
+import { UUID_PATTERN as UUID } from '../util/uuid.ts';
 
 /** A handler running longer than this shows as `<stage>.running` in the state mirror. */
 const RUNNING_AFTER_MS = 250;
 /** Handler re-runs after infrastructure failures before they start counting as attempts. */
 const MAX_OUTAGE_RERUNS = 40;
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface StageRuntime {
   stage: StageConfig;

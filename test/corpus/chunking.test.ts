@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import chunking from '../../stages/chunking.ts';
 import cleanCat from '../../stages/clean-cat.ts';
-import { fakeContext } from '../helpers/context.ts';
+import { createTestContext } from '../../src/testing/index.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { corpusRaw, EXPECTED_CATEGORY, EXPECTED_EMAIL_FACTS, EXPECTED_STAMP_CASES, insertSource, testProviders } from '../stages/clean-cat.corpus.ts';
 
@@ -34,8 +34,8 @@ after(async () => {
 async function runBoth(file: string, raw: string, ocrMetadata: Record<string, unknown>, options: Record<string, unknown> = {}) {
   const src = await insertSource(db.sql, file, raw, ocrMetadata);
   const msg = { document_uuid: src.uuid, source_doc_sql_id: src.id };
-  const cc = await cleanCat.run(msg, fakeContext({ sql: db.sql, providers: testProviders(), msg, stage: 'clean-cat' }));
-  const ctx = fakeContext({ sql: db.sql, providers: testProviders(), msg: cc, stage: 'chunking', options });
+  const cc = await cleanCat.run(msg, createTestContext({ store: { sql: db.sql }, providers: testProviders(), msg, stage: 'clean-cat' }));
+  const ctx = createTestContext({ store: { sql: db.sql }, providers: testProviders(), msg: cc, stage: 'chunking', options });
   const out = await chunking.run(cc, ctx);
   return { cc, out, ctx };
 }
@@ -68,7 +68,7 @@ test('chunking on the corpus: exact offsets, page spans, stable rows on re-run; 
     if (cleaned.slice(covered).trim()) problems.push(`${file}: text after offset ${covered} is in no chunk`);
 
     // re-running the stage leaves the same rows
-    const again = await chunking.run(cc, fakeContext({ sql: db.sql, providers: testProviders(), msg: cc, stage: 'chunking' }));
+    const again = await chunking.run(cc, createTestContext({ store: { sql: db.sql }, providers: testProviders(), msg: cc, stage: 'chunking' }));
     assert.equal(again.chunk_count, out.chunk_count);
     assert.deepEqual(await chunksOf(cc.neo4j_doc_sql_id), rows, `${file}: re-run changed the chunk rows`);
 

@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import chunking from '../../stages/chunking.ts';
 import cleanCat from '../../stages/clean-cat.ts';
 import ocr from '../../stages/ocr.ts';
-import { fakeContext } from '../helpers/context.ts';
+import { createTestContext } from '../../src/testing/index.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { corpusDir, EXPECTED_CATEGORY, EXPECTED_EMAIL_FACTS, EXPECTED_STAMP_CASES, testProviders } from '../stages/clean-cat.corpus.ts';
 
@@ -34,9 +34,9 @@ test('ocr -> clean-cat -> chunking on the corpus: categories, dockets, case name
     const [row] = await db.sql<{ id: string; document_uuid: string }[]>`
       INSERT INTO source_documents (file_name, file_path) VALUES (${path.basename(filePath)}, ${filePath}) RETURNING id, document_uuid`;
     const m0 = { document_uuid: row!.document_uuid, source_doc_sql_id: Number(row!.id), file_path: filePath, file_name: path.basename(filePath) };
-    const m1 = await ocr.run(m0, fakeContext({ sql: db.sql, providers: testProviders(), msg: m0, stage: 'ocr' }));
-    const m2 = await cleanCat.run(m1 as typeof m1 & { source_doc_sql_id: number }, fakeContext({ sql: db.sql, providers: testProviders(), msg: m1, stage: 'clean-cat' }));
-    await chunking.run(m2, fakeContext({ sql: db.sql, providers: testProviders(), msg: m2, stage: 'chunking' }));
+    const m1 = await ocr.run(m0, createTestContext({ store: { sql: db.sql }, providers: testProviders(), msg: m0, stage: 'ocr' }));
+    const m2 = await cleanCat.run(m1 as typeof m1 & { source_doc_sql_id: number }, createTestContext({ store: { sql: db.sql }, providers: testProviders(), msg: m1, stage: 'clean-cat' }));
+    await chunking.run(m2, createTestContext({ store: { sql: db.sql }, providers: testProviders(), msg: m2, stage: 'chunking' }));
 
     const [doc] = await db.sql<{ cleaned_text: string; metadata_json: Facts }[]>`SELECT cleaned_text, metadata_json FROM neo4j_documents WHERE id = ${m2.neo4j_doc_sql_id}`;
     const { cleaned_text: cleaned, metadata_json: facts } = doc!;

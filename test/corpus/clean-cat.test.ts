@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import cleanCat from '../../stages/clean-cat.ts';
-import { fakeContext } from '../helpers/context.ts';
+import { createTestContext } from '../../src/testing/index.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { corpusRaw, EXPECTED_CATEGORY, EXPECTED_STAMP_CASES, insertSource, testProviders } from '../stages/clean-cat.corpus.ts';
 
@@ -20,7 +20,7 @@ test('clean-cat on the corpus: categories, ECF stamps out of the body and their 
     const c = await corpusRaw(file);
     const src = await insertSource(db.sql, file, c.raw, c.ocrMetadata);
     const msg = { document_uuid: src.uuid, source_doc_sql_id: src.id, page_count: c.pageCount };
-    const out = await cleanCat.run(msg, fakeContext({ sql: db.sql, providers: testProviders(), msg, stage: 'clean-cat' }));
+    const out = await cleanCat.run(msg, createTestContext({ store: { sql: db.sql }, providers: testProviders(), msg, stage: 'clean-cat' }));
     assert.deepEqual(Object.keys(out).sort(), ['doc_category', 'document_uuid', 'neo4j_doc_sql_id', 'source_doc_sql_id']);
     if (!expected.includes(out.doc_category)) wrong.push(`${file}: ${out.doc_category}`);
     const [doc] = await db.sql<{ category: string; category_confidence: number; cleaned_text: string; cleaning_metadata_json: { ecf_stamps: Array<{ case_number: string }>; offset_map: unknown[] }; metadata_json: Record<string, unknown> }[]>`

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import stage from '../../stages/ocr.ts';
 import { createProviders } from '../../src/providers/index.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { fakeContext } from '../helpers/context.ts';
+import { createTestContext } from '../../src/testing/index.ts';
 import { relativeEditDistance } from '../helpers/editdistance.ts';
 
 const corpus = path.resolve(fileURLToPath(import.meta.url), '../../../../shared/corpus');
@@ -43,7 +43,7 @@ async function ocr(rel: string) {
     INSERT INTO source_documents (file_name, file_path) VALUES (${path.basename(rel)}, ${filePath}) RETURNING id, document_uuid::text`;
   assert.ok(doc);
   const msg = { document_uuid: doc.document_uuid, source_doc_sql_id: Number(doc.id), file_path: filePath };
-  const ctx = fakeContext({ sql: db.sql, providers, msg, stage: 'ocr' });
+  const ctx = createTestContext({ store: { sql: db.sql }, providers, msg, stage: 'ocr' });
   const out = await stage.run(msg, ctx);
   const [row] = await db.sql<{ raw_extracted_text: string; ocr_provider: string; ocr_metadata_json: { pages: Page[] } }[]>`
     SELECT raw_extracted_text, ocr_provider, ocr_metadata_json FROM source_documents WHERE id = ${doc.id}`;

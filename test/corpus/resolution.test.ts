@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import ner from '../../stages/ner.ts';
 import resolution from '../../stages/resolution.ts';
-import { fakeContext } from '../helpers/context.ts';
+import { createTestContext } from '../../src/testing/index.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { corpusText, entityProviders, seedDocument } from '../stages/ner-seed.ts';
 
@@ -26,9 +26,9 @@ interface Entity {
 async function resolve(file: string): Promise<{ entities: Entity[]; docId: number; documentUuid: string }> {
   const doc = await seedDocument(db.sql, { name: file, text: corpusText(file), size: 2000, overlap: 250 });
   const msg = { document_uuid: doc.documentUuid, neo4j_doc_sql_id: doc.docId, chunk_count: doc.chunkCount };
-  const out = await ner.run(msg, fakeContext({ sql: db.sql, providers: entityProviders(), msg }));
+  const out = await ner.run(msg, createTestContext({ store: { sql: db.sql }, providers: entityProviders(), msg }));
   const msg2 = { document_uuid: doc.documentUuid, neo4j_doc_sql_id: doc.docId, mention_count: out['mention_count'] as number };
-  await resolution.run(msg2, fakeContext({ sql: db.sql, providers: entityProviders(), msg: msg2 }));
+  await resolution.run(msg2, createTestContext({ store: { sql: db.sql }, providers: entityProviders(), msg: msg2 }));
   const entities = await db.sql<Entity[]>`
     SELECT canonical_entity_uuid, entity_type, canonical_name, aliases, mention_count, merge_explanation
     FROM neo4j_canonical_entities WHERE document_id = ${doc.docId}`;
@@ -92,6 +92,6 @@ test('every mention points at its canonical entity and mention counts add up; a 
   const snapshot = () => db.sql`SELECT id, canonical_entity_uuid, canonical_name, normalized_name, aliases, mention_count, merge_explanation FROM neo4j_canonical_entities WHERE document_id = ${docId} ORDER BY id`;
   const first = await snapshot();
   const msg2 = { document_uuid: documentUuid, neo4j_doc_sql_id: docId, mention_count: 1 };
-  await resolution.run(msg2, fakeContext({ sql: db.sql, providers: entityProviders(), msg: msg2 }));
+  await resolution.run(msg2, createTestContext({ store: { sql: db.sql }, providers: entityProviders(), msg: msg2 }));
   assert.deepEqual(await snapshot(), first);
 });

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { connectStore, migrate, type Sql } from '../../src/store/db.ts';
+import { createTestStore, type TestStore } from '../../src/testing/index.ts';
 import { DEFAULT_PROBE_URL } from './postgres.ts';
 
 /**
@@ -9,32 +8,9 @@ import { DEFAULT_PROBE_URL } from './postgres.ts';
  */
 export const TEST_DATABASE_URL = process.env['TEST_DATABASE_URL'] || DEFAULT_PROBE_URL;
 
-export interface TestDb {
-  sql: Sql;
-  schema: string;
-  /** A URL whose connections use this schema (for child processes). */
-  url: string;
-  drop(): Promise<void>;
-}
+export type TestDb = TestStore;
 
-/** A fresh schema with every migration applied; `drop()` removes it. One per test file or test. */
-export async function createTestDb(label = 't'): Promise<TestDb> {
-  const schema = `dp_${label.replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 20)}_${randomBytes(4).toString('hex')}`;
-  const admin = connectStore(TEST_DATABASE_URL, { pool: 1 });
-  await admin.unsafe(`CREATE SCHEMA ${schema}`);
-  await admin.end();
-  const sql = connectStore(TEST_DATABASE_URL, { pool: 4, schema });
-  await migrate(sql);
-  const url = `${TEST_DATABASE_URL}${TEST_DATABASE_URL.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-  return {
-    sql,
-    schema,
-    url,
-    async drop() {
-      await sql.end({ timeout: 5 });
-      const a = connectStore(TEST_DATABASE_URL, { pool: 1 });
-      await a.unsafe(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await a.end();
-    },
-  };
+/** A fresh schema with every migration applied (docpipe/testing's createTestStore on the test Postgres); `drop()` removes it. */
+export function createTestDb(label = 't'): Promise<TestDb> {
+  return createTestStore(TEST_DATABASE_URL, { label });
 }

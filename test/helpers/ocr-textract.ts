@@ -9,7 +9,7 @@ import { after, before } from 'node:test';
 import stage from '../../stages/ocr.ts';
 import { createProviders } from '../../src/providers/index.ts';
 import { startFakeTextract, type FakeTextract } from '../fakes/textract-server.ts';
-import { fakeContext } from './context.ts';
+import { createTestContext } from '../../src/testing/index.ts';
 import { createTestDb, type TestDb } from './db.ts';
 
 export interface TextractRow {
@@ -52,7 +52,7 @@ export function textractHarness(root: string) {
       INSERT INTO source_documents (file_name, file_path) VALUES (${path.basename(filePath)}, ${filePath}) RETURNING id, document_uuid::text`;
     assert.ok(doc);
     const msg = { document_uuid: doc.document_uuid, source_doc_sql_id: Number(doc.id), file_path: filePath };
-    const ctx = fakeContext({ sql: db.sql, providers: providers(), msg, stage: 'ocr', options: tuning });
+    const ctx = createTestContext({ store: { sql: db.sql }, providers: providers(), msg, stage: 'ocr', options: tuning });
     const result = stage.run(msg, ctx);
     const row = async () =>
       (await db.sql<TextractRow[]>`

@@ -15,7 +15,8 @@ import { Redis } from 'ioredis';
 import { createTestDb } from '../helpers/db.ts';
 import { OwnRedis, uniquePrefix } from '../helpers/redis.ts';
 import { REPO, startRunner, type RunnerProcess } from '../helpers/runner-process.ts';
-import { deadline, eventually, groupInfo, mib, pendingCount, sleep, streamEntries, toMap, usedMemory } from './support.ts';
+import { sleep } from '../../src/util/sleep.ts';
+import { deadline, eventually, groupInfo, mib, pendingCount, streamEntries, toMap, usedMemory } from './support.ts';
 
 const PIPELINE = path.join(REPO, 'test/fixtures/chaos/pipeline.yaml');
 const STAGES = ['scan', 'clean', 'chunk', 'tag', 'resolve', 'link'] as const;

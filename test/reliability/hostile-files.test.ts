@@ -15,7 +15,7 @@ import stage from '../../stages/ocr.ts';
 import { LocalFileSource } from '../../src/providers/files.ts';
 import { createProviders } from '../../src/providers/index.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { fakeContext } from '../helpers/context.ts';
+import { createTestContext } from '../../src/testing/index.ts';
 import { mib } from './support.ts';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'dp-hostile-files-'));
@@ -45,7 +45,7 @@ async function runOcr(name: string, bytes: Buffer) {
   const [doc] = await db.sql<{ id: string; document_uuid: string }[]>`
     INSERT INTO source_documents (file_name, file_path) VALUES (${name}, ${file}) RETURNING id, document_uuid::text`;
   const msg = { document_uuid: doc!.document_uuid, source_doc_sql_id: Number(doc!.id), file_path: file, file_name: name };
-  const ctx = fakeContext({ sql: db.sql, providers, msg, stage: 'ocr' });
+  const ctx = createTestContext({ store: { sql: db.sql }, providers, msg, stage: 'ocr' });
   const rssBefore = process.memoryUsage().rss;
   let error: { kind?: string; code?: string; message: string } | undefined;
   let output: Record<string, unknown> | undefined;

@@ -1,7 +1,7 @@
 /**
  * Prompt injection: documents that tell the model to ignore its instructions. The fake server plays
  * a gullible model that obeys any "respond with {…}" it finds in the prompt, the worst case. The
- * categoriser's output must keep its schema and its closed label set whatever the model answers,
+ * categorizer's output must keep its schema and its closed label set whatever the model answers,
  * and the document can never step outside its <document> delimiters.
  */
 import assert from 'node:assert/strict';

@@ -15,7 +15,8 @@ import { Runner } from '../../src/worker/runner.ts';
 import { createTestDb } from '../helpers/db.ts';
 import { dropPrefix, OwnRedis, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
 import { REPO, startRunner } from '../helpers/runner-process.ts';
-import { groupInfo, mib, sleep, streamEntries, usedMemory } from './support.ts';
+import { sleep } from '../../src/util/sleep.ts';
+import { groupInfo, mib, streamEntries, usedMemory } from './support.ts';
 
 const BACKLOG = Number(process.env['LOAD_BACKLOG'] ?? 100_000);
 /** How long the runner works on the backlog before the test stops it and counts. */

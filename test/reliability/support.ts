@@ -2,6 +2,7 @@
  * Shared helpers of the reliability suite: stream and group figures read straight from Redis.
  */
 import type { Redis } from 'ioredis';
+import { sleep } from '../../src/util/sleep.ts';
 
 export type FieldMap = Record<string, string>;
 
@@ -49,10 +50,6 @@ export async function usedMemory(redis: Redis): Promise<number> {
 
 export function mib(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
 
 /** A timer that does not keep the process alive (for races against a bound). */

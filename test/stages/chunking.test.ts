@@ -5,7 +5,7 @@ import { sqlLlmCache } from '../../src/store/llm-cache.ts';
 import chunking, { chunkOptions } from '../../stages/chunking.ts';
 import cleanCat from '../../stages/clean-cat.ts';
 import { documentOf, startFakeOpenAi } from '../fakes/openai-server.ts';
-import { fakeContext } from '../helpers/context.ts';
+import { createTestContext } from '../../src/testing/index.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { insertSource, llmSettings, testProviders } from './clean-cat.corpus.ts';
 
@@ -32,8 +32,8 @@ after(async () => {
 async function runBoth(file: string, raw: string, ocrMetadata: Record<string, unknown>, options: Record<string, unknown> = {}) {
   const src = await insertSource(db.sql, file, raw, ocrMetadata);
   const msg = { document_uuid: src.uuid, source_doc_sql_id: src.id };
-  const cc = await cleanCat.run(msg, fakeContext({ sql: db.sql, providers: testProviders(), msg, stage: 'clean-cat' }));
-  const ctx = fakeContext({ sql: db.sql, providers: testProviders(), msg: cc, stage: 'chunking', options });
+  const cc = await cleanCat.run(msg, createTestContext({ store: { sql: db.sql }, providers: testProviders(), msg, stage: 'clean-cat' }));
+  const ctx = createTestContext({ store: { sql: db.sql }, providers: testProviders(), msg: cc, stage: 'chunking', options });
   const out = await chunking.run(cc, ctx);
   return { cc, out, ctx };
 }
@@ -52,7 +52,7 @@ test('chunk uuids are stable per (document, index) and differ across documents; 
   assert.equal(ra.length, rb.length);
   assert.equal(new Set([...ra, ...rb].map((r) => r.chunk_uuid)).size, ra.length * 2);
   // a bigger budget gives fewer chunks: the rows beyond the new count are gone, the first keep their uuid
-  const out = await chunking.run(a.cc, fakeContext({ sql: db.sql, providers: testProviders(), msg: a.cc, options: { max_tokens: 400, overlap_tokens: 8 } }));
+  const out = await chunking.run(a.cc, createTestContext({ store: { sql: db.sql }, providers: testProviders(), msg: a.cc, options: { max_tokens: 400, overlap_tokens: 8 } }));
   const after = await chunksOf(a.cc.neo4j_doc_sql_id);
   assert.equal(after.length, out.chunk_count);
   assert.ok(after.length < ra.length);
@@ -79,8 +79,8 @@ test('with an LLM, facts the rules missed are filled only when found in the text
     const raw = 'IN THE COURT OF CHANCERY OF THE STATE OF DELAWARE\n\nAcme Widgets LLC brought this action on March 3, 2021 seeking $1,500,000.\n\nVice Chancellor Laster presiding.';
     const src = await insertSource(db.sql, 'chancery.txt', raw, {});
     const msg = { document_uuid: src.uuid, source_doc_sql_id: src.id };
-    const cc = await cleanCat.run(msg, fakeContext({ sql: db.sql, providers: testProviders(), msg }));
-    await chunking.run(cc, fakeContext({ sql: db.sql, providers: testProviders(llm), msg: cc }));
+    const cc = await cleanCat.run(msg, createTestContext({ store: { sql: db.sql }, providers: testProviders(), msg }));
+    await chunking.run(cc, createTestContext({ store: { sql: db.sql }, providers: testProviders(llm), msg: cc }));
     const [doc] = await db.sql<{ cleaned_text: string; metadata_json: Record<string, unknown> }[]>`SELECT cleaned_text, metadata_json FROM neo4j_documents WHERE id = ${cc.neo4j_doc_sql_id}`;
     const m = doc!.metadata_json as { parties: Array<{ name: string; roles: string[]; span: [number, number]; source: string }>; judges: Array<{ name: string; source: string }>; amounts: Array<{ value: number; currency: string }>; dates: Array<{ iso: string }>; facts_method: string };
     assert.equal(m.facts_method, 'rules+llm');
@@ -89,7 +89,7 @@ test('with an LLM, facts the rules missed are filled only when found in the text
     assert.deepEqual(m.amounts.map((a) => [a.value, a.currency]), [[1500000, 'USD']]);
     assert.deepEqual(m.dates.map((d) => d.iso), ['2021-03-03']);
     const calls = fake.calls;
-    await chunking.run(cc, fakeContext({ sql: db.sql, providers: testProviders(llm), msg: cc }));
+    await chunking.run(cc, createTestContext({ store: { sql: db.sql }, providers: testProviders(llm), msg: cc }));
     assert.equal(fake.calls, calls, 'the re-run is answered from llm_cache');
   } finally {
     await fake.close();

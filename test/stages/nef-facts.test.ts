@@ -11,7 +11,7 @@ import chunking from '../../stages/chunking.ts';
 import cleanCat from '../../stages/clean-cat.ts';
 import ocr from '../../stages/ocr.ts';
 import { createProviders } from '../../src/providers/index.ts';
-import { fakeContext } from '../helpers/context.ts';
+import { createTestContext } from '../../src/testing/index.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/nef');
@@ -58,9 +58,9 @@ async function factsOf(file: string): Promise<{ facts: Facts; cleaned: string; c
   const [row] = await db.sql<{ id: string; document_uuid: string }[]>`
     INSERT INTO source_documents (file_name, file_path) VALUES (${file}, ${filePath}) RETURNING id, document_uuid`;
   const m0 = { document_uuid: row!.document_uuid, source_doc_sql_id: Number(row!.id), file_path: filePath, file_name: file };
-  const m1 = await ocr.run(m0, fakeContext({ sql: db.sql, providers, msg: m0, stage: 'ocr' }));
-  const m2 = await cleanCat.run(m1 as typeof m1 & { source_doc_sql_id: number }, fakeContext({ sql: db.sql, providers, msg: m1, stage: 'clean-cat' }));
-  await chunking.run(m2, fakeContext({ sql: db.sql, providers, msg: m2, stage: 'chunking' }));
+  const m1 = await ocr.run(m0, createTestContext({ store: { sql: db.sql }, providers, msg: m0, stage: 'ocr' }));
+  const m2 = await cleanCat.run(m1 as typeof m1 & { source_doc_sql_id: number }, createTestContext({ store: { sql: db.sql }, providers, msg: m1, stage: 'clean-cat' }));
+  await chunking.run(m2, createTestContext({ store: { sql: db.sql }, providers, msg: m2, stage: 'chunking' }));
   const [doc] = await db.sql<{ cleaned_text: string; metadata_json: Facts }[]>`SELECT cleaned_text, metadata_json FROM neo4j_documents WHERE id = ${m2.neo4j_doc_sql_id}`;
   return { facts: doc!.metadata_json, cleaned: doc!.cleaned_text, category: m2.doc_category };
 }

@@ -9,7 +9,7 @@ import ner from '../../stages/ner.ts';
 import type { ProvidersConfig } from '../../src/config/types.ts';
 import { createOpenAiLlm } from '../../src/providers/llm/openai.ts';
 import type { LlmClient } from '../../src/providers/types.ts';
-import { fakeContext } from '../helpers/context.ts';
+import { createTestContext } from '../../src/testing/index.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { composeDocuments, labelledSentences, oracleResponder, type OracleDocument } from '../fakes/ner-oracle.ts';
 import { startFakeOpenAi, type FakeOpenAiServer } from '../fakes/openai-server.ts';
@@ -38,7 +38,7 @@ async function run(doc: OracleDocument, secondPass: 'on' | 'off' | 'sparse'): Pr
   const seeded = await seedDocument(db.sql, { name: doc.name, text: doc.text, size: 320, overlap: 90 });
   const msg = { document_uuid: seeded.documentUuid, neo4j_doc_sql_id: seeded.docId, chunk_count: seeded.chunkCount };
   const from = fake.requests.length;
-  await ner.run(msg, fakeContext({ sql: db.sql, providers, msg }));
+  await ner.run(msg, createTestContext({ store: { sql: db.sql }, providers, msg }));
   const [row] = await db.sql<Array<{ usage: Record<string, number> }>>`SELECT metadata_json->'llm_usage'->'ner' AS usage FROM neo4j_documents WHERE id = ${seeded.docId}`;
   return { requests: fake.requests.length - from, usage: row!.usage };
 }

@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import ner from '../../stages/ner.ts';
 import { createOpenAiLlm } from '../../src/providers/llm/openai.ts';
 import type { LlmClient } from '../../src/providers/types.ts';
-import { fakeContext } from '../helpers/context.ts';
+import { createTestContext } from '../../src/testing/index.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { composeDocuments, labelledSentences, oracleResponder, prng, score, storedMentions, type OracleDocument, type OracleScore } from '../fakes/ner-oracle.ts';
 import { startFakeOpenAi, type FakeOpenAiServer } from '../fakes/openai-server.ts';
@@ -37,7 +37,7 @@ async function runOracle(fake: FakeOpenAiServer, docs: readonly OracleDocument[]
     let done = false;
     for (let attempt = 1; attempt <= MAX_ATTEMPTS && !done; attempt++) {
       try {
-        await ner.run(msg, fakeContext({ sql: db.sql, providers: entityProviders(llm), msg, attempt }));
+        await ner.run(msg, createTestContext({ store: { sql: db.sql }, providers: entityProviders(llm), msg, attempt }));
         done = true;
       } catch (err) {
         if ((err as { kind?: string }).kind === 'permanent') break;

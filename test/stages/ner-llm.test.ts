@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test';
 import ner from '../../stages/ner.ts';
 import { createOpenAiLlm } from '../../src/providers/llm/openai.ts';
 import { sqlLlmCache } from '../../src/store/llm-cache.ts';
-import { fakeContext } from '../helpers/context.ts';
+import { createTestContext } from '../../src/testing/index.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { startFakeOpenAi, type ChatRequestBody } from '../fakes/openai-server.ts';
 import { entityProviders, fakeLlmSettings, seedDocument } from './ner-seed.ts';
@@ -42,7 +42,7 @@ test('LLM path: batched structured extraction, a second pass for misses, spans v
     const doc = await seedDocument(db.sql, { name: 'llm.txt', text: TEXT, size: 5000 });
     assert.equal(doc.chunkCount, 1);
     const msg = { document_uuid: doc.documentUuid, neo4j_doc_sql_id: doc.docId, chunk_count: doc.chunkCount };
-    const out = await ner.run(msg, fakeContext({ sql: db.sql, providers: entityProviders(llm), msg }));
+    const out = await ner.run(msg, createTestContext({ store: { sql: db.sql }, providers: entityProviders(llm), msg }));
     assert.equal(fake.calls, 2, 'one extraction call and one "what did you miss" call for the single batch');
     const second = userOf(fake.requests[1]!);
     assert.match(second, /Maria Delgado/, 'the second pass is told what was found');
@@ -68,7 +68,7 @@ test('LLM path: batched structured extraction, a second pass for misses, spans v
 
     // a re-run is answered from the LLM cache and leaves the same rows; the first answer named a
     // mention that is not in the text, so it was not cached and is asked again (#23.7)
-    await ner.run(msg, fakeContext({ sql: db.sql, providers: entityProviders(llm), msg }));
+    await ner.run(msg, createTestContext({ store: { sql: db.sql }, providers: entityProviders(llm), msg }));
     assert.equal(fake.calls, 3, 'the unverified first answer asked again, the verified second answer from the cache');
     const again = await db.sql`SELECT value, entity_type, offset_start FROM neo4j_entity_mentions WHERE document_uuid = ${doc.documentUuid} ORDER BY offset_start`;
     assert.deepEqual(again.map((r) => r['value']), rows.map((r) => r.value));

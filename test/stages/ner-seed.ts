@@ -14,7 +14,7 @@ import type { Sql } from '../../src/store/db.ts';
 import ner from '../../stages/ner.ts';
 import relationships from '../../stages/relationships.ts';
 import resolution from '../../stages/resolution.ts';
-import { fakeContext } from '../helpers/context.ts';
+import { createTestContext } from '../../src/testing/index.ts';
 
 export const CORPUS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/corpus');
 
@@ -111,10 +111,10 @@ export function fakeLlmSettings(baseURL: string): ProvidersConfig['llm'] {
 export async function runEntityStages(sql: Sql, doc: SeededDocument, options: { relationships?: boolean } = {}) {
   const providers = entityProviders();
   const m1 = { document_uuid: doc.documentUuid, neo4j_doc_sql_id: doc.docId, chunk_count: doc.chunkCount };
-  const o1 = await ner.run(m1, fakeContext({ sql, providers, msg: m1, stage: 'ner' }));
+  const o1 = await ner.run(m1, createTestContext({ store: { sql }, providers, msg: m1, stage: 'ner' }));
   const m2 = { document_uuid: doc.documentUuid, neo4j_doc_sql_id: doc.docId, mention_count: o1['mention_count'] as number };
-  const o2 = await resolution.run(m2, fakeContext({ sql, providers, msg: m2, stage: 'resolution' }));
+  const o2 = await resolution.run(m2, createTestContext({ store: { sql }, providers, msg: m2, stage: 'resolution' }));
   const m3 = { document_uuid: doc.documentUuid, neo4j_doc_sql_id: doc.docId, canonical_count: o2['canonical_count'] as number };
-  const o3 = options.relationships ? await relationships.run(m3, fakeContext({ sql, providers, msg: m3, stage: 'relationships' })) : undefined;
+  const o3 = options.relationships ? await relationships.run(m3, createTestContext({ store: { sql }, providers, msg: m3, stage: 'relationships' })) : undefined;
   return { mentionCount: o1['mention_count'] as number, canonicalCount: o2['canonical_count'] as number, out: o3 ?? {} };
 }

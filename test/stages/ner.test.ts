@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import ner from '../../stages/ner.ts';
-import { fakeContext } from '../helpers/context.ts';
+import { createTestContext } from '../../src/testing/index.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { entityProviders, runEntityStages, seedDocument, type SeededDocument } from './ner-seed.ts';
 
@@ -32,5 +32,5 @@ test('a mention that disappears from the text is deleted on re-run (replace-by-k
 
 test('a message for a document that does not exist is a permanent error', async () => {
   const msg = { document_uuid: '00000000-0000-4000-8000-000000000000', neo4j_doc_sql_id: 999999, chunk_count: 1 };
-  await assert.rejects(ner.run(msg, fakeContext({ sql: db.sql, providers: entityProviders(), msg })), { name: 'PermanentError' });
+  await assert.rejects(ner.run(msg, createTestContext({ store: { sql: db.sql }, providers: entityProviders(), msg })), { name: 'PermanentError' });
 });

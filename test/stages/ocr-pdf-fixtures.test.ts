@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import stage from '../../stages/ocr.ts';
 import { createProviders } from '../../src/providers/index.ts';
-import { fakeContext } from '../helpers/context.ts';
+import { createTestContext } from '../../src/testing/index.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { encryptedPdf } from '../helpers/pdf-encrypt.ts';
 import { ANNOTATION_TEXT, annotatedTranscript, briefWithScannedExhibit, SCANNED_EXHIBIT_LINES } from '../helpers/pdf-fixtures.ts';
@@ -54,7 +54,7 @@ interface Page {
 
 async function runOcr(file: string, options: Record<string, unknown> = {}, with_ = providers): Promise<{ text: string; pages: Page[] }> {
   const { msg, id } = await insert(file);
-  await stage.run(msg, fakeContext({ sql: db.sql, providers: with_, msg, stage: 'ocr', options }));
+  await stage.run(msg, createTestContext({ store: { sql: db.sql }, providers: with_, msg, stage: 'ocr', options }));
   return read(id);
 }
 
@@ -106,7 +106,7 @@ test('text drawn by annotations (stamp, FreeText header/footer, Bates label, for
 
 test('a password-protected PDF fails permanently naming the file; a configured password opens it', async () => {
   const { msg, id } = await insert('sealed.pdf');
-  await assert.rejects(stage.run(msg, fakeContext({ sql: db.sql, providers, msg, stage: 'ocr' })), (err: { kind?: string; code?: string; message: string }) => {
+  await assert.rejects(stage.run(msg, createTestContext({ store: { sql: db.sql }, providers, msg, stage: 'ocr' })), (err: { kind?: string; code?: string; message: string }) => {
     assert.equal(err.kind, 'permanent');
     assert.equal(err.code, 'DP_ERR_FILE_ENCRYPTED');
     assert.match(err.message, /^sealed\.pdf: the PDF is password-protected and no password is configured \(providers\.ocr\.pdf_passwords\)$/);
@@ -119,7 +119,7 @@ test('a password-protected PDF fails permanently naming the file; a configured p
 
   const wrong = await insert('sealed.pdf');
   const onlyWrong = providersWith(['not-it']);
-  await assert.rejects(stage.run(wrong.msg, fakeContext({ sql: db.sql, providers: onlyWrong, msg: wrong.msg, stage: 'ocr' })), /sealed\.pdf: the PDF is password-protected and none of the 1 passwords in providers\.ocr\.pdf_passwords opens it/);
+  await assert.rejects(stage.run(wrong.msg, createTestContext({ store: { sql: db.sql }, providers: onlyWrong, msg: wrong.msg, stage: 'ocr' })), /sealed\.pdf: the PDF is password-protected and none of the 1 passwords in providers\.ocr\.pdf_passwords opens it/);
 
   const opened = await runOcr('sealed.pdf', {}, providersWith(['not-it', 'sesame']));
   assert.equal(opened.text, SEALED.join('\n'));

@@ -10,7 +10,7 @@ import stage from '../../stages/ocr.ts';
 import type { ProvidersConfig } from '../../src/config/types.ts';
 import { createProviders } from '../../src/providers/index.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { fakeContext } from '../helpers/context.ts';
+import { createTestContext } from '../../src/testing/index.ts';
 
 const repoRoot = path.resolve(fileURLToPath(import.meta.url), '../../..');
 /** The repository's own sample documents (the third-party corpus is read by test/corpus/ocr.test.ts). */
@@ -53,7 +53,7 @@ async function runOcr(filePath: string, options: { providers?: ReturnType<typeof
     INSERT INTO source_documents (file_name, file_path) VALUES (${path.basename(filePath)}, ${filePath}) RETURNING id, document_uuid::text`;
   assert.ok(doc);
   const msg = { document_uuid: doc.document_uuid, source_doc_sql_id: Number(doc.id), file_path: filePath, file_name: path.basename(filePath) };
-  const ctx = fakeContext({ sql: db.sql, providers: options.providers ?? providers(), msg, stage: 'ocr', options: options.stageOptions });
+  const ctx = createTestContext({ store: { sql: db.sql }, providers: options.providers ?? providers(), msg, stage: 'ocr', options: options.stageOptions });
   const run = () => stage.run(msg, ctx);
   const row = async () => (await db.sql<Row[]>`SELECT * FROM source_documents WHERE id = ${doc.id}`)[0] as Row;
   return { msg, ctx, run, row };

@@ -9,7 +9,7 @@ import { loadGraph } from '../../src/store/neo4j/graph-export.ts';
 import { writeExport } from '../../src/graph/export/write.ts';
 import { replaceMentions } from '../../src/store/neo4j/mentions.ts';
 import type { EntityType, MentionMeta } from '../../src/nlp/ner/types.ts';
-import { fakeContext } from '../helpers/context.ts';
+import { createTestContext } from '../../src/testing/index.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { entityProviders, seedDocument, type SeededDocument } from './ner-seed.ts';
 
@@ -43,7 +43,7 @@ async function seed(name: string, text: string, specs: Spec[], projectId: number
 
 const resolve = (doc: SeededDocument) => {
   const msg = { document_uuid: doc.documentUuid, neo4j_doc_sql_id: doc.docId, mention_count: 1 };
-  return resolution.run(msg, fakeContext({ sql: db.sql, providers: entityProviders(), msg }));
+  return resolution.run(msg, createTestContext({ store: { sql: db.sql }, providers: entityProviders(), msg }));
 };
 
 const project = async (name: string) => Number((await db.sql<Array<{ id: string }>>`INSERT INTO projects (name) VALUES (${name}) RETURNING id`)[0]!.id);
@@ -172,7 +172,7 @@ test('an entity that cannot join the project entity holding its normalised name 
 test('relationships and the export carry project entities and the shared case with stable keys', async () => {
   for (const doc of docs) {
     const msg = { document_uuid: doc.documentUuid, neo4j_doc_sql_id: doc.docId, canonical_count: 6 };
-    await relationships.run(msg, fakeContext({ sql: db.sql, providers: entityProviders(), msg }));
+    await relationships.run(msg, createTestContext({ store: { sql: db.sql }, providers: entityProviders(), msg }));
   }
   const graph = await loadGraph(db.sql);
   const projectNodes = graph.nodes.filter((n) => n.label === 'ProjectEntity');
@@ -191,7 +191,7 @@ test('relationships and the export carry project entities and the shared case wi
   for (const doc of docs.slice(0, 2)) {
     await resolve(doc);
     const msg = { document_uuid: doc.documentUuid, neo4j_doc_sql_id: doc.docId, canonical_count: 6 };
-    await relationships.run(msg, fakeContext({ sql: db.sql, providers: entityProviders(), msg }));
+    await relationships.run(msg, createTestContext({ store: { sql: db.sql }, providers: entityProviders(), msg }));
   }
   writeExport(await loadGraph(db.sql), path.join(outDir, 'b'));
   for (const f of a.files) assert.equal(readFileSync(path.join(outDir, 'b', f), 'utf8'), readFileSync(path.join(outDir, 'a', f), 'utf8'), f);

@@ -48,7 +48,7 @@ const fakeLlm = (answer: unknown | Error): LlmClient => ({
   },
 });
 
-test('LLM categorisation: structured answer used, failures and out-of-set labels fall back to local', async () => {
+test('LLM categorization: structured answer used, failures and out-of-set labels fall back to local', async () => {
   const local: CategoryResult = categorizeLocal('ORDER\nIT IS SO ORDERED.');
   const ok = await categorizeWithLlm(fakeLlm({ category: 'court_opinion', confidence: 0.8 }), 'text', local);
   assert.deepEqual([ok.result.category, ok.result.confidence, ok.result.method, ok.error], ['court_opinion', 0.8, 'llm', undefined]);

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { chunkText, chunkUuid, countTokens, isHeading, splitBlocks, uuidV5 } from '../../src/nlp/chunk/index.ts';
+import { chunkText, chunkUuid, countTokens, isHeading, splitBlocks } from '../../src/nlp/chunk/index.ts';
+import { deterministicUuid } from '../../src/nlp/ids.ts';
+import { uuidV5 } from '../../src/util/uuid.ts';
 
 const sentence = (i: number): string => `Sentence number ${i} says the parties agree to the terms set out here.`;
 
@@ -72,4 +74,8 @@ test('chunk uuids: RFC 4122 v5, stable per (document, index), distinct across do
   assert.notEqual(chunkUuid(d1, 0), chunkUuid(d1, 1));
   assert.notEqual(chunkUuid(d1, 0), chunkUuid(d2, 0));
   assert.match(chunkUuid(d1, 7), /^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  // stored ids: the values must never change (rows written by earlier runs are found by them)
+  assert.equal(chunkUuid(d1, 0), 'd3558448-a912-5fbb-995e-0dd4418e48cf');
+  assert.equal(deterministicUuid('mention', 'c1', 'ORG', 0, 10), '3491c244-3a4b-5612-a0ed-c0fc3c7db1b3');
+  assert.equal(deterministicUuid('case', 'a|b\\c', 'ü日本'), '861bc688-5f8f-526a-bdb3-f286de05b25b');
 });

@@ -55,7 +55,7 @@ function lastRestated(): void {
   assert.equal(before.messages.find((m) => m.role === 'user')!.content, fake.requests.at(-1)!.messages.find((m) => m.role === 'user')!.content, 'the same prompt');
 }
 
-test('bug #23.5: categorisation re-asks a malformed answer instead of falling back to the local result', async () => {
+test('bug #23.5: categorization re-asks a malformed answer instead of falling back to the local result', async () => {
   const outcome = await categorizeWithLlm(llm, TEXT, categorizeLocal(TEXT));
   assert.equal(outcome.error, undefined);
   assert.equal(outcome.result.method, 'llm');

@@ -5,7 +5,7 @@
  */
 import { NODE_LABELS, type Graph, type PropertyValue } from './model.ts';
 
-export const ARRAY_DELIMITER = '|';
+const ARRAY_DELIMITER = '|';
 
 export function csvField(value: string): string {
   return /[",\n\r]/.test(value) || value === '' ? `"${value.replace(/"/g, '""')}"` : value;

@@ -11,17 +11,17 @@ export interface CypherBatch {
   params: { rows: Array<Record<string, unknown>> };
 }
 
-export const BATCH_SIZE = 500;
+const BATCH_SIZE = 500;
 
 export function constraintStatements(): string[] {
   return NODE_LABELS.map((l) => `CREATE CONSTRAINT docpipe_${l.toLowerCase()}_uuid IF NOT EXISTS FOR (n:${l}) REQUIRE n.uuid IS UNIQUE`);
 }
 
-export function nodeStatement(label: NodeLabel): string {
+function nodeStatement(label: NodeLabel): string {
   return `UNWIND $rows AS row MERGE (n:${label} {uuid: row.uuid}) SET n += row.props`;
 }
 
-export function relationshipStatement(type: string, fromLabel: NodeLabel, toLabel: NodeLabel): string {
+function relationshipStatement(type: string, fromLabel: NodeLabel, toLabel: NodeLabel): string {
   return `UNWIND $rows AS row MATCH (a:${fromLabel} {uuid: row.from}) MATCH (b:${toLabel} {uuid: row.to}) MERGE (a)-[r:${type} {key: row.key}]->(b) SET r += row.props`;
 }
 

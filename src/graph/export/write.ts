@@ -14,7 +14,7 @@ export interface ExportSummary {
   dangling: number;
 }
 
-export function danglingRelationships(graph: Graph): number {
+function danglingRelationships(graph: Graph): number {
   const ids = new Set(graph.nodes.map((n) => `${n.label}:${n.id}`));
   return graph.relationships.filter((r) => !ids.has(`${r.fromLabel}:${r.fromId}`) || !ids.has(`${r.toLabel}:${r.toId}`)).length;
 }

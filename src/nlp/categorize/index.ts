@@ -1,3 +1,3 @@
-export { CATEGORY_LABELS, CATEGORY_DESCRIPTIONS, LABELS_VERSION, isCategory, type Category } from './labels.ts';
+export { CATEGORY_LABELS, LABELS_VERSION, type Category } from './labels.ts';
 export { categorizeLocal, titleRegion, type CategorizeHints, type CategoryResult } from './local.ts';
 export { categorizeWithLlm, CATEGORY_SCHEMA, type LlmCategoryOutcome } from './llm.ts';

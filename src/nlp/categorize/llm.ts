@@ -1,4 +1,4 @@
-/** LLM categorisation: structured output restricted to the label set; the local result is the fallback. */
+/** LLM categorization: structured output restricted to the label set; the local result is the fallback. */
 import type { LlmClient } from '../../providers/types.ts';
 import { CATEGORY_DESCRIPTIONS, CATEGORY_LABELS, isCategory, LABELS_VERSION, type Category } from './labels.ts';
 import type { CategoryResult } from './local.ts';

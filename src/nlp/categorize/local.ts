@@ -1,5 +1,5 @@
 /**
- * Local categorisation: caption/title rules plus a keyword-weighted linear classifier over the
+ * Local categorization: caption/title rules plus a keyword-weighted linear classifier over the
  * features in features.ts, and a few structural hints (court e-mail, ECF stamp of docket entry 1).
  * Scores become a confidence with a softmax.
  */

@@ -83,7 +83,7 @@ function parseFields(text: string, from: number, allowed: (f: FieldName) => bool
   }
 }
 
-export function isoFromUsDate(us: string): string | undefined {
+function isoFromUsDate(us: string): string | undefined {
   const m = /^(\d{1,2})\/(\d{1,2})\/(\d{2}|\d{4})$/.exec(us);
   if (!m) return undefined;
   const month = Number(m[1]);

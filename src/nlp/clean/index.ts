@@ -10,11 +10,10 @@ import { removeLineNumbers, removePageNumbers, removeRepeatedLines, removeRulesA
 import { lineContent, splitPages, type RawLine } from './lines.ts';
 import { decideJoin } from './reflow.ts';
 
-export { toRawOffset, type Segment } from './builder.ts';
-export { isoFromUsDate, type EcfStamp } from './ecf.ts';
-export { normalizeString } from './chars.ts';
+export type { Segment } from './builder.ts';
+export type { EcfStamp } from './ecf.ts';
 
-export const CLEANER_VERSION = 1;
+const CLEANER_VERSION = 1;
 
 export interface PageStart {
   /** 1-based page number. */

@@ -27,7 +27,7 @@ function isCapsHeading(text: string): boolean {
 }
 
 /** A line that starts something of its own: a list item, a numbered section, a heading. */
-export function startsBlock(text: string): boolean {
+function startsBlock(text: string): boolean {
   return LIST_START.test(text) || isCapsHeading(text) || /^[A-Z][A-Za-z-]*(?: [A-Za-z-]+){0,3}:\s/.test(text) && text.length < 60;
 }
 

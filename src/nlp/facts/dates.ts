@@ -31,7 +31,7 @@ function year(y: string): number {
   return y.length === 2 ? (n < 70 ? 2000 + n : 1900 + n) : n;
 }
 
-export function toIso(y: number, m: number, d: number): string | null {
+function toIso(y: number, m: number, d: number): string | null {
   if (y < 1700 || y > 2200 || m < 1 || m > 12 || d < 1) return null;
   const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
   if (d > days) return null;

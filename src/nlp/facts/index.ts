@@ -11,13 +11,12 @@ import type { DocumentFacts } from './types.ts';
 export * from './types.ts';
 export { normalizeDocket, extractDockets } from './dockets.ts';
 export { extractCaption, extractCourt, extractJudges } from './caption.ts';
-export { caseNamesPerDocket, nefPairs } from './case-names.ts';
-export { extractDates, toIso } from './dates.ts';
+export { extractDates } from './dates.ts';
 export { extractAmounts } from './amounts.ts';
 export { extractCitations } from './citations.ts';
-export { fillGapsWithLlm, needsLlm, locate, FACTS_SCHEMA } from './llm.ts';
+export { fillGapsWithLlm, locate } from './llm.ts';
 
-export const FACTS_VERSION = 1;
+const FACTS_VERSION = 1;
 
 export interface FactsInput {
   stamps?: readonly EcfStamp[];

@@ -5,7 +5,7 @@
 import type { LlmClient } from '../../providers/types.ts';
 import { collapse, type DocumentFacts, type Span } from './types.ts';
 
-export const FACTS_SCHEMA = {
+const FACTS_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   required: ['case_name', 'court', 'parties', 'judges'],
@@ -55,7 +55,7 @@ export function locate(text: string, value: string): Span | null {
   return m ? [m.index, m.index + m[0].length] : null;
 }
 
-export function needsLlm(facts: DocumentFacts): boolean {
+function needsLlm(facts: DocumentFacts): boolean {
   return !facts.case_name || !facts.court || facts.parties.length === 0 || facts.judges.length === 0;
 }
 

@@ -31,7 +31,7 @@ const CUT = /\s*(?:\bet\.?\s*al\b\.?|\s(?:and|&)\s+(?:Others|OTHERS|Ors\.?|ORS\.
 const SUFFIX_WORD = new Set(withUpper(ORG_SUFFIXES));
 
 /** Ends a name after its legal form ("Apple Inc." of "Apple Inc. Case Number") or before a word that starts no name. */
-export function truncateName(text: string, start: number, end: number): number {
+function truncateName(text: string, start: number, end: number): number {
   const words = /\S+/g;
   const slice = text.slice(start, end);
   let first = true;
@@ -65,7 +65,7 @@ function party(text: string, start: number, end: number, role: PartyRole, method
 }
 
 /** Parties of the caption text[start, end). */
-export function captionParties(text: string, start: number, end: number, method: 'case-name' | 'rules', confidence: number): Mention[] {
+function captionParties(text: string, start: number, end: number, method: 'case-name' | 'rules', confidence: number): Mention[] {
   const value = text.slice(start, end);
   const inRe = /^\s*(?:IN\s+RE|In\s+re|In\s+the\s+Matter\s+of|IN\s+THE\s+MATTER\s+OF):?\s*/.exec(value);
   if (inRe) {

@@ -1,7 +1,7 @@
 /** People, organisations and places from compromise, as exact spans of the text. */
 import nlp from 'compromise';
 import { NOT_NAME_START } from './gazetteers.ts';
-import { makeMention, type EntityType, type Mention } from './types.ts';
+import { makeMention, type Mention } from './types.ts';
 
 interface OffsetJson {
   text: string;
@@ -53,5 +53,3 @@ export function recogniseWithCompromise(text: string): Mention[] {
   take(text, doc.places().json({ offset: true }) as OffsetJson[], 'LOCATION', out);
   return out;
 }
-
-export type CompromiseType = EntityType;

@@ -29,7 +29,7 @@ function initials(name: string): string {
 }
 
 /** The term names the candidate: a word of it, its first words, or its initials. */
-export function termMatchesName(term: string, name: string): boolean {
+function termMatchesName(term: string, name: string): boolean {
   const t = term.toLowerCase().replace(/[^a-z0-9 ]/g, '').trim();
   if (!t) return false;
   const words = name.toLowerCase().replace(/[^a-z0-9 ]/g, ' ').split(/\s+/).filter(Boolean);

@@ -46,7 +46,7 @@ export const NER_SCHEMA = {
 } as const;
 
 /** What an answer is checked against: the schema, with `occurrence` optional (text-only answers still count). */
-export const NER_ACCEPTS = {
+const NER_ACCEPTS = {
   ...NER_SCHEMA,
   properties: {
     entities: {
@@ -60,7 +60,7 @@ const LABEL_HELP = `PERSON (people who are not judges or lawyers), ORG (companie
 DATE (dates and durations), MONEY, CASE_NUMBER (docket numbers), STATUTE (statutes, codes, rules), CITATION (reporter citations),
 PROVISION (sections, articles, exhibits of a document), OTHER`;
 
-export const SYSTEM = `You are a named-entity recogniser for legal documents.
+const SYSTEM = `You are a named-entity recogniser for legal documents.
 Labels (use only these): ${LABEL_HELP}.
 Copy each mention exactly as it appears in its chunk (same characters, same case), without surrounding punctuation.
 Give one item per occurrence, with "occurrence" saying which whole-word occurrence of that exact text in the chunk it is
@@ -152,7 +152,7 @@ export function verify(chunk: LlmChunk, answers: readonly LlmEntity[]): Mention[
 }
 
 /** Drops every mention that lies inside a longer one. */
-export function maximal(mentions: readonly Mention[]): Mention[] {
+function maximal(mentions: readonly Mention[]): Mention[] {
   return mentions.filter((m) => !mentions.some((o) => o.start <= m.start && m.end <= o.end && o.end - o.start > m.end - m.start));
 }
 
@@ -170,10 +170,10 @@ export interface LlmNerOptions {
 }
 
 /** A chunk's first answer is sparse below one verified mention per this many characters. */
-export const SPARSE_CHARS_PER_MENTION = 400;
+const SPARSE_CHARS_PER_MENTION = 400;
 
 /** Why an answer does not verify against its batch (the cache keeps only answers that do), or undefined. */
-export function unverified(batch: readonly LlmChunk[], answer: unknown): string | undefined {
+function unverified(batch: readonly LlmChunk[], answer: unknown): string | undefined {
   const entities = (answer as { entities?: LlmEntity[] }).entities ?? [];
   for (const e of entities) {
     const chunk = batch.find((c) => c.key === e.chunk);

@@ -39,7 +39,7 @@ export function modelMentions(text: string): Mention[] {
 }
 
 /** Raw candidates of every recogniser (overlapping). */
-export function localCandidates(text: string): Mention[] {
+function localCandidates(text: string): Mention[] {
   return [
     ...recogniseCaseNameLines(text),
     ...recogniseCaptions(text),
@@ -56,7 +56,7 @@ const NAME_LIKE = new Set(['PERSON', 'ORG', 'LOCATION', 'JUDGE', 'LAWYER']);
  * "Whitcombe" after "Judge Ann Whitcombe"), typed as the name they repeat; the model's own names got
  * theirs in recogniseWithModel. Roles are not copied: a role is what one passage says.
  */
-export function withConsistentNames(text: string, merged: readonly Mention[]): Mention[] {
+function withConsistentNames(text: string, merged: readonly Mention[]): Mention[] {
   const sources = merged.filter((m) => NAME_LIKE.has(m.type) && m.method !== 'model' && m.method !== 'defined-term');
   if (sources.length === 0) return [...merged];
   const asNames = sources.map((m) => (m.type === 'JUDGE' || m.type === 'LAWYER' ? { ...m, type: 'PERSON' as const } : m));

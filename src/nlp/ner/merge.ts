@@ -37,7 +37,7 @@ export function overlaps(a: { start: number; end: number }, b: { start: number; 
 }
 
 /** The rule's type accepts the statistical span's type for the same name. */
-export function typesAgree(rule: EntityType, statistical: EntityType): boolean {
+function typesAgree(rule: EntityType, statistical: EntityType): boolean {
   if (rule === statistical) return true;
   if (statistical === 'PERSON') return rule === 'JUDGE' || rule === 'LAWYER';
   if (statistical === 'ORG') return rule === 'COURT';
@@ -63,7 +63,7 @@ function metaWeight(m: Mention): number {
 }
 
 /** Applies policy 1-3 to the candidates before they are ranked. */
-export function reconcile(mentions: readonly Mention[]): Mention[] {
+function reconcile(mentions: readonly Mention[]): Mention[] {
   const statistical = mentions.filter((m) => STATISTICAL.has(m.method) && GENERIC.has(m.type));
   if (statistical.length === 0) return [...mentions];
   const out: Mention[] = [];

@@ -55,7 +55,7 @@ export const COURT_RES: RegExp[] = [
 
 const PERSON_WORD = String.raw`(?:[A-Z][a-zA-Z'’\-]+|[A-Z]\.)`;
 /** A person's name: two to four capitalised words or initials ("Kathryn Kimball Mizelle", "Patrick M. Njeim"). */
-export const PERSON_NAME = String.raw`${PERSON_WORD}(?:[ \t\u00a0]+${PERSON_WORD}){0,3}`;
+const PERSON_NAME = String.raw`${PERSON_WORD}(?:[ \t\u00a0]+${PERSON_WORD}){0,3}`;
 
 export const JUDGE_RES: RegExp[] = [
   new RegExp(String.raw`\b(?:(?:Chief|Senior|Magistrate|District|Bankruptcy|Circuit|Associate|U\.S\.|United States|CHIEF|MAGISTRATE|DISTRICT|BANKRUPTCY)[ \t\u00a0]+)*(?:Judge|Justice|JUDGE|JUSTICE)[ \t\u00a0]+(${PERSON_NAME})`, 'g'),

@@ -69,7 +69,7 @@ const LINE_END_CONNECTOR = /(?:\b(?:of|and|for|the|de|du|la|del|von|van|on|OF|AN
  * short line of its own (a list of names, one per line), unless the line ends with a connector
  * ("... for the" / "Middle District") or is a line of wrapped prose (long).
  */
-export function organisationStart(text: string, start: number, end: number): number {
+function organisationStart(text: string, start: number, end: number): number {
   let s = start;
   const span = text.slice(start, end);
   const boundary = /([^\s]+)[.!?]["”’)]?[ \t\u00a0]+(?=["“(]?[A-Z])|\r?\n/g;
@@ -87,7 +87,7 @@ export function organisationStart(text: string, start: number, end: number): num
   return s;
 }
 
-export function recogniseOrganisations(text: string): Mention[] {
+function recogniseOrganisations(text: string): Mention[] {
   const out: Mention[] = [];
   for (const re of [ORG_RE, ORG_HEAD_RE, ORG_HEAD_OF_RE]) {
     re.lastIndex = 0;

@@ -36,7 +36,7 @@ function tokenOffsets(text: string, tokens: string[]): Array<[number, number]> {
 const EVENT_YEAR_BEFORE = /\b(?:in|since|during|until|till|by|before|after|from|year|between|and|to)\s+$/i;
 
 /** "registered in 2014" is a date; "of 2018", "512/2016", "(2014)" and "Act, 1996" are parts of numbers and names. */
-export function isEventYear(text: string, start: number, end: number): boolean {
+function isEventYear(text: string, start: number, end: number): boolean {
   if (/^[/)\]-]/.test(text.slice(end, end + 1)) || /[/([-]$/.test(text.slice(start - 1, start))) return false;
   return EVENT_YEAR_BEFORE.test(text.slice(Math.max(0, start - 12), start));
 }

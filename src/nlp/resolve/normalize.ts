@@ -39,7 +39,7 @@ function words(value: string): string {
     .trim();
 }
 
-export function normalizePerson(value: string): string {
+function normalizePerson(value: string): string {
   let v = basic(value);
   for (let i = 0; i < 3; i++) v = v.replace(HONORIFICS, '').replace(PERSON_SUFFIX, '');
   // "Geisler, Kimberly" → "Kimberly Geisler"
@@ -48,13 +48,13 @@ export function normalizePerson(value: string): string {
   return words(v.replace(/\./g, ' '));
 }
 
-export function normalizeOrg(value: string): string {
+function normalizeOrg(value: string): string {
   let v = basic(value).toLowerCase().replace(/^the\s+/, '');
   for (const [re, to] of LEGAL_FORMS) v = v.replace(re, to);
   return words(v.replace(/\band\b/g, '&')).replace(/\s*&\s*/g, ' & ');
 }
 
-export function normalizeGeneric(value: string): string {
+function normalizeGeneric(value: string): string {
   return basic(value).toLowerCase().replace(/\s*([,.;:()§])\s*/g, '$1 ').replace(/\s+/g, ' ').trim();
 }
 
@@ -75,10 +75,4 @@ export function normalizeName(type: string, value: string): string {
     default:
       return normalizeGeneric(value);
   }
-}
-
-/** The name without its legal form tokens ("acme holdings inc" → "acme holdings"). */
-export function withoutLegalForm(normalized: string): string {
-  const kept = normalized.split(' ').filter((t) => !LEGAL_FORM_TOKENS.has(t));
-  return kept.length ? kept.join(' ') : normalized;
 }

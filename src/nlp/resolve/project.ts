@@ -68,7 +68,7 @@ function compatible(type: string, a: readonly string[], b: readonly string[]): b
 }
 
 /** How `e` matches one candidate, or undefined. */
-export function matchCandidate(e: DocumentEntity, c: ProjectCandidate): (ProjectMatch & { uniqueOnly: boolean }) | undefined {
+function matchCandidate(e: DocumentEntity, c: ProjectCandidate): (ProjectMatch & { uniqueOnly: boolean }) | undefined {
   const family = typeFamily(e.type);
   if (c.family !== family) return undefined;
   const type = scoringType(family, e.type);

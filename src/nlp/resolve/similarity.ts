@@ -1,7 +1,7 @@
 /** String similarity used to score two names of one type: Jaro-Winkler, token sets, acronyms, initials. */
 import { LEGAL_FORM_TOKENS } from './normalize.ts';
 
-export function jaro(a: string, b: string): number {
+function jaro(a: string, b: string): number {
   if (a === b) return a.length ? 1 : 0;
   if (!a.length || !b.length) return 0;
   const window = Math.max(0, Math.floor(Math.max(a.length, b.length) / 2) - 1);

@@ -10,7 +10,7 @@ import { detectFileType, type DetectedType } from '../detect.ts';
 import { htmlToText } from './html-text.ts';
 import { countChars, type ExtractResult } from './types.ts';
 
-export const ATTACHMENT_MARKER = (name: string) => `----- Attachment: ${name} -----`;
+const ATTACHMENT_MARKER = (name: string) => `----- Attachment: ${name} -----`;
 /** Attachment types whose text is extracted (images are not OCR'd, audio is not transcribed). */
 const ATTACHMENT_TYPES: ReadonlySet<DetectedType> = new Set(['.pdf', '.docx', '.txt', '.eml', '.html']);
 

@@ -20,8 +20,6 @@ import { countChars, type ExtractResult, type PageInfo } from './types.ts';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip-guard.ts';
 
 export type { ExtractResult, PageInfo } from './types.ts';
-export { ATTACHMENT_MARKER } from './eml.ts';
-export { PAGE_SEPARATOR } from './pdf/text.ts';
 
 export interface ExtractLimits {
   maxPages: number;

@@ -15,7 +15,7 @@ export function decodeText(bytes: Buffer): { text: string; encoding: string } {
 /** Windows-1252 (what "Latin-1" text files really are): 0x80-0x9F are typographic characters. Node's decoder maps them to C1 controls. */
 const CP1252_HIGH = '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
 
-export function decodeWindows1252(bytes: Buffer): string {
+function decodeWindows1252(bytes: Buffer): string {
   let out = '';
   for (const b of bytes) out += b >= 0x80 && b <= 0x9f ? CP1252_HIGH[b - 0x80] : String.fromCharCode(b);
   return out;

@@ -3,6 +3,7 @@
  * `x-ratelimit-remaining-*` headers reach zero, the gate closes until the server's reset time and
  * every request waits at the gate, outside the concurrency slots, instead of each backing off alone.
  */
+import { sleep } from '../../util/sleep.ts';
 
 /** A duration from rate-limit headers: `retry-after-ms`, `retry-after` (seconds or an HTTP date), `x-ratelimit-reset-*` ("1s", "6m0s", "20ms"). */
 export function parseResetDuration(value: string | null | undefined, now = Date.now()): number | undefined {
@@ -75,25 +76,8 @@ export function createBackoffGate(now: () => number = Date.now): BackoffGate {
       while (openAt > now()) {
         signal?.throwIfAborted();
         await sleep(openAt - now(), signal);
+        signal?.throwIfAborted();
       }
     },
   };
-}
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason as Error);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason as Error);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

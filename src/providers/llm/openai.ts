@@ -15,7 +15,8 @@ import type { ProvidersConfig } from '../../config/types.ts';
 import { DocpipeError } from '../../errors.ts';
 import { emptyUsage, type LlmClient, type LlmJsonRequest, type LlmUsage } from '../types.ts';
 import { cacheKey, type LlmCache } from './cache.ts';
-import { createBackoffGate, holdOffMs, sleep, type BackoffGate } from './gate.ts';
+import { sleep } from '../../util/sleep.ts';
+import { createBackoffGate, holdOffMs, type BackoffGate } from './gate.ts';
 import { createLimiter } from './limiter.ts';
 import { validateAnswer } from './validate.ts';
 
@@ -107,7 +108,10 @@ export function createOpenAiLlm(settings: ProvidersConfig['llm'], cache: LlmCach
         const wait = backoffMs * 2 ** retry * (0.5 + Math.random() / 2);
         retry++;
         if (err instanceof OpenAI.APIError && err.status === 429) gate.closeFor(holdOffMs(err.headers, true) ?? wait);
-        else await sleep(wait, request.signal);
+        else {
+          await sleep(wait, request.signal);
+          request.signal?.throwIfAborted();
+        }
       }
     }
   }
@@ -174,6 +178,6 @@ export function createOpenAiLlm(settings: ProvidersConfig['llm'], cache: LlmCach
  * it: tag look-alikes inside the text get a zero-width space after "<", so they read the same but
  * are not the delimiters.
  */
-export function neutraliseTags(text: string): string {
+function neutraliseTags(text: string): string {
   return text.replace(/<(\s*\/?\s*document\b)/gi, '<\u200b$1');
 }

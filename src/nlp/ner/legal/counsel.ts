@@ -33,7 +33,7 @@ const LAWYER_GROUP_RE = new RegExp(
 const FOR_RE = new RegExp(String.raw`(?:for|For|FOR|to|TO)[ \t\u00a0]+(?:the[ \t\u00a0]+|THE[ \t\u00a0]+)?(?:(${ROLE_WORD})(?![\w])|([A-Z][\w&'’.-]*(?:[ \t\u00a0]+[A-Z][\w&'’.-]*){0,5}))`);
 
 /** The role or party a cue names, as mention meta. */
-export function actsFor(cue: string): MentionMeta | undefined {
+function actsFor(cue: string): MentionMeta | undefined {
   const m = FOR_RE.exec(cue);
   if (!m) return undefined;
   const role = m[1] ? roleOf(m[1]) : undefined;

@@ -43,7 +43,7 @@ const PAD_END: WordInfo = { word: '</s>', lower: '</s>', shape: '</s>', short: '
 
 const infoCache = new Map<string, WordInfo>();
 
-export function wordInfo(word: string, gaz: Gazetteer = gazetteer()): WordInfo {
+function wordInfo(word: string, gaz: Gazetteer = gazetteer()): WordInfo {
   let info = infoCache.get(word);
   if (info) return info;
   const lower = word.toLowerCase();

@@ -27,7 +27,7 @@ export interface TrainOptions {
 }
 
 /** May tag `to` follow tag `from` (`from` undefined: sentence start)? */
-export function allowedTransition(from: string | undefined, to: string): boolean {
+function allowedTransition(from: string | undefined, to: string): boolean {
   if (!to.startsWith('I-')) return true;
   return from !== undefined && from !== 'O' && from.slice(2) === to.slice(2);
 }

@@ -8,7 +8,7 @@ import { trainPerceptron, type SequenceModel, type TrainingSentence, type TrainO
 import { tokenize } from './tokenize.ts';
 import { documentText, type Corpus, type LabelledDocument } from './training-data.ts';
 
-export const TAGS = ['O', 'B-PERSON', 'I-PERSON', 'B-ORG', 'I-ORG', 'B-LOCATION', 'I-LOCATION', 'B-OTHER', 'I-OTHER'] as const;
+const TAGS = ['O', 'B-PERSON', 'I-PERSON', 'B-ORG', 'I-ORG', 'B-LOCATION', 'I-LOCATION', 'B-OTHER', 'I-OTHER'] as const;
 
 export const DEFAULT_OPTIONS: TrainOptions & { oversample: Partial<Record<Corpus, number>> } = {
   epochs: 10,
@@ -22,7 +22,7 @@ export const DEFAULT_OPTIONS: TrainOptions & { oversample: Partial<Record<Corpus
  * One document as run-time tokens with BIO tags projected from its entity spans, cut at the gold
  * sentence boundaries; the features see the whole document, as at run time.
  */
-export function toTrainingSentences(doc: LabelledDocument): { sentences: TrainingSentence[]; misaligned: number } {
+function toTrainingSentences(doc: LabelledDocument): { sentences: TrainingSentence[]; misaligned: number } {
   const { text, entities } = documentText(doc);
   const tokens = tokenize(text);
   // gold sentences: [start, end) in the text, one space apart
@@ -61,7 +61,7 @@ export function toTrainingSentences(doc: LabelledDocument): { sentences: Trainin
   return { sentences, misaligned };
 }
 
-export function trainingSentences(docs: readonly LabelledDocument[], oversample: Partial<Record<Corpus, number>>): { data: TrainingSentence[]; misaligned: number } {
+function trainingSentences(docs: readonly LabelledDocument[], oversample: Partial<Record<Corpus, number>>): { data: TrainingSentence[]; misaligned: number } {
   const data: TrainingSentence[] = [];
   let misaligned = 0;
   for (const doc of docs) {

@@ -27,7 +27,7 @@ const TYPE: Record<string, EntityType> = {
 };
 
 /** Rewrites one CoNLL block (token … tag) to `token TAG` lines in BIO with docpipe's entity types. */
-export function normaliseTags(lines: readonly string[]): string[] {
+function normaliseTags(lines: readonly string[]): string[] {
   const out: string[] = [];
   let prev = 'O';
   for (const line of lines) {
@@ -87,7 +87,7 @@ function blocks(docs: LabelledDocument[], size: number): LabelledDocument[] {
 }
 
 /** FNV-1a of a string: the split is a pure function of a document's id. */
-export function fnv1a(s: string): number {
+function fnv1a(s: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
   return h;

@@ -214,7 +214,7 @@ export function buildBlocks(words: readonly Word[], rot: Rot): Block[] {
 }
 
 /** Gathers a block's words into lines, top to bottom; a line is split where its words are too far apart. */
-export function buildLines(words: readonly Word[]): Line[] {
+function buildLines(words: readonly Word[]): Line[] {
   const pool = new Pool(words);
   const lines: Line[] = [];
   for (let word0 = pool.takeStart(); word0; word0 = pool.takeStart()) {

@@ -21,7 +21,7 @@ export function layoutPage(runs: readonly TextRun[], page: PageBox): string {
 }
 
 /** The page's blocks, grouped into flows, in reading order. */
-export function orderedBlocks(runs: readonly TextRun[], page: PageBox): Block[][] {
+function orderedBlocks(runs: readonly TextRun[], page: PageBox): Block[][] {
   const words = runsToWords(runs, page);
   const blocks: Block[] = [];
   const chars = [0, 0, 0, 0];
@@ -68,7 +68,7 @@ function reframe(r: Rect, from: Rot, to: Rot): Rect {
  * A flow's lines, one per line of text. A line ending in a hyphen is joined with the next line of
  * its flow, the hyphen dropped (as pdftotext does: "enforce-" + "ment" gives "enforcement").
  */
-export function renderFlow(flow: readonly Block[]): string {
+function renderFlow(flow: readonly Block[]): string {
   const lines = flow.flatMap((b) => b.lines.map((l) => l.text.trimEnd())).filter((t) => t.length > 0);
   let out = '';
   lines.forEach((line, i) => {

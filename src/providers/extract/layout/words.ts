@@ -75,7 +75,7 @@ export function fromFrame(rot: Rot, fx: number, fy: number): [number, number] {
 }
 
 /** The rotation of a run from its device matrix (which way its glyphs stand). */
-export function rotationOf(m: readonly number[]): Rot {
+function rotationOf(m: readonly number[]): Rot {
   const [a = 1, b = 0, c = 0, d = -1] = m;
   if (Math.abs(a * d) > Math.abs(b * c)) return a > 0 || d < 0 ? 0 : 2;
   return c > 0 ? 1 : 3;

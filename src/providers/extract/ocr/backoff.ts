@@ -1,3 +1,5 @@
+import { sleep } from '../../../util/sleep.ts';
+
 /** Retries a call on transient failures with exponential backoff and full jitter; honours the signal. */
 export interface BackoffOptions {
   retries: number;
@@ -19,21 +21,7 @@ export async function withBackoff<T>(fn: () => Promise<T>, options: BackoffOptio
       const delay = Math.round(Math.random() * Math.min(options.maxMs, options.baseMs * 2 ** attempt));
       await options.onRetry?.(err, attempt + 1, delay);
       await sleep(delay, options.signal);
+      options.signal?.throwIfAborted();
     }
   }
-}
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

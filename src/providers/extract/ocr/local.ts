@@ -17,11 +17,11 @@ export class LocalOcrEngine implements OcrEngine {
   async pdfPage(pdf: PdfSource, page: number, size: { width: number; height: number }, signal?: AbortSignal): Promise<OcrText> {
     const rendered = await this.renderer.render(pdf.key, pdf.bytes, page, size, signal, pdf.password);
     signal?.throwIfAborted();
-    return this.tesseract.recognize(rendered.png, signal);
+    return this.tesseract.recognise(rendered.png, signal);
   }
 
   image(bytes: Buffer, signal?: AbortSignal): Promise<OcrText> {
-    return this.tesseract.recognize(bytes, signal);
+    return this.tesseract.recognise(bytes, signal);
   }
 
   forget(key: string): void {

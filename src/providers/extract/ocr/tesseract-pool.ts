@@ -9,7 +9,7 @@ import { ResourcePool, type PoolResource } from '../pool.ts';
 
 const require = createRequire(import.meta.url);
 /** The LSTM "best_int" model: what tesseract.js fetches from its CDN by default, here from disk. */
-export const TESSERACT_LANG_PATH = path.join(path.dirname(require.resolve('@tesseract.js-data/eng/package.json')), '4.0.0_best_int');
+const TESSERACT_LANG_PATH = path.join(path.dirname(require.resolve('@tesseract.js-data/eng/package.json')), '4.0.0_best_int');
 
 export interface OcrText {
   text: string;
@@ -54,7 +54,7 @@ class TesseractThread implements PoolResource {
     return t;
   }
 
-  async recognize(image: Buffer): Promise<OcrText> {
+  async recognise(image: Buffer): Promise<OcrText> {
     this.thread?.ref?.();
     try {
       const { data } = await Promise.race([this.worker.recognize(image), this.deathPromise]);
@@ -80,8 +80,8 @@ export class TesseractPool {
     this.pool = new ResourcePool(size, () => TesseractThread.start());
   }
 
-  recognize(image: Buffer, signal?: AbortSignal): Promise<OcrText> {
-    return this.pool.run((t) => t.recognize(image), signal);
+  recognise(image: Buffer, signal?: AbortSignal): Promise<OcrText> {
+    return this.pool.run((t) => t.recognise(image), signal);
   }
 
   close(): Promise<void> {

@@ -7,7 +7,8 @@
  */
 import { DetectDocumentTextCommand, GetDocumentTextDetectionCommand, StartDocumentTextDetectionCommand, TextractClient, type Block } from '@aws-sdk/client-textract';
 import { PermanentError } from '../../../errors.ts';
-import { sleep, withBackoff } from './backoff.ts';
+import { sleep } from '../../../util/sleep.ts';
+import { withBackoff } from './backoff.ts';
 import type { OcrEngine, OcrText, PdfSource } from './engine.ts';
 import type { RenderPool } from '../pdf/render-pool.ts';
 
@@ -105,6 +106,7 @@ export class TextractEngine implements OcrEngine {
         if (Date.now() > deadline) throw new Error(`Textract job ${jobId} still in progress after the job timeout`);
         await heartbeat();
         await sleep(this.settings.pollMs ?? 5000, signal);
+        signal?.throwIfAborted();
         continue;
       }
       if (out.JobStatus === 'FAILED') {

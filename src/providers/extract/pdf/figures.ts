@@ -24,7 +24,7 @@ interface ImageData {
 }
 
 /** Share of coloured pixels in a decoded image (0 for grey images). */
-export function colourShare(img: ImageData): number {
+function colourShare(img: ImageData): number {
   const channels = img.kind === RGB_24BPP ? 3 : img.kind === RGBA_32BPP ? 4 : 0;
   const data = img.data;
   if (!channels || !data) return 0;

@@ -5,7 +5,7 @@ import { ResourcePool, type PoolResource } from '../pool.ts';
 
 const WORKER_URL = new URL('./render-worker.mjs', import.meta.url);
 /** 300 dpi: what OCR engines are tuned for. */
-export const OCR_DPI = 300;
+const OCR_DPI = 300;
 /** Cap on rendered pixels (a poster-sized page is scaled down to this). */
 const MAX_PIXELS = 40_000_000;
 

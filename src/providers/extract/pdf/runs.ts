@@ -58,7 +58,7 @@ function fontNames(page: PDFPageProxy, ids: readonly string[]): Map<string, stri
  * Pure part of pageRuns: items and styles from pdf.js, the viewport transform (PDF space to
  * device space), and the metrics of a font by pdf.js font id where known.
  */
-export function toRuns(
+function toRuns(
   items: readonly ItemLike[],
   styles: Record<string, StyleLike | undefined>,
   view: readonly number[],

@@ -36,7 +36,7 @@ export interface PdfDeps {
 }
 
 /** Between pages of the extracted text. */
-export const PAGE_SEPARATOR = '\n\f\n';
+const PAGE_SEPARATOR = '\n\f\n';
 
 interface AnalysedPage {
   text: string;
@@ -228,7 +228,7 @@ function isPdfJsError(err: unknown): boolean {
 }
 
 /** Runs `fn` over `items` with at most `limit` in flight; the first failure stops new work and is thrown. */
-export async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   let failed: unknown;
   const lane = async () => {
