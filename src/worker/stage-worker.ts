@@ -538,9 +538,10 @@ export class StageWorker {
       let failed = false;
       rec.handlerAt = Date.now();
       try {
-        // the handler's writes commit only with a valid output (see transaction.ts)
+        // the handler's writes commit only with a valid output; the transaction ends by the attempt's
+        // abort at the latest (see transaction.ts)
         output = this.transactional
-          ? await inTransaction(this.deps.store, (store) => this.attempt(rec, msg as StageMessage, ctx, store))
+          ? await inTransaction(this.deps.store, (store) => this.attempt(rec, msg as StageMessage, ctx, store), signalOf(rec))
           : await this.attempt(rec, msg as StageMessage, ctx, undefined);
       } catch (err) {
         failed = true;
