@@ -12,7 +12,8 @@ import type { Store } from '../store/db.ts';
 import { sleep } from './backoff.ts';
 import { ProcessGate } from './gate.ts';
 import { loadStageRuntimes } from './load-stages.ts';
-import { StageWorker, type Outcome, type StageRuntime } from './stage-worker.ts';
+import type { OutcomeObserver } from './observer.ts';
+import { StageWorker, type StageRuntime } from './stage-worker.ts';
 
 export interface RunnerOptions {
   /** Only these stages (default: all). */
@@ -24,7 +25,7 @@ export interface RunnerOptions {
   /** Extra allowed file roots (the folders given to --input). */
   extraRoots?: readonly string[];
   remote?: FileSourceOptions['remote'];
-  onOutcome?: (stage: string, outcome: Outcome, durationMs: number) => void;
+  onOutcome?: OutcomeObserver;
   /** Stage runtimes loaded beforehand (`loadStageRuntimes`), so configuration errors surface before anything opens. */
   runtimes?: StageRuntime[];
 }
