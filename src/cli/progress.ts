@@ -1,5 +1,5 @@
 import { SingleBar } from 'cli-progress';
-import type { Outcome } from '../worker/stage-worker.ts';
+import type { Outcome } from '../worker/observer.ts';
 
 export interface StageTally {
   processed: number;

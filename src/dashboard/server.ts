@@ -52,7 +52,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const host = options.host ?? '127.0.0.1';
   const allowActions = options.allowActions ?? false;
   if (allowActions && !options.token) throw new Error('dashboard: actions need a token (DOCPIPE_DASHBOARD_TOKEN)');
-  if (typeof (redis as Partial<Pick<RedisClient, 'dpRedrive'>>).dpRedrive !== 'function') defineScripts(redis);
+  defineScripts(redis);
   const ctx: OpsContext = {
     config,
     keys: new Keys(config.prefix),

@@ -1,6 +1,7 @@
 import type { StageConfig } from '../config/types.ts';
 import { DocpipeError } from '../errors.ts';
-import { fieldsFromArray, fieldsToArray, type Fields } from '../messages/codec.ts';
+import { fieldsFromArray, type Fields } from '../messages/codec.ts';
+import { Broker } from '../streams/broker.ts';
 import type { OpsContext } from './connect.ts';
 import { UUID_PATTERN as UUID } from '../util/uuid.ts';
 
@@ -98,6 +99,15 @@ export async function findDeadLetter(ctx: OpsContext, id: string, stage?: string
   return undefined;
 }
 
+const brokers = new WeakMap<OpsContext, Broker>();
+
+/** The pipeline's Redis operations on the operator's connection (state changes go through its scripts). */
+function brokerOf(ctx: OpsContext): Broker {
+  let broker = brokers.get(ctx);
+  if (!broker) brokers.set(ctx, (broker = new Broker(ctx.redis, ctx.config, ctx.machine)));
+  return broker;
+}
+
 /** Refuses an action that names nothing: an id list or `--all` is required. */
 export function assertSelection(sel: Selection): void {
   if (!sel.all && !(sel.ids && sel.ids.length)) {
@@ -129,7 +139,7 @@ async function eachSelected(ctx: OpsContext, sel: Selection, fn: (e: DeadLetterE
 }
 
 /**
- * Puts dead letters back at their stage (the dpRedrive script: XDEL from the DLQ, XADD to the stage
+ * Puts dead letters back at their stage (Broker.redrive, one script: XDEL from the DLQ, XADD to the stage
  * stream with attempts reset, and the document back to `<stage>.queued` with a REDRIVE history
  * event when it is `failed`). Entries without a valid document_uuid are skipped: they would fail
  * their input check again; fix and re-produce them instead.
@@ -144,12 +154,8 @@ export async function redrive(ctx: OpsContext, sel: Selection, now = Date.now())
       return;
     }
     const doc = uuid.toLowerCase();
-    const to = `${s.name}.queued`;
     const before = await ctx.redis.hget(ctx.keys.doc(doc), 'state');
-    const id = await ctx.redis.dpRedrive(
-      s.dlq, s.stream, ctx.keys.doc(doc), ctx.keys.docEvents(doc),
-      e.id, to, ctx.machine.snapshotOf(to), now, ctx.config.state.history, s.name, '', ...fieldsToArray(redriveFields(e.fields, now)),
-    );
+    const id = await brokerOf(ctx).redrive(s, e.id, doc, redriveFields(e.fields, now), now);
     if (id) result.done.push({ stage: e.stage, id: e.id, document_uuid: doc, new_id: id, state_before: before });
     else result.skipped.push({ stage: e.stage, id: e.id, reason: 'gone meanwhile (redriven or purged by someone else)' });
   });

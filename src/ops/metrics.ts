@@ -6,7 +6,7 @@ import type { PipelineConfig } from '../config/types.ts';
 import type { DocumentMachine } from '../state/machine.ts';
 import { Keys } from '../streams/keys.ts';
 import type { RedisClient } from '../streams/redis.ts';
-import type { Outcome } from '../worker/stage-worker.ts';
+import type { OutcomeObserver } from '../worker/observer.ts';
 import type { LlmUsage } from '../providers/types.ts';
 import type { OpsContext } from './connect.ts';
 import { collectStatus, countDocumentStates, type StatusReport } from './status.ts';
@@ -132,7 +132,7 @@ export class PipelineMetrics {
   }
 
   /** Counts one finished message; pass it as (or call it from) the runner's `onOutcome`. */
-  observe = (stage: string, outcome: Outcome, durationMs: number): void => {
+  observe: OutcomeObserver = (stage, outcome, durationMs) => {
     this.outcomes.inc({ stage, outcome });
     if (outcome === 'processed' || outcome === 'retried') this.duration.observe({ stage, outcome }, durationMs / 1000);
   };

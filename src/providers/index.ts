@@ -1,7 +1,5 @@
 /** Builds the providers a process hands to its stages, from the pipeline's `providers` and `files`. */
 import type { PipelineConfig } from '../config/types.ts';
-import type { Sql } from '../store/db.ts';
-import { sqlLlmCache } from '../store/llm-cache.ts';
 import type { LlmCache } from './llm/cache.ts';
 import { LocalFileSource, type FileSourceOptions } from './files.ts';
 import { createOpenAiLlm } from './llm/openai.ts';
@@ -17,11 +15,6 @@ export type { LlmCache } from './llm/cache.ts';
 export interface ProviderOptions {
   /** Where the LLM client caches its answers (store/llm-cache.ts `sqlLlmCache(sql)`). */
   llmCache?: LlmCache;
-  /**
-   * Deprecated: the store, wrapped as the LLM cache. The one import of the store left in providers/
-   * (lint warns): drop it once the runner passes `llmCache`.
-   */
-  sql?: Sql;
   /** Extra allowed roots (the folders given to `--input`). */
   extraRoots?: readonly string[];
   remote?: FileSourceOptions['remote'];
@@ -36,7 +29,7 @@ export function createProviders(config: Pick<PipelineConfig, 'providers' | 'file
       maxBytes: config.files.maxBytes,
       remote: options.remote,
     }),
-    llm: settings.llm.provider === 'openai' ? createOpenAiLlm(settings.llm, options.llmCache ?? (options.sql ? sqlLlmCache(options.sql) : undefined)) : undefined,
+    llm: settings.llm.provider === 'openai' ? createOpenAiLlm(settings.llm, options.llmCache) : undefined,
     transcriber: settings.transcription.provider === 'openai' ? createWhisperTranscriber(settings.transcription) : undefined,
   };
 }

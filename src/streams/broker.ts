@@ -1,40 +1,16 @@
 import type { PipelineConfig, StageConfig } from '../config/types.ts';
-import { entryBytes, fieldsFromArray, fieldsToArray, type Fields } from '../messages/codec.ts';
+import { fieldsToArray, type Fields } from '../messages/codec.ts';
 import { stageEvent, type DocumentMachine } from '../state/machine.ts';
+import { pruneDeadConsumers } from './consumers.ts';
+import { infoMap, parseEntries, type RawEntry, type StreamEntry } from './entries.ts';
 import { Keys, LIVENESS_TTL_MS } from './keys.ts';
 import type { RedisClient } from './redis.ts';
+import * as scripts from './script-calls.ts';
+import { trimCompletedStream, trimStream } from './trim.ts';
 
-/** One entry as read from a stream: its raw field list, with the field map and size worked out on demand. */
-export class StreamEntry {
-  /** Times the entry was delivered (known for reclaimed entries). */
-  deliveries: number | undefined;
-  private map: Fields | undefined;
-  private size = -1;
-
-  constructor(
-    readonly id: string,
-    /** `[k1, v1, k2, v2, …]` as Redis returned it. */
-    readonly list: readonly string[],
-  ) {}
-
-  get fields(): Fields {
-    return (this.map ??= fieldsFromArray(this.list));
-  }
-
-  /** Size of the entry in bytes (keys and values, UTF-8). */
-  get bytes(): number {
-    if (this.size < 0) this.size = entryBytes(this.list);
-    return this.size;
-  }
-
-  /** True when the entry is at most `max` bytes (exact sizes are only computed near the limit). */
-  fits(max: number): boolean {
-    let chars = 0;
-    for (const s of this.list) chars += s.length;
-    // a UTF-16 code unit is at most 3 bytes of UTF-8
-    return chars * 3 <= max || this.bytes <= max;
-  }
-}
+export { liveConsumers } from './consumers.ts';
+export { parseEntries, StreamEntry } from './entries.ts';
+export { compareIds } from './trim.ts';
 
 export interface HandoffItem {
   entryId: string;
@@ -54,18 +30,6 @@ export interface DeadLetter {
   errorCode: string;
   /** True for a handler failure (stale unless the document is still at this stage); false for invalid or crashed entries. */
   ownerCheck: boolean;
-}
-
-/** Raw XREADGROUP / XAUTOCLAIM reply shapes (ioredis' default array replies). */
-type RawEntry = [string, string[] | null];
-
-export function parseEntries(raw: RawEntry[] | null | undefined): StreamEntry[] {
-  const out: StreamEntry[] = [];
-  for (const [id, list] of raw ?? []) {
-    if (!list) continue; // an entry deleted while pending
-    out.push(new StreamEntry(id, list));
-  }
-  return out;
 }
 
 /**
@@ -113,30 +77,28 @@ export class Broker {
   async submit(documentUuid: string, fields: Fields): Promise<{ published: boolean; id: string }> {
     const first = this.config.stages[0]!;
     const to = `${first.name}.queued`;
-    const [ok, idOrState] = await this.redis.dpSubmit(
-      this.keys.doc(documentUuid), this.keys.docEvents(documentUuid), first.stream,
-      to, this.machine.snapshotOf(to), Date.now(), this.config.pipelineVersion, this.config.state.history, first.name,
-      this.machine.legalFrom({ type: 'SUBMIT' }).join(','), ...fieldsToArray(fields),
-    );
-    return { published: ok === 1, id: idOrState };
+    const { outcome, idOrState } = await scripts.submit(this.redis, {
+      ...this.docKeys(documentUuid), stream: first.stream, to, snapshot: this.machine.snapshotOf(to), now: Date.now(),
+      pipelineVersion: this.config.pipelineVersion, historyMaxlen: this.config.state.history, stage: first.name,
+      allowedFrom: this.machine.legalFrom({ type: 'SUBMIT' }), entry: fieldsToArray(fields),
+    });
+    return { published: outcome === 'published', id: idOrState };
   }
 
   async begin(stage: StageConfig, entryId: string, documentUuid: string, consumer: string, attempt: number): Promise<BeginResult> {
     const event = stageEvent(stage.name, 'START');
     const to = `${stage.name}.running`;
-    const [ok, state] = await this.redis.dpBegin(
-      this.keys.doc(documentUuid), this.keys.docEvents(documentUuid),
-      this.machine.legalFrom(event).join(','), to, this.machine.snapshotOf(to), entryId, consumer, Date.now(), attempt,
-      this.config.pipelineVersion, this.config.state.history, stage.name,
-    );
-    return ok === 1 ? { started: true, previous: state } : { started: false, state };
+    const { outcome, state } = await scripts.begin(this.redis, {
+      ...this.docKeys(documentUuid), allowedFrom: this.machine.legalFrom(event), to, snapshot: this.machine.snapshotOf(to),
+      entryId, consumer, now: Date.now(), attempt, pipelineVersion: this.config.pipelineVersion, historyMaxlen: this.config.state.history, stage: stage.name,
+    });
+    return outcome === 'started' ? { started: true, previous: state } : { started: false, state };
   }
 
   /** The states of a batch of documents in one call ("-" for none): the guard, read before handlers run. */
   async states(documentUuids: readonly string[]): Promise<string[]> {
     if (documentUuids.length === 0) return [];
-    const keys = documentUuids.map((u) => this.keys.doc(u));
-    return this.redis.dpStates(keys.length, keys);
+    return scripts.states(this.redis, documentUuids.map((u) => this.keys.doc(u)));
   }
 
   /**
@@ -147,22 +109,20 @@ export class Broker {
     // success moves the document to the next stage whichever at-stage state it was in
     const to = this.machine.advance(`${stage.name}.running`, stageEvent(stage.name, 'SUCCEED'))!;
     const now = Date.now();
-    const keys: string[] = [stage.stream, this.nextStream(stage), this.keys.stats(stage.name), this.keys.statsMinute(stage.name, Math.floor(now / 60000))];
-    const args: Array<string | number> = [
-      stage.group, now, consumer, this.config.state.history, to === 'completed' ? this.config.state.ttlMs : 0,
-      this.atStage(stage), to, this.machine.snapshotOf(to), items.length,
-      this.config.stages[stage.index + 1]?.name ?? stage.name,
-    ];
-    for (const it of items) {
-      keys.push(this.keys.doc(it.documentUuid), this.keys.docEvents(it.documentUuid));
-      const next = it.next;
-      // [msg id, attempt, duration, k1, v1, …] as one JSON argument (see handoff.lua); ids and
-      // numbers need no escaping
-      const fields = next.length ? `,${JSON.stringify(next).slice(1)}` : ']';
-      args.push(`["${it.entryId}","${it.attempt}","${Math.max(0, Math.round(it.durationMs))}"${fields}`);
-    }
-    // ioredis flattens one level of array arguments: no spreading of long argument lists
-    return this.redis.dpHandoff(keys.length, keys, args);
+    return scripts.handoff(this.redis, {
+      stream: stage.stream, nextStream: this.nextStream(stage), ...this.statsKeys(stage, now), group: stage.group, now, consumer,
+      historyMaxlen: this.config.state.history, ttlMs: to === 'completed' ? this.config.state.ttlMs : 0,
+      allowedFrom: this.atStage(stage), to, snapshot: this.machine.snapshotOf(to), nextStage: this.config.stages[stage.index + 1]?.name ?? stage.name,
+      items: items.map((it) => ({ ...this.docKeys(it.documentUuid), entryId: it.entryId, attempt: it.attempt, durationMs: it.durationMs, next: it.next })),
+    });
+  }
+
+  private docKeys(documentUuid: string): { doc: string; events: string } {
+    return { doc: this.keys.doc(documentUuid), events: this.keys.docEvents(documentUuid) };
+  }
+
+  private statsKeys(stage: StageConfig, now: number): { stats: string; statsMinute: string } {
+    return { stats: this.keys.stats(stage.name), statsMinute: this.keys.statsMinute(stage.name, Math.floor(now / 60000)) };
   }
 
   /** The states in which a document is still at `stage` (a message for it may run there). */
@@ -175,18 +135,16 @@ export class Broker {
     return s;
   }
 
-
   async retry(stage: StageConfig, entryId: string, documentUuid: string, consumer: string, attempt: number, dueAt: number, next: Fields, error: string): Promise<boolean> {
     const to = `${stage.name}.retrying`;
     const now = Date.now();
     const member = `${entryId}|${JSON.stringify(fieldsToArray(next))}`;
-    const ok = await this.redis.dpRetry(
-      this.keys.doc(documentUuid), this.keys.docEvents(documentUuid), stage.stream, this.keys.retries(stage.name),
-      this.keys.stats(stage.name), this.keys.statsMinute(stage.name, Math.floor(now / 60000)),
-      stage.group, entryId, this.atStage(stage), to, this.machine.snapshotOf(to), now, consumer,
-      this.config.state.history, dueAt, member, error, attempt,
-    );
-    return ok === 1;
+    const outcome = await scripts.retry(this.redis, {
+      ...this.docKeys(documentUuid), stream: stage.stream, retryZset: this.keys.retries(stage.name), ...this.statsKeys(stage, now),
+      group: stage.group, entryId, allowedFrom: this.atStage(stage), to, snapshot: this.machine.snapshotOf(to), now, consumer,
+      historyMaxlen: this.config.state.history, dueAt, member, error, attempt,
+    });
+    return outcome === 'scheduled';
   }
 
   /** Returns 'failed' (document failed), 'dead-lettered' (entry only) or 'stale'. */
@@ -206,18 +164,29 @@ export class Broker {
     };
     // a document with no state yet (a foreign producer's message) is at this stage too
     const allowed = documentUuid ? this.machine.legalFrom(stageEvent(stage.name, 'FAIL')) : [];
-    const [code] = await this.redis.dpDeadLetter(
-      this.keys.doc(uuid), this.keys.docEvents(uuid), stage.stream, stage.dlq,
-      this.keys.stats(stage.name), this.keys.statsMinute(stage.name, Math.floor(now / 60000)),
-      stage.group, entryId, allowed.join(',') || 'none', dl.ownerCheck ? '1' : '0', this.machine.snapshotOf('failed'), now, consumer,
-      this.config.state.history, this.config.state.ttlMs, dl.error.slice(0, 2000), attempt, ...fieldsToArray(fields),
-    );
-    return code === 1 ? 'failed' : code === 2 ? 'dead-lettered' : 'stale';
+    return scripts.deadLetter(this.redis, {
+      ...this.docKeys(uuid), stream: stage.stream, dlq: stage.dlq, ...this.statsKeys(stage, now), group: stage.group, entryId,
+      allowedFrom: allowed.join(',') || 'none', ownerCheck: dl.ownerCheck, failedSnapshot: this.machine.snapshotOf('failed'), now, consumer,
+      historyMaxlen: this.config.state.history, ttlMs: this.config.state.ttlMs, error: dl.error.slice(0, 2000), attempt, entry: fieldsToArray(fields),
+    });
   }
 
   /** Moves due retries of a stage back into its stream. */
   async promoteDue(stage: StageConfig, limit = 100): Promise<number> {
-    return this.redis.dpPromote(this.keys.retries(stage.name), stage.stream, Date.now(), limit);
+    return scripts.promote(this.redis, { retryZset: this.keys.retries(stage.name), stream: stage.stream, now: Date.now(), limit });
+  }
+
+  /**
+   * Puts a dead letter back at its stage as `entry` (attempts reset): the DLQ entry is deleted, and a
+   * `failed` document (or one with no state) moves back to `<stage>.queued` with a REDRIVE event.
+   * Returns the new entry id, or undefined when the DLQ entry no longer exists.
+   */
+  async redrive(stage: StageConfig, dlqEntryId: string, documentUuid: string, entry: Fields, now = Date.now()): Promise<string | undefined> {
+    const to = `${stage.name}.queued`;
+    return scripts.redrive(this.redis, {
+      dlq: stage.dlq, stream: stage.stream, ...this.docKeys(documentUuid), dlqEntryId, to, snapshot: this.machine.snapshotOf(to), now,
+      historyMaxlen: this.config.state.history, stage: stage.name, entry: fieldsToArray(entry),
+    });
   }
 
   /** Extends the claim on in-flight entries (resets their idle time without counting a delivery). */
@@ -269,86 +238,23 @@ export class Broker {
 
   /**
    * Removes consumers of a stage's group that have no liveness key, have been idle longer than
-   * `idleMs` and own no pending entry (a dead host's consumers, after their entries were reclaimed),
-   * so XINFO does not grow without bound. XINFO's idle alone would also remove quiet live workers
-   * on Redis before 7.2; the liveness key is what tells them apart.
+   * `idleMs` and own no pending entry (see consumers.ts). Returns the names removed.
    */
   async pruneConsumers(stage: StageConfig, self: string, idleMs: number): Promise<string[]> {
-    const rows = (await this.redis.xinfo('CONSUMERS', stage.stream, stage.group)) as unknown[][];
-    const alive = await liveConsumers(this.redis, this.keys, stage.name, rows.map((r) => String(infoMap(r)['name'])));
-    const removed: string[] = [];
-    for (const row of rows) {
-      const info = infoMap(row);
-      const name = String(info['name']);
-      if (name === self || alive.has(name) || Number(info['pending'] ?? 0) > 0 || Number(info['idle'] ?? 0) < idleMs) continue;
-      // DELCONSUMER would drop the consumer's pending entries: check once more right before it
-      const owned = (await this.redis.xpending(stage.stream, stage.group, '-', '+', 1, name)) as unknown[];
-      if (owned.length > 0) continue;
-      await this.redis.xgroup('DELCONSUMER', stage.stream, stage.group, name);
-      removed.push(name);
-    }
-    return removed;
+    return pruneDeadConsumers(this.redis, this.keys, stage, self, idleMs);
   }
 
   /**
-   * Trims a stream below the oldest entry some group has not acknowledged (XTRIM MINID): entries
-   * still unread or pending in any group are never deleted. Returns the number of entries removed.
+   * Trims a stream below the oldest entry some group has not acknowledged (see trim.ts). Returns
+   * the number of entries removed.
    */
   async trim(stream: string): Promise<number> {
-    const minId = await this.safeTrimPoint(stream);
-    if (!minId) return 0;
-    return Number(await this.redis.xtrim(stream, 'MINID', minId));
+    return trimStream(this.redis, stream);
   }
 
-  /**
-   * Trims the completed stream (DESIGN §6): acknowledged entries stay for `completed.retention`
-   * (and, with `completed.max_length`, only the newest that many), so a consumer deployed later can
-   * replay the window from `0`; an entry some group has not acknowledged is never removed.
-   * Returns the number of entries removed.
-   */
+  /** Trims the completed stream to its retention (see trim.ts). Returns the number of entries removed. */
   async trimCompleted(): Promise<number> {
-    const { stream, retentionMs, maxLength } = this.config.completed;
-    const safe = await this.safeTrimPoint(stream);
-    if (!safe) return 0;
-    // entry ids carry Redis' clock: compare with Redis' time, not this host's
-    const [sec, micros] = await this.redis.time();
-    let keepFrom = `${Math.max(0, Number(sec) * 1000 + Math.floor(Number(micros) / 1000) - retentionMs)}-0`;
-    if (maxLength !== undefined) {
-      const excess = (await this.redis.xlen(stream)) - maxLength;
-      if (excess > 0) {
-        // the entries over the cap (at most a bounded page per call: a later trim takes the rest)
-        const over = await this.redis.xrange(stream, '-', '+', 'COUNT', Math.min(excess, TRIM_PAGE));
-        const last = over[over.length - 1];
-        if (last && compareIds(successor(last[0]), keepFrom) > 0) keepFrom = successor(last[0]);
-      }
-    }
-    const minId = compareIds(safe, keepFrom) < 0 ? safe : keepFrom;
-    return Number(await this.redis.xtrim(stream, 'MINID', minId));
-  }
-
-  async safeTrimPoint(stream: string): Promise<string | undefined> {
-    let groups: unknown[];
-    try {
-      groups = (await this.redis.xinfo('GROUPS', stream)) as unknown[];
-    } catch {
-      return undefined; // no such stream
-    }
-    if (groups.length === 0) return undefined; // nobody reads it yet: keep everything
-    let floor: string | undefined;
-    for (const g of groups) {
-      const info = infoMap(g as unknown[]);
-      const name = String(info['name']);
-      const pending = Number(info['pending'] ?? 0);
-      let point: string;
-      if (pending > 0) {
-        const summary = (await this.redis.xpending(stream, name)) as [number, string | null, string | null, unknown];
-        point = summary[1] ?? String(info['last-delivered-id']);
-      } else {
-        point = successor(String(info['last-delivered-id'] ?? '0-0'));
-      }
-      if (!floor || compareIds(point, floor) < 0) floor = point;
-    }
-    return floor;
+    return trimCompletedStream(this.redis, this.config.completed);
   }
 
   /** Unread entries for a group (lag) plus its pending count. */
@@ -402,33 +308,4 @@ export class Broker {
   async countIllegal(): Promise<void> {
     await this.redis.incr(this.keys.illegal());
   }
-}
-
-/** The consumers among `names` whose liveness key exists (one pipelined EXISTS per consumer). */
-export async function liveConsumers(redis: RedisClient, keys: Keys, stage: string, names: readonly string[]): Promise<Set<string>> {
-  if (names.length === 0) return new Set();
-  const pipe = redis.pipeline();
-  for (const n of names) pipe.exists(keys.consumerAlive(stage, n));
-  const replies = (await pipe.exec()) ?? [];
-  return new Set(names.filter((_, i) => Number(replies[i]?.[1] ?? 0) > 0));
-}
-
-/** Entries looked at per trim of the completed stream beyond its `max_length`. */
-const TRIM_PAGE = 10_000;
-
-function infoMap(list: unknown[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (let i = 0; i + 1 < list.length; i += 2) out[String(list[i])] = list[i + 1];
-  return out;
-}
-
-export function compareIds(a: string, b: string): number {
-  const [am = 0n, as = 0n] = a.split('-').map((x) => BigInt(x));
-  const [bm = 0n, bs = 0n] = b.split('-').map((x) => BigInt(x));
-  return am < bm ? -1 : am > bm ? 1 : as < bs ? -1 : as > bs ? 1 : 0;
-}
-
-function successor(id: string): string {
-  const [ms = '0', seq = '0'] = id.split('-');
-  return `${ms}-${BigInt(seq) + 1n}`;
 }

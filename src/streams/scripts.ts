@@ -3,7 +3,8 @@ import type { Redis, Cluster, Result } from 'ioredis';
 
 /**
  * Every multi-key state change lives in one Lua script (src/streams/lua/*.lua, each documents its
- * KEYS, ARGV and return value). This module loads them onto a connection as commands.
+ * KEYS, ARGV and return value). This module loads them onto a connection as commands; they are
+ * called only through the typed wrappers of script-calls.ts.
  */
 const SCRIPTS = {
   dpSubmit: { file: 'submit.lua', keys: 3 },
@@ -38,7 +39,12 @@ const sources = Object.fromEntries(
   Object.entries(SCRIPTS).map(([name, s]) => [name, common + '\n' + readFileSync(new URL(s.file, dir), 'utf8')]),
 ) as Record<ScriptName, string>;
 
+const defined = new WeakSet<Redis | Cluster>();
+
+/** Loads the scripts onto a connection (once per connection: a second call does nothing). */
 export function defineScripts(client: Redis | Cluster): void {
+  if (defined.has(client)) return;
+  defined.add(client);
   for (const [name, s] of Object.entries(SCRIPTS) as Array<[ScriptName, (typeof SCRIPTS)[ScriptName]]>) {
     // keys: -1 means the caller passes the key count first (scripts over a batch of documents)
     client.defineCommand(name, s.keys >= 0 ? { numberOfKeys: s.keys, lua: sources[name] } : { lua: sources[name] });

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { PipelineConfig } from '../config/types.ts';
 import { createProviders } from '../providers/index.ts';
+import { sqlLlmCache } from '../store/llm-cache.ts';
 import type { FileSourceOptions } from '../providers/files.ts';
 import type { Providers } from '../providers/types.ts';
 import { Broker } from '../streams/broker.ts';
@@ -12,7 +13,8 @@ import type { Store } from '../store/db.ts';
 import { sleep } from '../util/sleep.ts';
 import { ProcessGate } from './gate.ts';
 import { loadStageRuntimes } from './load-stages.ts';
-import { StageWorker, type Outcome, type StageRuntime } from './stage-worker.ts';
+import type { OutcomeObserver } from './observer.ts';
+import { StageWorker, type StageRuntime } from './stage-worker.ts';
 
 export interface RunnerOptions {
   /** Only these stages (default: all). */
@@ -24,7 +26,7 @@ export interface RunnerOptions {
   /** Extra allowed file roots (the folders given to --input). */
   extraRoots?: readonly string[];
   remote?: FileSourceOptions['remote'];
-  onOutcome?: (stage: string, outcome: Outcome, durationMs: number) => void;
+  onOutcome?: OutcomeObserver;
   /** Stage runtimes loaded beforehand (`loadStageRuntimes`), so configuration errors surface before anything opens. */
   runtimes?: StageRuntime[];
 }
@@ -77,7 +79,7 @@ export class Runner {
     try {
       const broker = new Broker(redis, config, machine);
       await broker.ensureGroups(runtimes.map((r) => r.stage));
-      const providers = createProviders(config, { sql: options.store.sql, extraRoots: options.extraRoots, remote: options.remote });
+      const providers = createProviders(config, { llmCache: options.store.sql ? sqlLlmCache(options.store.sql) : undefined, extraRoots: options.extraRoots, remote: options.remote });
       const gate = new ProcessGate();
       for (const rt of runtimes) {
         if (rt.handler.setup) {

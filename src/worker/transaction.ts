@@ -1,4 +1,6 @@
+import { classifyError, InfrastructureError } from '../errors.ts';
 import type { Sql, Store } from '../store/db.ts';
+import { sleep } from '../util/sleep.ts';
 
 /**
  * One transaction per handler attempt (DESIGN §8, issue #19.4): the handler's `ctx.store.sql` runs
@@ -7,24 +9,100 @@ import type { Sql, Store } from '../store/db.ts';
  * included), so at most `pool - 1` run at once per process: one connection always stays free for
  * queries outside them (the LLM cache, intake, outcomes), and a full pool cannot deadlock.
  */
-export async function inTransaction<T>(store: Store, attempt: (store: Store) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(store: Store, attempt: (store: Store) => Promise<T>, signal?: AbortSignal): Promise<T> {
   const slots = slotsOf(store.sql);
   // a pool of one connection cannot spare one for a transaction: the handler runs without
   if (!slots) return attempt(store);
   await slots.acquire();
-  const open = { value: true };
+  let ended!: () => void;
+  const tx: TxState = { open: true, ended: false, end: new Promise<void>((resolve) => (ended = resolve)) };
   try {
-    return (await store.sql.begin(async (tx) => {
-      try {
-        return await attempt({ sql: guard(tx as unknown as Sql, open) });
-      } finally {
-        open.value = false; // a handler still running (timed out, aborted) cannot write any more
-      }
-    })) as T;
+    const begun = store.sql.begin((sql) =>
+      untilConnectionLost(tx, async () => {
+        try {
+          return await attempt({ sql: guard(sql as unknown as Sql, tx) });
+        } finally {
+          tx.open = false; // a handler still running (timed out, aborted) cannot write any more
+        }
+      }),
+    );
+    // however the transaction ends (even before the handler's run does: its connection closed),
+    // the handler's `ctx.store` takes no more queries
+    const settle = () => {
+      tx.ended = true;
+      tx.open = false;
+      ended();
+    };
+    begun.then(settle, settle);
+    return (await boundBy(begun, tx, signal)) as T;
   } finally {
-    open.value = false;
+    tx.open = false;
     slots.release();
   }
+}
+
+interface TxState {
+  /** False once the attempt or its transaction is over: the handler's queries are refused. */
+  open: boolean;
+  /** `sql.begin` has settled (committed, rolled back, or failed with its connection)… */
+  ended: boolean;
+  /** …and this resolves then. */
+  end: Promise<void>;
+}
+
+/** How long a transaction may take to end once its attempt is aborted (timeout, hard stop). */
+const END_AFTER_ABORT_MS = 5_000;
+/** How long a run that failed on a connection error waits to learn whether that connection closed. */
+const CLOSE_AFTER_ERROR_MS = 2_000;
+
+/**
+ * Runs the attempt inside `sql.begin`'s callback. When the transaction's connection is lost (the
+ * Postgres session terminated), the callback never settles: postgres.js would otherwise send its
+ * ROLLBACK or COMMIT to the closed connection, a write that throws outside any promise (see
+ * src/store/pg-guard.ts) and leaves that query, and with it the connection, hanging for good.
+ * `sql.begin` itself has already rejected (CONNECTION_CLOSED): the attempt fails as a store outage.
+ */
+async function untilConnectionLost<T>(tx: TxState, run: () => Promise<T>): Promise<T> {
+  try {
+    const result = await run();
+    if (tx.ended) return never();
+    return result;
+  } catch (err) {
+    // a query failed on a connection error (57P01, CONNECTION_CLOSED...): the close itself may come
+    // a moment later, so wait briefly for the transaction to end before letting it roll back
+    if (!tx.ended && classifyError(err).code === 'DP_ERR_STORE_UNAVAILABLE') await Promise.race([tx.end, sleep(CLOSE_AFTER_ERROR_MS)]);
+    if (tx.ended) return never();
+    throw err;
+  }
+}
+
+/**
+ * The transaction, bounded by the attempt's abort (stage timeout, hard stop): once aborted, it has
+ * END_AFTER_ABORT_MS to end; one that does not (its connection hung) fails the attempt as a store
+ * outage, so the slot is released and the message re-runs instead of staying stuck.
+ */
+function boundBy<T>(begun: Promise<T>, tx: TxState, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return begun;
+  return new Promise<T>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      timer = setTimeout(() => {
+        tx.open = false;
+        reject(new InfrastructureError(`the attempt's transaction did not end within ${END_AFTER_ABORT_MS}ms of its abort (its Postgres connection is gone)`, { code: 'DP_ERR_STORE_UNAVAILABLE', cause: signal.reason }));
+      }, END_AFTER_ABORT_MS);
+      timer.unref();
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    begun.then(resolve, reject).finally(() => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+    });
+  });
+}
+
+function never<T>(): Promise<T> {
+  return new Promise<T>(() => undefined);
 }
 
 /** Counting semaphore of transactions per connection pool. */
@@ -67,11 +145,13 @@ const CLOSED = 'this attempt is over: its transaction was committed or rolled ba
  * The transaction as the handler sees it: the same `sql` API, with `sql.begin(fn)` (the handlers'
  * own replace-by-key blocks) run as a savepoint inside it, and no query accepted once it is over.
  */
-function guard(tx: Sql, open: { value: boolean }): Sql {
+function guard(tx: Sql, state: TxState): Sql {
   const check = () => {
-    if (!open.value) throw new Error(CLOSED);
+    if (!state.open) throw new Error(CLOSED);
   };
-  const nested = (fn: (sql: Sql) => unknown) => (tx as unknown as { savepoint: (cb: (inner: Sql) => unknown) => Promise<unknown> }).savepoint((inner) => fn(guard(inner, open)));
+  // a savepoint's ROLLBACK TO must not go to a lost connection either
+  const nested = (fn: (sql: Sql) => unknown) =>
+    (tx as unknown as { savepoint: (cb: (inner: Sql) => unknown) => Promise<unknown> }).savepoint((inner) => untilConnectionLost(state, async () => fn(guard(inner, state))));
   return new Proxy(tx, {
     apply(target, thisArg, args: unknown[]) {
       if (Array.isArray((args[0] as { raw?: unknown } | undefined)?.raw)) check();

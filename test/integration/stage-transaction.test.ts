@@ -11,7 +11,8 @@ import { Redis } from 'ioredis';
 import { loadPipeline } from '../../src/config/load.ts';
 import { fieldsFromArray } from '../../src/messages/codec.ts';
 import { Runner } from '../../src/worker/runner.ts';
-import { createTestDb, type TestDb } from '../helpers/db.ts';
+import { connectStore } from '../../src/store/db.ts';
+import { createTestDb, TEST_DATABASE_URL, type TestDb } from '../helpers/db.ts';
 import { silentLog, withEnv } from '../helpers/in-process.ts';
 import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
 import { REPO } from '../helpers/runner-process.ts';
@@ -51,6 +52,11 @@ async function run(writer: string): Promise<{ docs: Record<string, string>; dlq:
   });
 }
 
+/** The document uuids of the completed stream under a prefix. */
+async function completedOf(stream: string): Promise<string[]> {
+  return (await redis.xrange(stream, '-', '+')).map(([, f]) => fieldsFromArray(f)['document_uuid']!);
+}
+
 async function namesFor(uuids: string[]): Promise<string[]> {
   const all = await db.sql<Array<{ name: string }>>`SELECT name FROM projects`;
   return all.map((r) => r.name).filter((n) => uuids.some((u) => n.endsWith(u)));
@@ -71,4 +77,46 @@ test('transaction: false — the handler\'s writes stay even when its attempt fa
   assert.deepEqual(r.completed, [r.docs['ok']]);
   assert.equal(r.dlq.length, 2);
   assert.equal(r.rows.length, 6, 'every attempt\'s writes were committed as they ran');
+});
+
+test('a Postgres session terminated while a handler is inside its transaction: the slot is released and the attempt re-runs as a store outage (regression: the document stayed stuck)', { timeout: 90_000 }, async () => {
+  const prefix = uniquePrefix('txkill');
+  prefixes.push(prefix);
+  // Before the fix, postgres.js's ROLLBACK went to the connection the server had closed: that write
+  // throws outside any promise (failing this test) and its query never settles, so the connection,
+  // the attempt and its transaction slot stayed held and the document never completed.
+  await withEnv({ DOCPIPE_PREFIX: prefix, REDIS_URL: TEST_REDIS_URL, WRITER: './stages/terminated.ts' }, async () => {
+    const config = loadPipeline(PIPELINE);
+    const docs = [randomUUID(), randomUUID(), randomUUID()];
+    for (const uuid of docs) await redis.xadd(config.stages[0]!.stream, '*', 'document_uuid', uuid, 'mode', 'ok');
+    const runner = await Runner.create(config, { log: silentLog, store: { sql: db.sql } });
+    runner.start();
+    const admin = connectStore(TEST_DATABASE_URL, { pool: 1 });
+    try {
+      // terminate each document's backend while its handler sits in the transaction's long query
+      const terminated = new Set<string>();
+      while (terminated.size < docs.length) {
+        const rows = await admin<Array<{ pid: number; query: string }>>`
+          SELECT pid, query FROM pg_stat_activity WHERE query LIKE ${'%terminate-me%'} AND query NOT LIKE ${'%pg_stat_activity%'} AND state = 'active'`;
+        for (const r of rows) {
+          const uuid = docs.find((d) => r.query.includes(d));
+          if (uuid === undefined || terminated.has(uuid)) continue;
+          await admin`SELECT pg_terminate_backend(${r.pid})`;
+          terminated.add(uuid);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const idle = new AbortController();
+      const stuck = setTimeout(() => idle.abort(), 45_000);
+      await runner.waitUntilIdle(idle.signal);
+      clearTimeout(stuck);
+      assert.deepEqual(new Set(await completedOf(config.completed.stream)), new Set(docs), 'every document completed after its session was terminated');
+      assert.equal((await redis.xlen(config.stages[0]!.dlq)), 0);
+      const rows = await namesFor(docs);
+      assert.deepEqual(new Set(rows), new Set(docs.map((d) => `done-${d}`)), 'the terminated attempt left no rows; the re-run committed its own');
+    } finally {
+      await runner.close();
+      await admin.end();
+    }
+  });
 });

@@ -8,7 +8,7 @@
 -- ARGV[6] states the document may be in (comma separated: this stage's queued/running/retrying, "-")
 -- ARGV[7] to-state  ARGV[8] snapshot json of to-state  ARGV[9] item count
 -- ARGV[10] the document's stage after the move (the next stage; this one when the document completes)
--- then per item one JSON array: [msg id, attempt, duration ms, field1, value1, field2, value2, …]
+-- ARGV[10+i] item i as one JSON array: [msg id, attempt, duration ms, field1, value1, field2, value2, …]
 -- (one argument per document instead of two dozen: the client's cost is per argument)
 -- Returns, per item, the next entry id, or "" when the entry was stale (the document had moved on:
 -- acknowledged, nothing published).

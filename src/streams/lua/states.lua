@@ -1,5 +1,5 @@
 -- states: the current state of a batch of documents, read before their handlers run (the guard).
--- KEYS[i] doc hash of item i   (no ARGV)
+-- KEYS[1..] doc hash of each document, in order   (no ARGV)
 -- Returns, per item, the document's state, or "-" when it has none.
 local out = {}
 for i = 1, #KEYS do

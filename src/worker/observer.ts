@@ -1,0 +1,11 @@
+/**
+ * What the stage workers report to observers outside the worker (Prometheus metrics, the CLI's
+ * progress): one call per finished message. This is the worker's whole surface for them; they
+ * never import worker internals.
+ */
+import type { Outcome } from './verdict.ts';
+
+export type { Outcome };
+
+/** Told of each finished message: its stage, outcome and handler time (0 when no handler ran). */
+export type OutcomeObserver = (stage: string, outcome: Outcome, durationMs: number) => void;
