@@ -22,6 +22,7 @@ import { submitFiles, type Submitted } from './direct.ts';
 import { RunProgress } from './progress.ts';
 import { summarizeRun } from './run-summary.ts';
 import { OpenedResources, redisRetries, rememberInputRoots, UsageError, waitForRedis } from './startup.ts';
+import { startTracing } from '../telemetry/tracing.ts';
 
 export interface RunCommandOptions {
   stage?: string;
@@ -113,6 +114,9 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   installPostgresWriteGuard(log);
   const opened = new OpenedResources(log);
   try {
+    // OpenTelemetry traces when OTEL_* asks for them; closed last, so the final spans are exported
+    const tracing = startTracing({ pipeline: config.name, log });
+    if (tracing) opened.add('tracing', () => tracing.shutdown());
     const probe = connectRedis(config.redis, log, 'docpipe:start');
     opened.add('redis probe', async () => probe.disconnect());
     await waitForRedis(probe, config.redis.url, log, attempts);

@@ -13,6 +13,8 @@ import { sleep } from './backoff.ts';
 import { ProcessGate } from './gate.ts';
 import { loadStageRuntimes } from './load-stages.ts';
 import { StageWorker, type Outcome, type StageRuntime } from './stage-worker.ts';
+import { recordOutcome, traceHandler, tracingOn, type OutcomeDetail } from '../telemetry/spans.ts';
+import { flushTracing } from '../telemetry/tracing.ts';
 
 export interface RunnerOptions {
   /** Only these stages (default: all). */
@@ -24,7 +26,7 @@ export interface RunnerOptions {
   /** Extra allowed file roots (the folders given to --input). */
   extraRoots?: readonly string[];
   remote?: FileSourceOptions['remote'];
-  onOutcome?: (stage: string, outcome: Outcome, durationMs: number) => void;
+  onOutcome?: (stage: string, outcome: Outcome, durationMs: number, detail?: OutcomeDetail) => void;
   /** Stage runtimes loaded beforehand (`loadStageRuntimes`), so configuration errors surface before anything opens. */
   runtimes?: StageRuntime[];
 }
@@ -68,7 +70,17 @@ export class Runner {
   static async create(config: PipelineConfig, options: RunnerOptions): Promise<Runner> {
     const log = options.log;
     const consumer = options.consumer ?? defaultConsumerName();
-    const runtimes = options.runtimes ?? (await loadStageRuntimes(config, options.stages));
+    const loaded = options.runtimes ?? (await loadStageRuntimes(config, options.stages));
+    // tracing on: each handler run gets its span, each outcome lands on its attempt's span
+    const tracing = tracingOn();
+    const runtimes = tracing ? loaded.map((rt) => ({ ...rt, handler: traceHandler(rt.handler) })) : loaded;
+    const observe = options.onOutcome;
+    const onOutcome = tracing
+      ? (stage: string, outcome: Outcome, ms: number, detail?: OutcomeDetail) => {
+          recordOutcome(outcome, detail);
+          observe?.(stage, outcome, ms, detail);
+        }
+      : observe;
     const machine = createDocumentMachine(config.stages.map((s) => s.name));
     const redis = connectRedis(config.redis, log, `docpipe:${consumer}`);
     const readers: RedisClient[] = [];
@@ -90,7 +102,7 @@ export class Runner {
         if (rt.handler.close) closers.push(() => rt.handler.close!());
         const reader = connectRedis(config.redis, log, `docpipe:${consumer}:read:${rt.stage.name}`);
         readers.push(reader);
-        workers.push(new StageWorker(rt, { broker, reader, machine, consumer, pipelineVersion: config.pipelineVersion, log, store: options.store, providers, gate, onOutcome: options.onOutcome }));
+        workers.push(new StageWorker(rt, { broker, reader, machine, consumer, pipelineVersion: config.pipelineVersion, log, store: options.store, providers, gate, onOutcome }));
       }
       return new Runner({ config, broker, redis, machine, consumer, providers, workers, readers, log, closers });
     } catch (err) {
@@ -137,6 +149,7 @@ export class Runner {
     await Promise.all(this.workers.map((w) => w.stop(graceMs)));
     for (const close of this.closers) await close().catch((err: unknown) => this.log.warn({ err }, 'stage close failed'));
     for (const r of this.readers) r.disconnect();
+    await flushTracing();
     this.log.info('workers stopped');
   }
 

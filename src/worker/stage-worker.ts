@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { StageContext, StageDefinition, StageMessage } from '../api/stage.ts';
 import type { StageConfig } from '../config/types.ts';
 import { classifyError, DocpipeError, type ErrorCode } from '../errors.ts';
-import { decodeEntry, encodeEntry, nextTraceparent, payloadDecoder, splitEnvelope, withEnvelope, type Envelope, type Fields, type PayloadDecoder } from '../messages/codec.ts';
+import { decodeEntry, encodeEntry, payloadDecoder, splitEnvelope, withEnvelope, type Envelope, type Fields, type PayloadDecoder } from '../messages/codec.ts';
 import { formatAjvErrors, type JsonSchema } from '../messages/schemas.ts';
 import type { LlmClient, Providers } from '../providers/types.ts';
 import { parseEntries, type Broker, type StreamEntry } from '../streams/broker.ts';
@@ -15,6 +15,7 @@ import { NO_STATE, stageEvent, type DocumentMachine } from '../state/machine.ts'
 import type { Store } from '../store/db.ts';
 import { outageDelay, retryDelay, sleep } from './backoff.ts';
 import type { ProcessGate } from './gate.ts';
+import { deadLetterFields, handoffTraceparent, retryTraceparent, traceAttempt, type OutcomeDetail } from '../telemetry/spans.ts';
 
 /** A handler running longer than this shows as `<stage>.running` in the state mirror. */
 const RUNNING_AFTER_MS = 250;
@@ -47,7 +48,7 @@ export interface WorkerDeps {
   /** Shared by every worker of the process: suspected crash-loop entries run alone. */
   gate: ProcessGate;
   /** Observer for metrics (outcome per message, handler duration). */
-  onOutcome?: (stage: string, outcome: Outcome, durationMs: number) => void;
+  onOutcome?: (stage: string, outcome: Outcome, durationMs: number, detail?: OutcomeDetail) => void;
 }
 
 export type Outcome = 'processed' | 'retried' | 'dead_lettered' | 'skipped' | 'illegal' | 'stale';
@@ -390,7 +391,7 @@ export class StageWorker {
     const shared = !exclusive;
     if (shared && !gate.tryEnterShared()) await gate.enterShared();
     try {
-      await this.process(rec, batch, index);
+      await traceAttempt(this.stage, rec, () => this.process(rec, batch, index));
     } catch (err) {
       this.log.error({ err, msg_id: rec.entry.id }, 'message processing failed unexpectedly; the entry stays pending for reclaim');
     } finally {
@@ -473,10 +474,10 @@ export class StageWorker {
     const { broker, consumer } = this.deps;
     this.decide(rec);
     const result = await this.persist('dead-letter', () =>
-      broker.deadLetter(s, rec.entry.id, rec.uuid, consumer, rec.attempt, { fields: rec.entry.fields, error, errorKind: kind, errorCode: code, ownerCheck }),
+      broker.deadLetter(s, rec.entry.id, rec.uuid, consumer, rec.attempt, { fields: deadLetterFields(rec.entry.fields), error, errorKind: kind, errorCode: code, ownerCheck }),
     );
     this.logFor(rec).warn({ error, code, result }, 'dead-lettered');
-    this.deps.onOutcome?.(s.name, result === 'stale' ? 'stale' : 'dead_lettered', 0);
+    this.deps.onOutcome?.(s.name, result === 'stale' ? 'stale' : 'dead_lettered', 0, { code, error });
   }
 
   private async process(rec: InFlight, batch: BatchStates, index: number): Promise<void> {
@@ -557,7 +558,7 @@ export class StageWorker {
       if (!failed) {
         const out = output as Record<string, unknown>;
         const now = Date.now();
-        const next = encodeEntry(out, { attempt: 1, trace: nextTraceparent(envelope.trace), pipelineVersion: this.deps.pipelineVersion, now });
+        const next = encodeEntry(out, { attempt: 1, trace: handoffTraceparent(envelope.trace), pipelineVersion: this.deps.pipelineVersion, now });
         const durationMs = now - started;
         const pending = this.handoffs.add({ entryId: entry.id, documentUuid: uuid, attempt, durationMs, next });
         this.decide(rec);
@@ -626,10 +627,10 @@ export class StageWorker {
     this.decide(rec);
     const delay = retryDelay(s.retries, attempt);
     const { payload } = splitEnvelope(entry.fields);
-    const again: Fields = withEnvelope(payload, { attempt: attempt + 1, trace: envelope.trace ?? nextTraceparent(undefined), pipelineVersion: envelope.pipelineVersion ?? this.deps.pipelineVersion, now: Date.now() });
+    const again: Fields = withEnvelope(payload, { attempt: attempt + 1, trace: retryTraceparent(envelope.trace), pipelineVersion: envelope.pipelineVersion ?? this.deps.pipelineVersion, now: Date.now() });
     const scheduled = await this.persist('retry', () => this.deps.broker.retry(s, entry.id, uuid, this.deps.consumer, attempt, Date.now() + delay, again, failure.message.slice(0, 2000)));
     this.logFor(rec).warn({ err: failure.message, code: failure.code, retry_in_ms: delay, scheduled }, 'attempt failed; retry scheduled');
-    this.deps.onOutcome?.(s.name, 'retried', Date.now() - started);
+    this.deps.onOutcome?.(s.name, 'retried', Date.now() - started, { code: failure.code, error: failure.message });
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Sql, Store } from '../store/db.ts';
+import { withSpan } from '../telemetry/spans.ts';
 
 /**
  * One transaction per handler attempt (DESIGN §8, issue #19.4): the handler's `ctx.store.sql` runs
@@ -14,13 +15,14 @@ export async function inTransaction<T>(store: Store, attempt: (store: Store) => 
   await slots.acquire();
   const open = { value: true };
   try {
-    return (await store.sql.begin(async (tx) => {
-      try {
-        return await attempt({ sql: guard(tx as unknown as Sql, open) });
-      } finally {
-        open.value = false; // a handler still running (timed out, aborted) cannot write any more
-      }
-    })) as T;
+    return await withSpan('store transaction', { 'db.system.name': 'postgresql', 'db.operation.name': 'transaction' }, async () =>
+      (await store.sql.begin(async (tx) => {
+        try {
+          return await attempt({ sql: guard(tx as unknown as Sql, open) });
+        } finally {
+          open.value = false; // a handler still running (timed out, aborted) cannot write any more
+        }
+      })) as T);
   } finally {
     open.value = false;
     slots.release();
