@@ -8,8 +8,8 @@
  * per attempt) → `stage <next>` … Each message a stage attempt sends carries that attempt's span as
  * its parent: the next stage's attempt, a retry of the same stage (so a retry hangs under the
  * attempt that failed), or a dead letter (so the attempt after `docpipe dlq redrive` hangs under the
- * attempt that was dead-lettered). Inside an attempt: `handler <stage>`, `store transaction`,
- * `ocr page`, `llm chat` (token counts; never document text).
+ * attempt that was dead-lettered). Inside an attempt: `store transaction`, `ocr page`, `llm chat`
+ * (token counts; never document text).
  */
 import { context, createContextKey, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Span, type SpanContext, type Tracer } from '@opentelemetry/api';
 import type { StageDefinition } from '../api/stage.ts';
@@ -207,18 +207,24 @@ export function ocrSpan<T extends { confidence: number }>(provider: string, page
   });
 }
 
-/** The stage's handler with a `handler <stage>` span around each run; its time is the attempt's `docpipe.handler_ms`. */
-export function traceHandler(def: StageDefinition): StageDefinition {
+/**
+ * The stage's handler, timed: each run's time adds to its attempt's `docpipe.handler_ms` (no span of
+ * its own: a span per run doubled the cost of tracing; store and provider spans hang under the attempt).
+ */
+export function timeHandler(def: StageDefinition): StageDefinition {
   const run = def.run;
   return Object.assign(Object.create(Object.getPrototypeOf(def) as object) as StageDefinition, def, {
-    run(this: StageDefinition, msg: Parameters<StageDefinition['run']>[0], ctx: Parameters<StageDefinition['run']>[1]) {
+    async run(this: StageDefinition, msg: Parameters<StageDefinition['run']>[0], ctx: Parameters<StageDefinition['run']>[1]) {
       const state = attemptState();
       const started = performance.now();
-      return withSpan(`handler ${ctx.stage}`, { 'docpipe.stage': ctx.stage }, async () => await run.call(def, msg, ctx), SpanKind.INTERNAL).finally(() => {
-        if (!state) return;
-        state.handlerMs += Math.round(performance.now() - started);
-        state.handlerRuns++;
-      });
+      try {
+        return await run.call(def, msg, ctx);
+      } finally {
+        if (state) {
+          state.handlerMs += Math.round(performance.now() - started);
+          state.handlerRuns++;
+        }
+      }
     },
   });
 }

@@ -13,7 +13,7 @@ import { sleep } from './backoff.ts';
 import { ProcessGate } from './gate.ts';
 import { loadStageRuntimes } from './load-stages.ts';
 import { StageWorker, type Outcome, type StageRuntime } from './stage-worker.ts';
-import { recordOutcome, traceHandler, tracingOn, type OutcomeDetail } from '../telemetry/spans.ts';
+import { recordOutcome, timeHandler, tracingOn, type OutcomeDetail } from '../telemetry/spans.ts';
 import { flushTracing } from '../telemetry/tracing.ts';
 
 export interface RunnerOptions {
@@ -71,9 +71,9 @@ export class Runner {
     const log = options.log;
     const consumer = options.consumer ?? defaultConsumerName();
     const loaded = options.runtimes ?? (await loadStageRuntimes(config, options.stages));
-    // tracing on: each handler run gets its span, each outcome lands on its attempt's span
+    // tracing on: each handler run is timed, each outcome lands on its attempt's span
     const tracing = tracingOn();
-    const runtimes = tracing ? loaded.map((rt) => ({ ...rt, handler: traceHandler(rt.handler) })) : loaded;
+    const runtimes = tracing ? loaded.map((rt) => ({ ...rt, handler: timeHandler(rt.handler) })) : loaded;
     const observe = options.onOutcome;
     const onOutcome = tracing
       ? (stage: string, outcome: Outcome, ms: number, detail?: OutcomeDetail) => {

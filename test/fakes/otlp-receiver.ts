@@ -33,6 +33,8 @@ export interface OtlpReceiver {
   /** The base URL to give as OTEL_EXPORTER_OTLP_ENDPOINT. */
   endpoint: string;
   spans: ReceivedSpan[];
+  /** Spans received (all of them, also when `keep` is false). */
+  received: number;
   /** Requests received (including refused ones), with their content type. */
   requests: Array<{ path: string; contentType: string; status: number }>;
   close(): Promise<void>;
@@ -102,8 +104,10 @@ export function decodeTraces(body: unknown): ReceivedSpan[] {
   return out;
 }
 
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+/** `keep: false` (benchmarks): spans are decoded and counted, not kept. */
+export async function startOtlpReceiver(options: { keep?: boolean } = {}): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
+  let received = 0;
   const requests: OtlpReceiver['requests'] = [];
   const server: Server = createServer((req, res) => {
     void (async () => {
@@ -120,7 +124,9 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       try {
         let raw = Buffer.concat(chunks);
         if (req.headers['content-encoding'] === 'gzip') raw = gunzipSync(raw);
-        spans.push(...decodeTraces(JSON.parse(raw.toString('utf8'))));
+        const decoded = decodeTraces(JSON.parse(raw.toString('utf8')));
+        received += decoded.length;
+        if (options.keep !== false) spans.push(...decoded);
       } catch (err) {
         return reply(400, { code: 3, message: (err as Error).message });
       }
@@ -132,6 +138,9 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   return {
     endpoint: `http://127.0.0.1:${port}`,
     spans,
+    get received() {
+      return received;
+    },
     requests,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

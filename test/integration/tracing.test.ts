@@ -94,12 +94,6 @@ function assertAttempt(span: ReceivedSpan, uuid: string, stage: string, attempt:
   assert.ok(span.endNs >= span.startNs);
 }
 
-/** Each attempt that ran its handler has exactly one `handler <stage>` child. */
-function assertHandlerChild(spans: ReceivedSpan[], attemptSpan: ReceivedSpan, stage: string): void {
-  const children = spans.filter((s) => s.parentSpanId === attemptSpan.spanId && s.name === `handler ${stage}`);
-  assert.equal(children.length, 1, `one handler span under ${stage} attempt ${attemptSpan.attributes['docpipe.attempt']}`);
-}
-
 describe('OpenTelemetry traces', { timeout: 120_000 }, () => {
   test('a document that retried once: one trace, retry under the failed attempt, stages chained', async () => {
     const prefix = uniquePrefix('otel-retry');
@@ -141,7 +135,7 @@ describe('OpenTelemetry traces', { timeout: 120_000 }, () => {
     assert.ok(publish);
     assertAttempt(publish, uuid, 'publish', 1, 'processed');
     assert.equal(publish.parentSpanId, enrich[1]!.spanId);
-    for (const [stage, span] of [['extract', extract], ['enrich', enrich[0]!], ['enrich', enrich[1]!], ['publish', publish]] as const) assertHandlerChild(spans, span, stage);
+    assert.deepEqual(spans.map((s) => s.name).sort(), ['stage enrich', 'stage enrich', 'stage extract', 'stage publish', 'submit engine-test'], 'one span per attempt, under the submit span');
     for (const s of spans) if (s !== root) assert.ok(byId.has(s.parentSpanId), `${s.name}: its parent is in the trace`);
 
     // another document: its own trace, no retry
