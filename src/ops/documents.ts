@@ -32,14 +32,10 @@ export interface DocumentQuery {
   limit?: number;
 }
 
-const UUID_PART = /^[0-9a-f-]{1,36}$/;
-
-/** True when `q` can be (the start of) a document uuid. */
-export function isUuidPrefix(q: string): boolean {
-  return UUID_PART.test(q.toLowerCase());
-}
-
-/** True when the row matches the query (already trimmed and lower-cased): uuid prefix or file name part. */
+/**
+ * True when the row matches the query (already trimmed and lower-cased): uuid prefix or file name
+ * part, compared as plain text (the query never reaches SCAN MATCH, so `*`, `?`, `[` are literal).
+ */
 export function matchesQuery(row: Pick<DocumentRow, 'document_uuid' | 'file_name'>, q: string): boolean {
   if (!q) return true;
   return row.document_uuid.startsWith(q) || (row.file_name !== null && row.file_name.toLowerCase().includes(q));
@@ -58,9 +54,8 @@ export async function listDocuments(ctx: OpsContext, query: DocumentQuery = {}):
   const q = query.q?.trim().toLowerCase() ?? '';
   const limit = Math.max(1, Math.min(query.limit ?? 50, 500));
   const rows: DocumentRow[] = [];
-  // a query that cannot be a file name part narrows the SCAN itself; any other reads every hash
-  const narrow = q.length >= 8 && isUuidPrefix(q) && q.includes('-') ? globEscape(q) : '';
-  for await (const batch of scanKeys(ctx.redis, `${globEscape(prefix)}:doc:${narrow}*`)) {
+  // every hash is read: a query that looks like a uuid prefix ("2021-03-15") may be part of a file name
+  for await (const batch of scanKeys(ctx.redis, `${globEscape(prefix)}:doc:*`)) {
     const keys = batch.filter((k) => !k.endsWith(':events') && !k.slice(prefix.length + 5).includes(':'));
     if (keys.length === 0) continue;
     const pipe = ctx.redis.pipeline();

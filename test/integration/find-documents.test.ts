@@ -32,6 +32,7 @@ const FILES: Record<number, string> = {
   2: '/cases/smith-deposition.PDF',
   3: 'supabase://bucket/leases/Acme lease 2021.docx',
   4: '/cases/[draft] memo*.txt',
+  5: '/cases/2021-03-15 order.pdf',
 };
 
 async function run(fn: (out: { log: (s: string) => void; error: (s: string) => void }) => Promise<number>): Promise<{ code: number; out: string; err: string }> {
@@ -87,11 +88,12 @@ describe('finding documents', { timeout: 60_000 }, () => {
   test('by file name part (case-insensitive, glob characters literal), uuid prefix, state and stage', async () => {
     assert.deepEqual(uuids(await listDocuments(ops, { q: 'SMITH' })), expect(1, 2));
     assert.deepEqual(uuids(await listDocuments(ops, { q: ' v jones ' })), expect(1));
-    assert.deepEqual(uuids(await listDocuments(ops, { q: '.pdf' })), expect(1, 2));
+    assert.deepEqual(uuids(await listDocuments(ops, { q: '.pdf' })), expect(1, 2, 5));
+    assert.deepEqual(uuids(await listDocuments(ops, { q: '2021-03-15' })), expect(5), 'hex digits and dashes, yet a file name part');
     assert.deepEqual(uuids(await listDocuments(ops, { q: '[draft] memo*' })), expect(4));
     assert.deepEqual(uuids(await listDocuments(ops, { q: '*' })), expect(4), 'a literal "*" in one file name');
     assert.deepEqual(uuids(await listDocuments(ops, { q: 's?ith' })), []);
-    assert.deepEqual(uuids(await listDocuments(ops, { q: docs.get(3)!.slice(0, 13) })), expect(3), 'a uuid prefix (narrowed SCAN)');
+    assert.deepEqual(uuids(await listDocuments(ops, { q: docs.get(3)!.slice(0, 13) })), expect(3), 'a uuid prefix');
     assert.deepEqual(uuids(await listDocuments(ops, { q: docs.get(3)!.slice(0, 6).toUpperCase() })), expect(3), 'a short uuid prefix, any case');
     assert.deepEqual(uuids(await listDocuments(ops, { q: 'smith', state: 'failed' })), expect(2));
     assert.deepEqual(uuids(await listDocuments(ops, { q: 'smith', state: 'completed' })), expect(1));
@@ -99,7 +101,7 @@ describe('finding documents', { timeout: 60_000 }, () => {
     assert.deepEqual(uuids(await listDocuments(ops, { stage: failedStage, state: 'failed' })), expect(2));
     assert.deepEqual(uuids(await listDocuments(ops, { stage: 'no-such-stage' })), []);
     const all = await listDocuments(ops, { limit: 2 });
-    assert.equal(all.matched, 4);
+    assert.equal(all.matched, 5);
     assert.equal(all.documents.length, 2);
     assert.equal((await listDocuments(ops, { q: 'acme' })).documents[0]!.file_name, 'Acme lease 2021.docx');
   });
