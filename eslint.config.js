@@ -25,6 +25,7 @@ const bounds = {
   ops: { why: 'operator reads sit beside the workers: only the worker pre-flight (worker/preflight.ts) and its read-only observer interface (worker/observer.ts) are theirs to use', layers: ['cli', 'dashboard'], workerExceptPreflight: true },
   dashboard: { why: 'the dashboard shows what ops/ reads', layers: ['worker', 'cli'] },
   util: { why: 'shared helpers (sleep, uuid) depend on nothing, so every layer may use them', layers: ['config', 'state', 'messages', 'nlp', 'graph', 'providers', 'store', 'api', 'testing', ...RUNTIME] },
+  telemetry: { why: 'tracing is called by the worker and providers; it knows messages and stage config, not them', layers: ['store', 'providers', 'nlp', 'graph', 'testing', ...RUNTIME] },
   testing: { why: 'docpipe/testing builds what a handler sees (api, store, providers), not the runtime', layers: RUNTIME },
 };
 

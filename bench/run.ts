@@ -2,11 +2,11 @@
  * `npm run bench`: docpipe against BullMQ and a raw ioredis Streams chain on the same 6-stage chain
  * of no-op handlers (own redis-server, alternating runs, medians and ratios), then the stage
  * benchmarks on ../shared/corpus. Prints the tables and writes bench/results/latest.md (its header carries the date).
- * Environment: BENCH_DOCS, BENCH_RATE, BENCH_SECONDS, BENCH_REPS, BENCH_SKIP=orchestration|stages|ner,
+ * Environment: BENCH_DOCS, BENCH_RATE, BENCH_SECONDS, BENCH_REPS, BENCH_SKIP=orchestration|tracing|stages|ner,
  * BENCH_CONCURRENCY, BENCH_BATCH, BENCH_BULLMQ_CONCURRENCY, BENCH_RAW_BATCH, BENCH_DOCPIPE_LOG_LEVEL,
  * BENCH_CPU_PROF=<dir> (profile the first docpipe throughput run), BENCH_DOCPIPE_NODE_FLAGS (extra node flags for
  * docpipe-run, e.g. --heap-prof), BENCH_STAGE_DOCS, BENCH_PEERS=docpipe,bullmq,raw,
- * BENCH_SKIP=latency. Development runs (small BENCH_DOCS) overwrite results/latest.md too.
+ * BENCH_SKIP=latency, BENCH_TRACING_DOCS (tracing off vs on). Development runs (small BENCH_DOCS) overwrite results/latest.md too.
  * Summarise a profile: node --import tsx bench/profile-summary.ts <dir>.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ import { Redis } from 'ioredis';
 import { readSettings } from './lib/env.ts';
 import { startRedis } from './lib/redis-server.ts';
 import { runOrchestration } from './orchestration-suite.ts';
+import { runTracingBench } from './tracing.ts';
 import { orchestrationMarkdown, stagesMarkdown } from './report.ts';
 import { nerQualityMarkdown } from './stage-bench/ner-quality.ts';
 import { runStageBenchmarks } from './stage-bench/suite.ts';
@@ -33,6 +34,17 @@ if (!settings.skip.has('orchestration')) {
     process.stderr.write(`redis-server ${server.url} (pid ${server.pid}); ${settings.docs} documents, ${settings.rate}/s for ${settings.seconds} s, ${settings.reps} repetitions\n`);
     const suite = await runOrchestration({ redisUrl: server.url, redis, repoRoot }, redis, settings);
     sections.push(orchestrationMarkdown(suite, settings));
+  } finally {
+    redis.disconnect();
+    await server.stop();
+  }
+}
+
+if (!settings.skip.has('tracing')) {
+  const server = await startRedis();
+  const redis = new Redis(server.url, { maxRetriesPerRequest: null });
+  try {
+    sections.push(await runTracingBench({ redisUrl: server.url, redis, repoRoot }, redis, settings));
   } finally {
     redis.disconnect();
     await server.stop();

@@ -9,7 +9,7 @@ export interface BenchSettings {
   docpipeLogLevel: string | undefined;
   bullmqConcurrency: number;
   rawBatch: number;
-  /** Skip parts: "orchestration", "stages". */
+  /** Skip parts: "orchestration", "tracing", "stages", "ner", "latency". */
   skip: Set<string>;
   /** Write a --cpu-prof profile of the docpipe-run process into this folder (first throughput run). */
   cpuProfDir: string | undefined;

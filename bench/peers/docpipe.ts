@@ -19,6 +19,8 @@ export interface DocpipeOptions {
   logLevel: string | undefined;
   /** Extra node flags for the docpipe-run process (e.g. --cpu-prof). */
   nodeFlags: string[];
+  /** Extra environment for the docpipe-run process (e.g. OTEL_* to turn tracing on). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -37,7 +39,7 @@ export class DocpipePeer implements Peer {
 
   constructor(private readonly ctx: PeerContext, private readonly opts: DocpipeOptions) {
     this.file = path.join(ctx.repoRoot, 'bench/pipelines/noop6.yaml');
-    this.env = { REDIS_URL: ctx.redisUrl, DOCPIPE_PREFIX, BENCH_CONCURRENCY: String(opts.concurrency), BENCH_BATCH: String(opts.batch) };
+    this.env = { REDIS_URL: ctx.redisUrl, DOCPIPE_PREFIX, BENCH_CONCURRENCY: String(opts.concurrency), BENCH_BATCH: String(opts.batch), ...opts.env };
     this.config = loadPipeline(this.file, { ...process.env, ...this.env });
     this.conn = new Redis(ctx.redisUrl, { maxRetriesPerRequest: null });
     defineScripts(this.conn);

@@ -17,11 +17,12 @@ import { Runner } from '../worker/runner.ts';
 import { EXIT_DOCUMENTS_FAILED, EXIT_OK, EXIT_PROBLEM } from './support.ts';
 import { PipelineMetrics, startMetricsServer } from '../ops/metrics.ts';
 import { openStore } from '../store/resolve.ts';
-import { startDashboard } from '../dashboard/server.ts';
+import { checkTraceUrl, startDashboard } from '../dashboard/server.ts';
 import { submitFiles, type Submitted } from './direct.ts';
 import { RunProgress } from './progress.ts';
 import { summarizeRun } from './run-summary.ts';
 import { OpenedResources, redisRetries, rememberInputRoots, UsageError, waitForRedis } from './startup.ts';
+import { startTracing } from '../telemetry/tracing.ts';
 
 export interface RunCommandOptions {
   stage?: string;
@@ -36,6 +37,8 @@ export interface RunCommandOptions {
   logLevel?: string;
   metricsHost?: string;
   redisRetries?: string;
+  /** The dashboard links trace ids to this URL template (or DOCPIPE_TRACE_URL). */
+  traceUrl?: string;
   /** The pipeline file as the user typed it (for the hints in the summary). */
   file?: string;
 }
@@ -87,6 +90,12 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   const metricsPort = portOption(opts.metricsPort, '--metrics-port');
   const dashboardPort = portOption(opts.dashboard, '--dashboard');
   const attempts = redisRetries(opts.redisRetries);
+  const traceUrl = opts.traceUrl ?? (process.env['DOCPIPE_TRACE_URL']?.trim() || undefined);
+  try {
+    checkTraceUrl(traceUrl);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   for (const p of opts.input ?? []) {
     if (!existsSync(p)) throw new UsageError(`--input ${p}: no such file or folder`);
   }
@@ -113,6 +122,9 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   installPostgresWriteGuard(log);
   const opened = new OpenedResources(log);
   try {
+    // OpenTelemetry traces when OTEL_* asks for them; closed last, so the final spans are exported
+    const tracing = startTracing({ pipeline: config.name, log });
+    if (tracing) opened.add('tracing', () => tracing.shutdown());
     const probe = connectRedis(config.redis, log, 'docpipe:start');
     opened.add('redis probe', async () => probe.disconnect());
     await waitForRedis(probe, config.redis.url, log, attempts);
@@ -147,7 +159,7 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     if (dashboardPort !== undefined) {
       // read-only unless DOCPIPE_DASHBOARD_TOKEN is set (then redrive/purge need it as a bearer token)
       const token = process.env['DOCPIPE_DASHBOARD_TOKEN'] || undefined;
-      const dashboard = await startDashboard({ config, redis: runner.redis, port: dashboardPort, allowActions: token !== undefined, token, log }).catch((err: unknown) => {
+      const dashboard = await startDashboard({ config, redis: runner.redis, port: dashboardPort, allowActions: token !== undefined, token, traceUrl, log }).catch((err: unknown) => {
         throw listenError(err, '--dashboard', dashboardPort);
       });
       opened.add('dashboard', () => dashboard.close());

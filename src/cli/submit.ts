@@ -6,6 +6,7 @@ import { Broker } from '../streams/broker.ts';
 import { connectRedis } from '../streams/redis.ts';
 import { outsideRoots, outsideRootsHelp, submitFiles } from './direct.ts';
 import { openPipelineStore } from './run.ts';
+import { startTracing } from '../telemetry/tracing.ts';
 
 export interface SubmitOutput {
   log(message: string): void;
@@ -37,6 +38,14 @@ export async function submitCommand(args: string[], opts: { project?: string; js
     out.error('docpipe submit: this pipeline has no store (store.url: none)');
     return 2;
   }
+  // with OTEL_* set, each document's trace starts here (its `submit` span), as with --input and intake
+  let tracing: ReturnType<typeof startTracing>;
+  try {
+    tracing = startTracing({ pipeline: config.name, log });
+  } catch (err) {
+    await opened.close();
+    throw err;
+  }
   const redis = connectRedis(config.redis, log, 'docpipe:submit');
   try {
     const broker = new Broker(redis, config, createDocumentMachine(config.stages.map((s) => s.name)));
@@ -51,6 +60,7 @@ export async function submitCommand(args: string[], opts: { project?: string; js
     }
     return result.skipped.length ? 1 : 0;
   } finally {
+    await tracing?.shutdown();
     await redis.quit().catch(() => redis.disconnect());
     await opened.close();
   }

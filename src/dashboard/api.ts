@@ -3,7 +3,7 @@
  * `docpipe dlq`. Transport-free: a request in (method, path, query, headers, body), a reply out.
  *
  *   GET  /api/overview             status of every stage (+ per-minute throughput series), documents by state
- *   GET  /api/documents?state=&q=  documents (newest first), by state and/or uuid prefix
+ *   GET  /api/documents?state=&stage=&q=  documents (newest first), by state, stage, uuid prefix or file name part
  *   GET  /api/documents/<uuid>     a document's state and timeline
  *   GET  /api/dlq[?stage=]         dead letters per stage, with reasons
  *   POST /api/dlq/redrive|purge    {"stage"?: s, "ids": [id…]}: needs --allow-actions and the bearer token
@@ -14,7 +14,7 @@ import { readDocument } from '../ops/doc.ts';
 import { listDeadLetters, purge, redrive } from '../ops/dlq.ts';
 import { collectStatus } from '../ops/status.ts';
 import { checkAction } from './auth.ts';
-import { listDocuments } from './documents.ts';
+import { listDocuments } from '../ops/documents.ts';
 import { throughputSeries } from './series.ts';
 import { UUID_PATTERN } from '../util/uuid.ts';
 
@@ -22,6 +22,8 @@ export interface ApiSettings {
   allowActions: boolean;
   token: string | undefined;
   showText: boolean;
+  /** A URL template with `{trace_id}` linking a document's trace (Jaeger, Tempo), if configured. */
+  traceUrl?: string | undefined;
 }
 
 export interface ApiRequest {
@@ -63,12 +65,14 @@ export async function handleApi(ctx: OpsContext, settings: ApiSettings, req: Api
         states: ctx.machine.states,
         allow_actions: settings.allowActions,
         show_text: settings.showText,
+        trace_url: settings.traceUrl ?? null,
       },
     };
   }
   if (path === '/api/documents') {
     const limit = Number(query.get('limit') ?? 50);
-    return { status: 200, body: await listDocuments(ctx, { state: query.get('state') || undefined, q: query.get('q') || undefined, limit: Number.isFinite(limit) ? limit : 50 }) };
+    const filter = { state: query.get('state') || undefined, stage: query.get('stage') || undefined, q: query.get('q') || undefined };
+    return { status: 200, body: await listDocuments(ctx, { ...filter, limit: Number.isFinite(limit) ? limit : 50 }) };
   }
   const uuid = /^\/api\/documents\/([^/]+)$/.exec(path)?.[1];
   if (uuid !== undefined) {

@@ -29,6 +29,8 @@ export interface DashboardOptions {
   /** Document text may be shown (the dashboard shows none today: the state mirror holds no text). */
   showText?: boolean;
   log?: Logger;
+  /** Links a document's trace id: a URL with `{trace_id}` in it (a Jaeger or Tempo trace view). */
+  traceUrl?: string;
   /** Tells when Redis is unreachable, for a clear 503. */
   redisError?: () => string | undefined;
 }
@@ -52,6 +54,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const host = options.host ?? '127.0.0.1';
   const allowActions = options.allowActions ?? false;
   if (allowActions && !options.token) throw new Error('dashboard: actions need a token (DOCPIPE_DASHBOARD_TOKEN)');
+  const traceUrl = checkTraceUrl(options.traceUrl);
   defineScripts(redis);
   const ctx: OpsContext = {
     config,
@@ -60,7 +63,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
     redis,
     redisError: options.redisError ?? (() => undefined),
   };
-  const settings: ApiSettings = { allowActions, token: options.token, showText: options.showText ?? false };
+  const settings: ApiSettings = { allowActions, token: options.token, showText: options.showText ?? false, traceUrl };
   const page = loadPage();
 
   const server = createServer((req, res) => {
@@ -144,4 +147,19 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A trace URL template: http(s), with `{trace_id}` in it (undefined when none is configured). */
+export function checkTraceUrl(template: string | undefined): string | undefined {
+  if (!template) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(template.replaceAll('{trace_id}', '0'));
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || !template.includes('{trace_id}')) {
+    throw new Error(`dashboard: the trace URL must be an http(s) URL with {trace_id} in it, got "${template}"`);
+  }
+  return template;
 }

@@ -16,6 +16,10 @@ export interface HistoryEvent {
 
 export interface DocumentReport {
   document_uuid: string;
+  /** The file the document was submitted from (null when it was produced without submission). */
+  file_name: string | null;
+  /** Its trace id (the W3C traceparent's, set at submission): one trace per document. */
+  trace_id: string | null;
   /** False when Redis has no state for the document (never seen, or expired after completion). */
   found: boolean;
   state: string | null;
@@ -59,6 +63,8 @@ export async function readDocument(ctx: OpsContext, uuid: string): Promise<Docum
   });
   return {
     document_uuid: documentUuid,
+    file_name: nonEmpty(hash['file_name']),
+    trace_id: nonEmpty(hash['trace_id']),
     found,
     state: nonEmpty(hash['state']),
     stage: nonEmpty(hash['stage']),

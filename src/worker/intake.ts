@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { PipelineConfig } from '../config/types.ts';
-import { encodePayload, nextTraceparent, withEnvelope } from '../messages/codec.ts';
+import { encodePayload, withEnvelope } from '../messages/codec.ts';
+import { submitTraceparent } from '../telemetry/spans.ts';
 import type { Broker } from '../streams/broker.ts';
 import type { Sql } from '../store/db.ts';
 import { claimQueueRows, markOutcome, reclaimStuckRows, toOcrMessage, type OcrMessage } from '../store/intake.ts';
@@ -9,7 +10,9 @@ import { outageDelay } from './backoff.ts';
 
 /** The first stage's entry for a document: the seed's flat fields plus the runtime's envelope. */
 export function firstStageFields(msg: OcrMessage | Record<string, unknown>, pipelineVersion: string): Record<string, string> {
-  return withEnvelope(encodePayload(msg as Record<string, unknown>), { attempt: 1, trace: nextTraceparent(undefined), pipelineVersion, now: Date.now() });
+  const fields = encodePayload(msg as Record<string, unknown>);
+  const trace = submitTraceparent({ documentUuid: fields['document_uuid'], fileName: fields['file_name'] ?? fields['file_path']?.split('/').pop() });
+  return withEnvelope(fields, { attempt: 1, trace, pipelineVersion, now: Date.now() });
 }
 
 /**

@@ -15,6 +15,8 @@ import { ProcessGate } from './gate.ts';
 import { loadStageRuntimes } from './load-stages.ts';
 import type { OutcomeObserver } from './observer.ts';
 import { StageWorker, type StageRuntime } from './stage-worker.ts';
+import { recordOutcome, timeHandler, tracingOn } from '../telemetry/spans.ts';
+import { flushTracing } from '../telemetry/tracing.ts';
 
 export interface RunnerOptions {
   /** Only these stages (default: all). */
@@ -70,7 +72,17 @@ export class Runner {
   static async create(config: PipelineConfig, options: RunnerOptions): Promise<Runner> {
     const log = options.log;
     const consumer = options.consumer ?? defaultConsumerName();
-    const runtimes = options.runtimes ?? (await loadStageRuntimes(config, options.stages));
+    const loaded = options.runtimes ?? (await loadStageRuntimes(config, options.stages));
+    // tracing on: each handler run is timed, each outcome lands on its attempt's span
+    const tracing = tracingOn();
+    const runtimes = tracing ? loaded.map((rt) => ({ ...rt, handler: timeHandler(rt.handler) })) : loaded;
+    const observe = options.onOutcome;
+    const onOutcome = tracing
+      ? (...[stage, outcome, ms, detail]: Parameters<OutcomeObserver>) => {
+          recordOutcome(outcome, detail);
+          observe?.(stage, outcome, ms, detail);
+        }
+      : observe;
     const machine = createDocumentMachine(config.stages.map((s) => s.name));
     const redis = connectRedis(config.redis, log, `docpipe:${consumer}`);
     const readers: RedisClient[] = [];
@@ -92,7 +104,7 @@ export class Runner {
         if (rt.handler.close) closers.push(() => rt.handler.close!());
         const reader = connectRedis(config.redis, log, `docpipe:${consumer}:read:${rt.stage.name}`);
         readers.push(reader);
-        workers.push(new StageWorker(rt, { broker, reader, machine, consumer, pipelineVersion: config.pipelineVersion, log, store: options.store, providers, gate, onOutcome: options.onOutcome }));
+        workers.push(new StageWorker(rt, { broker, reader, machine, consumer, pipelineVersion: config.pipelineVersion, log, store: options.store, providers, gate, onOutcome }));
       }
       return new Runner({ config, broker, redis, machine, consumer, providers, workers, readers, log, closers });
     } catch (err) {
@@ -139,6 +151,7 @@ export class Runner {
     await Promise.all(this.workers.map((w) => w.stop(graceMs)));
     for (const close of this.closers) await close().catch((err: unknown) => this.log.warn({ err }, 'stage close failed'));
     for (const r of this.readers) r.disconnect();
+    await flushTracing();
     this.log.info('workers stopped');
   }
 

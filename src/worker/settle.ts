@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { StageConfig } from '../config/types.ts';
 import type { ErrorCode } from '../errors.ts';
-import { encodeEntry, nextTraceparent, splitEnvelope, withEnvelope, type Envelope, type Fields } from '../messages/codec.ts';
+import { encodeEntry, splitEnvelope, withEnvelope, type Envelope, type Fields } from '../messages/codec.ts';
+import { deadLetterFields, handoffTraceparent, retryTraceparent } from '../telemetry/spans.ts';
 import type { Broker } from '../streams/broker.ts';
 import type { HandoffBatcher } from './handoff-batcher.ts';
 import type { InFlight } from './in-flight.ts';
@@ -54,7 +55,7 @@ export class Settler {
   /** Hands the output to the next stage (batched with the handoffs that finish together). */
   async handoff(rec: InFlight, envelope: Envelope, out: Record<string, unknown>, started: number): Promise<void> {
     const now = Date.now();
-    const next = encodeEntry(out, { attempt: 1, trace: nextTraceparent(envelope.trace), pipelineVersion: this.w.deps.pipelineVersion, now });
+    const next = encodeEntry(out, { attempt: 1, trace: handoffTraceparent(envelope.trace), pipelineVersion: this.w.deps.pipelineVersion, now });
     const durationMs = now - started;
     const pending = this.w.handoffs.add({ entryId: rec.entry.id, documentUuid: rec.uuid!, attempt: rec.attempt, durationMs, next });
     this.w.decide(rec);
@@ -69,10 +70,10 @@ export class Settler {
     const { broker, consumer } = this.w.deps;
     this.w.decide(rec);
     const result = await this.w.persist('dead-letter', () =>
-      broker.deadLetter(s, rec.entry.id, rec.uuid, consumer, rec.attempt, { fields: rec.entry.fields, error, errorKind: kind, errorCode: code, ownerCheck }),
+      broker.deadLetter(s, rec.entry.id, rec.uuid, consumer, rec.attempt, { fields: deadLetterFields(rec.entry.fields), error, errorKind: kind, errorCode: code, ownerCheck }),
     );
     this.w.logFor(rec).warn({ error, code, result }, 'dead-lettered');
-    this.w.deps.onOutcome?.(s.name, deadLetterOutcome(result), 0);
+    this.w.deps.onOutcome?.(s.name, deadLetterOutcome(result), 0, { code, error });
   }
 
   /** Schedules the next attempt after the verdict's delay (the failed entry is acknowledged with it). */
@@ -82,9 +83,9 @@ export class Settler {
     const { entry, attempt } = rec;
     this.w.decide(rec);
     const { payload } = splitEnvelope(entry.fields);
-    const again: Fields = withEnvelope(payload, { attempt: attempt + 1, trace: envelope.trace ?? nextTraceparent(undefined), pipelineVersion: envelope.pipelineVersion ?? pipelineVersion, now: Date.now() });
+    const again: Fields = withEnvelope(payload, { attempt: attempt + 1, trace: retryTraceparent(envelope.trace), pipelineVersion: envelope.pipelineVersion ?? pipelineVersion, now: Date.now() });
     const scheduled = await this.w.persist('retry', () => broker.retry(s, entry.id, rec.uuid!, consumer, attempt, Date.now() + v.delayMs, again, v.reason.slice(0, 2000)));
     this.w.logFor(rec).warn({ err: v.reason, code: v.code, retry_in_ms: v.delayMs, scheduled }, 'attempt failed; retry scheduled');
-    this.w.deps.onOutcome?.(s.name, 'retried', Date.now() - started);
+    this.w.deps.onOutcome?.(s.name, 'retried', Date.now() - started, { code: v.code, error: v.reason });
   }
 }

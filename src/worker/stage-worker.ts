@@ -21,6 +21,7 @@ import { InFlightTable, type InFlight } from './in-flight.ts';
 import { Settler } from './settle.ts';
 import type { OutcomeObserver } from './observer.ts';
 import { verdict, type Facts, type Outcome } from './verdict.ts';
+import { traceAttempt } from '../telemetry/spans.ts';
 
 export type { Outcome };
 
@@ -210,7 +211,7 @@ export class StageWorker {
     const shared = !exclusive;
     if (shared && !gate.tryEnterShared()) await gate.enterShared();
     try {
-      await this.process(rec, batch, index);
+      await traceAttempt(this.stage, rec, () => this.process(rec, batch, index));
     } catch (err) {
       this.log.error({ err, msg_id: rec.entry.id }, 'message processing failed unexpectedly; the entry stays pending for reclaim');
     } finally {

@@ -1,6 +1,7 @@
 import { classifyError, InfrastructureError } from '../errors.ts';
 import type { Sql, Store } from '../store/db.ts';
 import { sleep } from '../util/sleep.ts';
+import { withSpan } from '../telemetry/spans.ts';
 
 /**
  * One transaction per handler attempt (DESIGN §8, issue #19.4): the handler's `ctx.store.sql` runs
@@ -17,24 +18,26 @@ export async function inTransaction<T>(store: Store, attempt: (store: Store) => 
   let ended!: () => void;
   const tx: TxState = { open: true, ended: false, end: new Promise<void>((resolve) => (ended = resolve)) };
   try {
-    const begun = store.sql.begin((sql) =>
-      untilConnectionLost(tx, async () => {
-        try {
-          return await attempt({ sql: guard(sql as unknown as Sql, tx) });
-        } finally {
-          tx.open = false; // a handler still running (timed out, aborted) cannot write any more
-        }
-      }),
-    );
-    // however the transaction ends (even before the handler's run does: its connection closed),
-    // the handler's `ctx.store` takes no more queries
-    const settle = () => {
-      tx.ended = true;
-      tx.open = false;
-      ended();
-    };
-    begun.then(settle, settle);
-    return (await boundBy(begun, tx, signal)) as T;
+    return await withSpan('store transaction', { 'db.system.name': 'postgresql', 'db.operation.name': 'transaction' }, async () => {
+      const begun = store.sql.begin((sql) =>
+        untilConnectionLost(tx, async () => {
+          try {
+            return await attempt({ sql: guard(sql as unknown as Sql, tx) });
+          } finally {
+            tx.open = false; // a handler still running (timed out, aborted) cannot write any more
+          }
+        }),
+      );
+      // however the transaction ends (even before the handler's run does: its connection closed),
+      // the handler's `ctx.store` takes no more queries
+      const settle = () => {
+        tx.ended = true;
+        tx.open = false;
+        ended();
+      };
+      begun.then(settle, settle);
+      return (await boundBy(begun, tx, signal)) as T;
+    });
   } finally {
     tx.open = false;
     slots.release();

@@ -207,7 +207,12 @@ describe('operator commands against a running pipeline', { timeout: 120_000 }, (
     const missing = await run((o) => docCommand([PIPELINE, randomUUID()], {}, o));
     assert.equal(missing.code, 1);
     assert.match(missing.out, /no state in Redis/);
-    assert.equal((await run((o) => docCommand([PIPELINE, 'not-a-uuid'], {}, o))).code, 2);
+    // not a uuid: a search (uuid prefix or file name part) that finds nothing is exit 1; bad arguments are exit 2
+    const none = await run((o) => docCommand([PIPELINE, 'not-a-uuid'], {}, o));
+    assert.equal(none.code, 1);
+    assert.match(none.err, /no document matches "not-a-uuid"/);
+    assert.equal((await run((o) => docCommand([PIPELINE, uuid, 'extra'], {}, o))).code, 2);
+    assert.equal((await run((o) => docCommand([], {}, o))).code, 2);
   });
 
   test('dlq list and show agree with redis-cli; redrive and purge refuse to act on nothing', async () => {

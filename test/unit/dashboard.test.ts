@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { checkAction, hostAllowed } from '../../src/dashboard/auth.ts';
-import { isUuidPrefix, newestFirst } from '../../src/dashboard/documents.ts';
+import { matchesQuery, newestFirst } from '../../src/ops/documents.ts';
 import { contentSecurityPolicy, inlineHashes, loadPage } from '../../src/dashboard/page.ts';
 
 test('actions: 403 when not allowed (even with the token), 401 without the right bearer token', () => {
@@ -21,10 +21,12 @@ test('host check: on loopback only loopback host names are served; elsewhere any
   assert.equal(hostAllowed('0.0.0.0', 'dash.internal:8080'), true);
 });
 
-test('document search takes only uuid characters (no SCAN glob through the box)', () => {
-  assert.equal(isUuidPrefix('0a1B-'), true);
-  for (const q of ['*', 'a*', '[ab]', 'a?', 'x', '', 'a'.repeat(37)]) assert.equal(isUuidPrefix(q), false, q);
-  const row = (document_uuid: string, updated_at: number | null) => ({ document_uuid, state: 's', stage: null, attempt: null, updated_at, error: null });
+test('document search: a query matches a uuid start or a file name part, glob characters literal', () => {
+  const named = { document_uuid: '0a1b2c3d-0000-4000-8000-000000000000', file_name: 'Smith v Jones [2021] *final*.PDF' };
+  for (const q of ['0a1b', '0a1b2c3d-0000', 'smith', 'jones [2021]', '[2021', '*final*', '.pdf', '']) assert.equal(matchesQuery(named, q), true, q);
+  for (const q of ['1b2c', 'smith*jones', 'xsmith', 's?ith']) assert.equal(matchesQuery(named, q), false, `${q}: glob characters are literal`);
+  assert.equal(matchesQuery({ document_uuid: named.document_uuid, file_name: null }, 'smith'), false, 'no file name: found by uuid only');
+  const row = (document_uuid: string, updated_at: number | null) => ({ document_uuid, state: 's', stage: null, attempt: null, updated_at, error: null, file_name: null });
   assert.deepEqual(newestFirst([row('a', 1), row('b', 3), row('c', null), row('d', 3)], 3).map((r) => r.document_uuid), ['b', 'd', 'a']);
 });
 

@@ -18,6 +18,7 @@ import { RenderPool } from './pdf/render-pool.ts';
 import { TextractEngine } from './ocr/textract.ts';
 import { countChars, type ExtractResult, type PageInfo } from './types.ts';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip-guard.ts';
+import { ocrSpan } from '../../telemetry/spans.ts';
 
 export type { ExtractResult, PageInfo } from './types.ts';
 
@@ -108,7 +109,7 @@ export class Extractor {
       case '.tiff': {
         const engine = this.ocr();
         await deps.onOcrStart?.(engine.provider);
-        const ocr = await engine.image(bytes, deps.signal);
+        const ocr = await ocrSpan(engine.provider, 1, () => engine.image(bytes, deps.signal));
         const text = ocr.text.trim();
         return { text, pages: [{ page: 1, method: 'ocr', chars: countChars(text), confidence: Math.round(ocr.confidence * 10) / 10, reason: 'image file' }], pageCount: 1, provider: engine.provider, metadata: {} };
       }

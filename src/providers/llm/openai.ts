@@ -19,6 +19,7 @@ import { sleep } from '../../util/sleep.ts';
 import { createBackoffGate, holdOffMs, type BackoffGate } from './gate.ts';
 import { createLimiter } from './limiter.ts';
 import { validateAnswer } from './validate.ts';
+import { withSpan } from '../../telemetry/spans.ts';
 
 /** Prepended to every system prompt: the document is data, never instructions. */
 export const INJECTION_GUARD =
@@ -82,18 +83,22 @@ export function createOpenAiLlm(settings: ProvidersConfig['llm'], cache: LlmCach
         const result = await limit(async () => {
           if (gate.openAt > Date.now()) return GATED; // closed while this request waited for a slot
           spend(request, { requests: 1 });
-          return client.chat.completions.create(
-            {
-              model,
-              temperature: 0,
-              messages: [
-                { role: 'system', content: system },
-                { role: 'user', content: `<document>\n${neutraliseTags(request.user)}\n</document>` },
-              ],
-              response_format: { type: 'json_schema', json_schema: { name: request.schemaName, strict: true, schema: request.schema } },
-            },
-            { signal: request.signal },
-          ).withResponse();
+          return withSpan('llm chat', { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': model, 'docpipe.llm.schema': request.schemaName }, async (span) => {
+            const reply = await client.chat.completions.create(
+              {
+                model,
+                temperature: 0,
+                messages: [
+                  { role: 'system', content: system },
+                  { role: 'user', content: `<document>\n${neutraliseTags(request.user)}\n</document>` },
+                ],
+                response_format: { type: 'json_schema', json_schema: { name: request.schemaName, strict: true, schema: request.schema } },
+              },
+              { signal: request.signal },
+            ).withResponse();
+            span?.setAttributes({ 'gen_ai.usage.input_tokens': reply.data.usage?.prompt_tokens ?? 0, 'gen_ai.usage.output_tokens': reply.data.usage?.completion_tokens ?? 0, 'http.response.status_code': reply.response.status });
+            return reply;
+          });
         });
         if (result === GATED) continue;
         const hold = holdOffMs(result.response.headers, false);

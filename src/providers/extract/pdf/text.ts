@@ -16,6 +16,7 @@ import { runsOfContent } from './runs.ts';
 import { RenderError } from './render-pool.ts';
 import { textLines, type TextItemLike } from './text-layer.ts';
 import { countChars, type ExtractResult, type PageInfo } from '../types.ts';
+import { ocrSpan } from '../../../telemetry/spans.ts';
 
 export interface PdfDeps {
   /** The OCR engine, created on first need (a text-only PDF never starts OCR threads). */
@@ -86,7 +87,7 @@ export async function extractPdf(bytes: Buffer, name: string, key: string, deps:
       await forEachLimited(ocrPages, engine.concurrency, async (p) => {
         deps.signal?.throwIfAborted();
         const page = analysed[p - 1] as AnalysedPage;
-        const ocr = await ocrEngine.pdfPage(source, p, page.size, deps.signal).catch((err: unknown) => {
+        const ocr = await ocrSpan(ocrEngine.provider, p, () => ocrEngine.pdfPage(source, p, page.size, deps.signal)).catch((err: unknown) => {
           throw err instanceof RenderError ? pdfError(err, name) : err;
         });
         const confidence = Math.round(ocr.confidence * 10) / 10;

@@ -1,9 +1,12 @@
 /**
- * Documents by state for the dashboard: the state mirror hashes (`<prefix>:doc:<uuid>`) found by
- * SCAN, optionally narrowed to one state or a uuid prefix. Only the mirror's fields are read: it
- * holds no document text.
+ * Finding documents (`docpipe doc <query>`, the dashboard's list and search): the state mirror
+ * hashes (`<prefix>:doc:<uuid>`) found by SCAN (the prefix glob-escaped), narrowed by state, stage
+ * and a query that matches the start of the uuid or part of the file name (case-insensitive). Only
+ * the mirror's fields are read: it holds no document text. The file name is in the hash from
+ * submission (intake, `docpipe submit`, --input); a document produced straight into the first
+ * stream by another program has none and is found by its uuid only.
  */
-import { globEscape, scanKeys, type OpsContext } from '../ops/connect.ts';
+import { globEscape, scanKeys, type OpsContext } from './connect.ts';
 
 export interface DocumentRow {
   document_uuid: string;
@@ -12,6 +15,7 @@ export interface DocumentRow {
   attempt: number | null;
   updated_at: number | null;
   error: string | null;
+  file_name: string | null;
 }
 
 export interface DocumentList {
@@ -22,16 +26,19 @@ export interface DocumentList {
 
 export interface DocumentQuery {
   state?: string;
-  /** A uuid or the start of one (hex digits and dashes). */
+  stage?: string;
+  /** The start of a uuid, or part of a file name. */
   q?: string;
   limit?: number;
 }
 
-const UUID_PART = /^[0-9a-f-]{1,36}$/;
-
-/** True when `q` can be (the start of) a document uuid. */
-export function isUuidPrefix(q: string): boolean {
-  return UUID_PART.test(q.toLowerCase());
+/**
+ * True when the row matches the query (already trimmed and lower-cased): uuid prefix or file name
+ * part, compared as plain text (the query never reaches SCAN MATCH, so `*`, `?`, `[` are literal).
+ */
+export function matchesQuery(row: Pick<DocumentRow, 'document_uuid' | 'file_name'>, q: string): boolean {
+  if (!q) return true;
+  return row.document_uuid.startsWith(q) || (row.file_name !== null && row.file_name.toLowerCase().includes(q));
 }
 
 const text = (v: string | null | undefined): string | null => (v === null || v === undefined || v === '' ? null : v);
@@ -45,14 +52,14 @@ export function newestFirst(rows: DocumentRow[], limit: number): DocumentRow[] {
 export async function listDocuments(ctx: OpsContext, query: DocumentQuery = {}): Promise<DocumentList> {
   const prefix = ctx.keys.prefix;
   const q = query.q?.trim().toLowerCase() ?? '';
-  if (q && !isUuidPrefix(q)) return { documents: [], matched: 0 };
   const limit = Math.max(1, Math.min(query.limit ?? 50, 500));
   const rows: DocumentRow[] = [];
-  for await (const batch of scanKeys(ctx.redis, `${globEscape(prefix)}:doc:${q}*`)) {
+  // every hash is read: a query that looks like a uuid prefix ("2021-03-15") may be part of a file name
+  for await (const batch of scanKeys(ctx.redis, `${globEscape(prefix)}:doc:*`)) {
     const keys = batch.filter((k) => !k.endsWith(':events') && !k.slice(prefix.length + 5).includes(':'));
     if (keys.length === 0) continue;
     const pipe = ctx.redis.pipeline();
-    for (const k of keys) pipe.hmget(k, 'state', 'stage', 'attempt', 'updated_at', 'error');
+    for (const k of keys) pipe.hmget(k, 'state', 'stage', 'attempt', 'updated_at', 'error', 'file_name');
     const replies = (await pipe.exec()) ?? [];
     keys.forEach((k, i) => {
       const [err, value] = replies[i] ?? [null, null];
@@ -60,7 +67,9 @@ export async function listDocuments(ctx: OpsContext, query: DocumentQuery = {}):
       const state = f?.[0];
       if (err || !f || !state) return; // expired or not a hash meanwhile
       if (query.state && state !== query.state) return;
-      rows.push({ document_uuid: k.slice(prefix.length + 5), state, stage: text(f[1]), attempt: num(f[2]), updated_at: num(f[3]), error: text(f[4]) });
+      const row: DocumentRow = { document_uuid: k.slice(prefix.length + 5), state, stage: text(f[1]), attempt: num(f[2]), updated_at: num(f[3]), error: text(f[4]), file_name: text(f[5]) };
+      if (query.stage && row.stage !== query.stage) return;
+      if (matchesQuery(row, q)) rows.push(row);
     });
   }
   return { documents: newestFirst(rows, limit), matched: rows.length };
