@@ -12,6 +12,7 @@ import { extractEml } from './eml.ts';
 import { htmlToText } from './html-text.ts';
 import { LocalOcrEngine } from './ocr/local.ts';
 import type { OcrEngine } from './ocr/engine.ts';
+import { chooseOcrEngine, detectTesseract, ocrWorkers, type LocalOcrEngineName } from './ocr/select.ts';
 import { extractPdf, joinPages } from './pdf/text.ts';
 import { decodeText, extractPlainText } from './plain-text.ts';
 import { RenderPool } from './pdf/render-pool.ts';
@@ -22,6 +23,7 @@ import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip-guard.ts';
 export type { ExtractResult, PageInfo } from './types.ts';
 export { ATTACHMENT_MARKER } from './eml.ts';
 export { PAGE_SEPARATOR } from './pdf/text.ts';
+export { chooseOcrEngine, detectTesseract, type LocalOcrEngineName, type OcrEngineSetting } from './ocr/select.ts';
 
 export interface ExtractLimits {
   maxPages: number;
@@ -65,14 +67,27 @@ export class Extractor {
     private readonly tuning: TextractTuning = {},
   ) {}
 
+  /**
+   * The local engine this extractor uses (`providers.ocr.engine`: the native tesseract binary when
+   * installed, else tesseract.js); throws when `native` is asked for and the binary is missing.
+   */
+  localEngine(): LocalOcrEngineName {
+    return chooseOcrEngine(this.settings.engine, () => detectTesseract());
+  }
+
   /** The OCR engine of this process, created on first use. */
   ocr(): OcrEngine {
     if (this.engine) return this.engine;
-    this.renderer ??= new RenderPool(this.settings.workers);
-    this.engine =
-      this.settings.provider === 'textract'
-        ? new TextractEngine({ region: this.settings.region, endpoint: this.settings.endpoint, concurrency: this.settings.workers, ...this.tuning }, this.renderer)
-        : new LocalOcrEngine(this.settings.workers, this.renderer);
+    if (this.settings.provider === 'textract') {
+      const workers = ocrWorkers(this.settings.workers, 'textract');
+      this.renderer ??= new RenderPool(workers);
+      this.engine = new TextractEngine({ region: this.settings.region, endpoint: this.settings.endpoint, concurrency: workers, ...this.tuning }, this.renderer);
+    } else {
+      const engine = this.localEngine();
+      const workers = ocrWorkers(this.settings.workers, engine);
+      this.renderer ??= new RenderPool(workers);
+      this.engine = new LocalOcrEngine(workers, this.renderer, engine, detectTesseract().binary);
+    }
     return this.engine;
   }
 

@@ -9,18 +9,24 @@ export const OCR_DPI = 300;
 /** Cap on rendered pixels (a poster-sized page is scaled down to this). */
 const MAX_PIXELS = 40_000_000;
 
+export type ImageFormat = 'png' | 'pgm';
+
 export interface RenderedPage {
-  png: Buffer;
+  /** PNG, or 8-bit grey PGM when asked for (uncompressed: cheaper to make and to read). */
+  image: Buffer;
+  format: ImageFormat;
   width: number;
   height: number;
+  /** The resolution the page was rendered at (OCR_DPI unless the pixel cap scaled it down). */
+  dpi: number;
 }
 
 interface Pending {
-  resolve(page: RenderedPage): void;
+  resolve(page: Omit<RenderedPage, 'dpi' | 'format'>): void;
   reject(err: Error): void;
 }
 
-type Reply = { id: number; png: Uint8Array; width: number; height: number } | { id: number; error: { name: string; message: string } };
+type Reply = { id: number; image: Uint8Array; width: number; height: number } | { id: number; error: { name: string; message: string } };
 
 /** A pdf.js error raised while rendering (its name, e.g. InvalidPDFException, is kept). */
 export class RenderError extends Error {
@@ -45,7 +51,7 @@ class RenderThread implements PoolResource {
       if (!p) return;
       this.pending.delete(msg.id);
       if ('error' in msg) p.reject(new RenderError(msg.error.name, msg.error.message));
-      else p.resolve({ png: Buffer.from(msg.png.buffer, msg.png.byteOffset, msg.png.byteLength), width: msg.width, height: msg.height });
+      else p.resolve({ image: Buffer.from(msg.image.buffer, msg.image.byteOffset, msg.image.byteLength), width: msg.width, height: msg.height });
     });
     const fail = (err: Error) => {
       this.dead = true;
@@ -56,19 +62,21 @@ class RenderThread implements PoolResource {
     this.worker.on('exit', (code) => fail(new Error(`render thread exited (code ${code})`)));
   }
 
-  render(key: string, bytes: Uint8Array, page: number, size: { width: number; height: number }, password?: string): Promise<RenderedPage> {
+  render(key: string, bytes: Uint8Array, page: number, size: { width: number; height: number }, format: ImageFormat, password?: string): Promise<RenderedPage> {
     if (this.dead) return Promise.reject(new Error('render thread is dead'));
     let scale = OCR_DPI / 72;
     const pixels = size.width * size.height * scale * scale;
     if (pixels > MAX_PIXELS) scale *= Math.sqrt(MAX_PIXELS / pixels);
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
+    return new Promise<Omit<RenderedPage, 'dpi' | 'format'>>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.ref();
-      this.worker.postMessage({ id, key, bytes, page, scale, options: password === undefined ? PDFJS_OPTIONS : { ...PDFJS_OPTIONS, password } });
-    }).finally(() => {
-      if (this.pending.size === 0) this.worker.unref();
-    }) as Promise<RenderedPage>;
+      this.worker.postMessage({ id, key, bytes, page, scale, format, options: password === undefined ? PDFJS_OPTIONS : { ...PDFJS_OPTIONS, password } });
+    })
+      .then((page) => ({ ...page, format, dpi: scale * 72 }))
+      .finally(() => {
+        if (this.pending.size === 0) this.worker.unref();
+      });
   }
 
   forget(key: string): void {
@@ -93,8 +101,8 @@ export class RenderPool {
     });
   }
 
-  render(key: string, bytes: Uint8Array, page: number, size: { width: number; height: number }, signal?: AbortSignal, password?: string): Promise<RenderedPage> {
-    return this.pool.run((t) => t.render(key, bytes, page, size, password), signal);
+  render(key: string, bytes: Uint8Array, page: number, size: { width: number; height: number }, signal?: AbortSignal, password?: string, format: ImageFormat = 'png'): Promise<RenderedPage> {
+    return this.pool.run((t) => t.render(key, bytes, page, size, format, password), signal);
   }
 
   /** Drops a document from every thread's cache. */
