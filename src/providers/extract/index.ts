@@ -16,6 +16,7 @@ import { chooseOcrEngine, detectTesseract, ocrWorkers, type LocalOcrEngineName }
 import { extractPdf, joinPages } from './pdf/text.ts';
 import { decodeText, extractPlainText } from './plain-text.ts';
 import { RenderPool } from './pdf/render-pool.ts';
+import { TextPool } from './pdf/text-pool.ts';
 import { TextractEngine } from './ocr/textract.ts';
 import { countChars, type ExtractResult, type PageInfo } from './types.ts';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip-guard.ts';
@@ -60,6 +61,7 @@ export interface TextractTuning {
 
 export class Extractor {
   private renderer: RenderPool | undefined;
+  private texts: TextPool | undefined;
   private engine: (OcrEngine & { close(): Promise<void> | void }) | undefined;
 
   constructor(
@@ -101,7 +103,7 @@ export class Extractor {
     const { bytes, name, type } = req;
     switch (type) {
       case '.pdf':
-        return extractPdf(bytes, name, req.key, { engine: () => this.ocr(), maxPages: deps.limits.maxPages, ocrFigures: deps.limits.ocrFigures, passwords: this.settings.pdf_passwords, signal: deps.signal, heartbeat: deps.heartbeat, onOcrStart: deps.onOcrStart });
+        return extractPdf(bytes, name, req.key, { engine: () => this.ocr(), maxPages: deps.limits.maxPages, ocrFigures: deps.limits.ocrFigures, passwords: this.settings.pdf_passwords, signal: deps.signal, heartbeat: deps.heartbeat, onOcrStart: deps.onOcrStart, textPool: () => (this.texts ??= new TextPool()) });
       case '.docx':
         return extractDocx(bytes, name, deps.limits.zip);
       case '.txt':
@@ -149,9 +151,12 @@ export class Extractor {
   async close(): Promise<void> {
     const engine = this.engine;
     const renderer = this.renderer;
+    const texts = this.texts;
     this.engine = undefined;
     this.renderer = undefined;
+    this.texts = undefined;
     await engine?.close();
     await renderer?.close();
+    await texts?.close();
   }
 }
