@@ -170,7 +170,7 @@ export function ocrFindings(f: OcrFacts): Finding[] {
   if (f.setting === 'native') {
     return [{ check: 'ocr', level: 'unsafe', message: `providers.ocr.engine is native but ${f.problem}: the ocr stage will not start`, fix: 'apt-get install tesseract-ocr tesseract-ocr-eng, or set providers.ocr.engine to auto' }];
   }
-  return [{ check: 'ocr', level: 'info', message: `engine tesseract.js (${f.problem}); the native engine is several times faster per core`, fix: 'apt-get install tesseract-ocr tesseract-ocr-eng' }];
+  return [{ check: 'ocr', level: 'info', message: `engine tesseract.js (${f.problem}); install tesseract for the native engine`, fix: 'apt-get install tesseract-ocr tesseract-ocr-eng' }];
 }
 
 export function worstLevel(findings: readonly Finding[]): Level {
