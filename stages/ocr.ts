@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import { defineStage, InvalidMessageError, PermanentError, type StageContext } from 'docpipe';
 import { detectFileType, type DetectedType } from 'docpipe/providers';
-import { DEFAULT_LIMITS, Extractor, type ExtractLimits, type ExtractResult, type TextractTuning } from '../src/providers/extract/index.ts';
+import { chooseOcrEngine, DEFAULT_LIMITS, detectTesseract, Extractor, type ExtractLimits, type ExtractResult, type TextractTuning } from '../src/providers/extract/index.ts';
 
 interface OcrInput extends Record<string, unknown> {
   document_uuid: string;
@@ -56,6 +56,13 @@ export default defineStage<OcrInput, OcrOutput>({
   output: new URL('../schemas/ocr.output.json', import.meta.url),
   options: new URL('../schemas/ocr.options.json', import.meta.url),
   transaction: false, // long runs (300-page OCR) and failure records on the row: no transaction held across them
+  /** The local OCR engine is chosen at start-up: `providers.ocr.engine: native` without the binary stops here. */
+  async setup(ctx) {
+    const settings = ctx.providers.settings.ocr;
+    if (settings.provider === 'textract') return;
+    const engine = chooseOcrEngine(settings.engine, () => detectTesseract());
+    ctx.log.info({ engine, tesseract: engine === 'native' ? detectTesseract().version : undefined }, `ocr: local OCR engine ${engine}`);
+  },
   async run(msg, ctx) {
     const sql = ctx.store.sql;
     const id = Number(msg.source_doc_sql_id);

@@ -4,7 +4,7 @@ import { corpusFiles } from './corpus.ts';
 import { benchPipeline } from './e2e.ts';
 import { benchExtraction } from './extract.ts';
 import { benchNer } from './ner.ts';
-import { benchOcr, ocrScaling } from './ocr.ts';
+import { benchOcr } from './ocr.ts';
 import type { StageBenchResult } from './types.ts';
 
 const log = (r: StageBenchResult) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${r.name}: ${r.skipped ? `skipped (${r.skipped})` : `${r.value.toFixed(2)} ${r.unit}${r.peerValue !== undefined ? ` vs ${r.peerValue.toFixed(2)} (${r.peerName})` : ''}`}\n`);
@@ -20,10 +20,7 @@ export async function runStageBenchmarks(repoRoot: string, s: BenchSettings): Pr
   const results: StageBenchResult[] = [];
   const add = (r: StageBenchResult) => (log(r), results.push(r));
   add(await benchExtraction(files, 3));
-  const one = await benchOcr(files, 1);
-  log(one);
-  add(ocrScaling(one, await benchOcr(files, 2)));
-  results.splice(results.length - 1, 0, one);
+  for (const r of await benchOcr(repoRoot, files)) add(r);
   add(await benchNer(files, 15));
   const server = await startRedis();
   try {

@@ -3,7 +3,8 @@ import { redactUrl } from '../log/logger.ts';
 import type { RedisClient } from '../streams/redis.ts';
 import postgres from 'postgres';
 import { pendingMigrations } from '../store/db.ts';
-import { parseInfo, redisFactsFromInfo, type RedisFacts, type StoreFacts } from './doctor.ts';
+import { detectTesseract } from '../providers/extract/ocr/select.ts';
+import { parseInfo, redisFactsFromInfo, type OcrFacts, type RedisFacts, type StoreFacts } from './doctor.ts';
 
 /** Reads INFO (and, when allowed, CONFIG GET appendfsync / save). */
 export async function probeRedis(redis: RedisClient): Promise<RedisFacts> {
@@ -47,4 +48,13 @@ export function redactSecrets(message: string, url: string): string {
   } catch {
     return message;
   }
+}
+
+/** The tesseract binary on PATH and the OCR settings (no engine is started). */
+export function probeOcr(config: PipelineConfig): OcrFacts {
+  const ocr = config.providers.ocr;
+  const setting = ocr.engine ?? 'auto';
+  if (ocr.provider === 'textract') return { provider: 'textract', setting, binary: 'tesseract' };
+  const found = detectTesseract();
+  return { provider: 'local', setting, binary: found.binary, ...(found.version ? { version: found.version } : {}), ...(found.problem ? { problem: found.problem } : {}) };
 }

@@ -153,6 +153,26 @@ export function storeFindings(s: StoreFacts): Finding[] {
   return out;
 }
 
+/** What the local OCR will run on: the engine `providers.ocr.engine` resolves to, and the tesseract binary found. */
+export interface OcrFacts {
+  provider: 'local' | 'textract';
+  setting: string;
+  binary: string;
+  version?: string;
+  problem?: string;
+}
+
+export function ocrFindings(f: OcrFacts): Finding[] {
+  if (f.provider === 'textract') return [{ check: 'ocr', level: 'info', message: 'providers.ocr.provider is textract (AWS Textract): no local OCR engine' }];
+  const found = f.version ? ` (${f.version})` : '';
+  if (f.setting === 'tesseract.js') return [{ check: 'ocr', level: 'ok', message: `engine tesseract.js (providers.ocr.engine: tesseract.js)${f.version ? `; ${f.version} is installed but not used` : ''}` }];
+  if (!f.problem) return [{ check: 'ocr', level: 'ok', message: `engine native: ${f.binary}${found} (providers.ocr.engine: ${f.setting})` }];
+  if (f.setting === 'native') {
+    return [{ check: 'ocr', level: 'unsafe', message: `providers.ocr.engine is native but ${f.problem}: the ocr stage will not start`, fix: 'apt-get install tesseract-ocr tesseract-ocr-eng, or set providers.ocr.engine to auto' }];
+  }
+  return [{ check: 'ocr', level: 'info', message: `engine tesseract.js (${f.problem}); install tesseract for the native engine`, fix: 'apt-get install tesseract-ocr tesseract-ocr-eng' }];
+}
+
 export function worstLevel(findings: readonly Finding[]): Level {
   const order: Level[] = ['ok', 'info', 'warn', 'unsafe'];
   return findings.reduce<Level>((w, f) => (order.indexOf(f.level) > order.indexOf(w) ? f.level : w), 'ok');

@@ -1,6 +1,7 @@
 /**
  * `docpipe doctor` on a redis-server of the test's own: flags allkeys-lru and AOF off, passes on
- * noeviction + appendonly yes; reports missing migrations on a real Postgres; never prints secrets.
+ * noeviction + appendonly yes; reports missing migrations on a real Postgres and the OCR engine;
+ * never prints secrets.
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -8,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { Redis } from 'ioredis';
 import { doctorCommand } from '../../src/cli/doctor.ts';
 import type { Finding } from '../../src/ops/doctor.ts';
+import { detectTesseract } from '../../src/providers/extract/ocr/select.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { OwnRedis } from '../helpers/redis.ts';
 import { REPO } from '../helpers/runner-process.ts';
@@ -46,6 +48,19 @@ describe('doctor', { timeout: 60_000 }, () => {
   after(async () => {
     admin.disconnect();
     await own.stop();
+  });
+
+  test('reports the local OCR engine that will be used and the tesseract version', async () => {
+    const { report, out } = await doctor({ REDIS_URL: own.url, DOCPIPE_PREFIX: 'dptest-ocr', DATABASE_URL: 'none' });
+    const ocr = report?.findings.find((f) => f.check === 'ocr');
+    const installed = detectTesseract();
+    if (installed.problem) {
+      assert.equal(ocr?.level, 'info', out);
+      assert.match(ocr?.message ?? '', /engine tesseract\.js/);
+    } else {
+      assert.equal(ocr?.level, 'ok', out);
+      assert.match(ocr?.message ?? '', /engine native: tesseract \(tesseract \d+\.\d+/);
+    }
   });
 
   test('flags allkeys-lru and AOF off (unsafe for a production prefix), exit 1', async () => {

@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 import { splitPipelineArg } from '../../src/cli/support.ts';
 import { pipelinePath, globEscape } from '../../src/ops/connect.ts';
 import { DLQ_FIELDS, redriveFields, summarize } from '../../src/ops/dlq.ts';
-import { compareVersions, formatFindings, isProductionPrefix, parseInfo, redisFactsFromInfo, redisFindings, storeFindings, worstLevel, type RedisFacts } from '../../src/ops/doctor.ts';
+import { compareVersions, formatFindings, isProductionPrefix, ocrFindings, parseInfo, redisFactsFromInfo, redisFindings, storeFindings, worstLevel, type RedisFacts } from '../../src/ops/doctor.ts';
 import { duration, oneLine, table } from '../../src/cli/format.ts';
 import { Keys, LIVENESS_REFRESH_MS, LIVENESS_TTL_MS } from '../../src/streams/keys.ts';
 import { countersFrom, emptyCounters, windowCounters, windowMinutes, type Counters } from '../../src/ops/windows.ts';
@@ -38,6 +38,19 @@ describe('minute windows', () => {
 });
 
 describe('doctor checks', () => {
+  test('ocr: the engine auto resolves to, the version; native without the binary is unsafe', () => {
+    const native = ocrFindings({ provider: 'local', setting: 'auto', binary: 'tesseract', version: 'tesseract 5.3.0' });
+    assert.deepEqual(native.map((f) => [f.level, f.message]), [['ok', 'engine native: tesseract (tesseract 5.3.0) (providers.ocr.engine: auto)']]);
+    const fallback = ocrFindings({ provider: 'local', setting: 'auto', binary: 'tesseract', problem: 'the tesseract binary is not installed' });
+    assert.equal(fallback[0]?.level, 'info');
+    assert.match(fallback[0]?.message ?? '', /^engine tesseract\.js \(the tesseract binary is not installed\)/);
+    const broken = ocrFindings({ provider: 'local', setting: 'native', binary: 'tesseract', problem: 'the tesseract binary is not installed' });
+    assert.equal(broken[0]?.level, 'unsafe');
+    assert.match(broken[0]?.fix ?? '', /tesseract-ocr tesseract-ocr-eng/);
+    assert.match(ocrFindings({ provider: 'local', setting: 'tesseract.js', binary: 'tesseract', version: 'tesseract 5.3.0' })[0]?.message ?? '', /^engine tesseract\.js/);
+    assert.equal(ocrFindings({ provider: 'textract', setting: 'auto', binary: 'tesseract' })[0]?.level, 'info');
+  });
+
   const safe: RedisFacts = { version: '7.2.4', maxmemoryPolicy: 'noeviction', maxmemory: 0, usedMemory: 1e6, aofEnabled: true, appendfsync: 'everysec', clusterEnabled: false };
   const opts = { production: true, prefix: 'docpipe', clusterConfigured: false };
   const levelOf = (f: RedisFacts, check: string, o = opts) => redisFindings(f, o).find((x) => x.check === check)?.level;

@@ -12,15 +12,18 @@ import { extractEml } from './eml.ts';
 import { htmlToText } from './html-text.ts';
 import { LocalOcrEngine } from './ocr/local.ts';
 import type { OcrEngine } from './ocr/engine.ts';
+import { chooseOcrEngine, detectTesseract, ocrWorkers, type LocalOcrEngineName } from './ocr/select.ts';
 import { extractPdf, joinPages } from './pdf/text.ts';
 import { decodeText, extractPlainText } from './plain-text.ts';
 import { RenderPool } from './pdf/render-pool.ts';
+import { TextPool } from './pdf/text-pool.ts';
 import { TextractEngine } from './ocr/textract.ts';
 import { countChars, type ExtractResult, type PageInfo } from './types.ts';
 import { DEFAULT_ZIP_LIMITS, type ZipLimits } from './zip-guard.ts';
 import { ocrSpan } from '../../telemetry/spans.ts';
 
 export type { ExtractResult, PageInfo } from './types.ts';
+export { chooseOcrEngine, detectTesseract, type LocalOcrEngineName, type OcrEngineSetting } from './ocr/select.ts';
 
 export interface ExtractLimits {
   maxPages: number;
@@ -57,6 +60,7 @@ export interface TextractTuning {
 
 export class Extractor {
   private renderer: RenderPool | undefined;
+  private texts: TextPool | undefined;
   private engine: (OcrEngine & { close(): Promise<void> | void }) | undefined;
 
   constructor(
@@ -64,14 +68,27 @@ export class Extractor {
     private readonly tuning: TextractTuning = {},
   ) {}
 
+  /**
+   * The local engine this extractor uses (`providers.ocr.engine`: the native tesseract binary when
+   * installed, else tesseract.js); throws when `native` is asked for and the binary is missing.
+   */
+  localEngine(): LocalOcrEngineName {
+    return chooseOcrEngine(this.settings.engine, () => detectTesseract());
+  }
+
   /** The OCR engine of this process, created on first use. */
   ocr(): OcrEngine {
     if (this.engine) return this.engine;
-    this.renderer ??= new RenderPool(this.settings.workers);
-    this.engine =
-      this.settings.provider === 'textract'
-        ? new TextractEngine({ region: this.settings.region, endpoint: this.settings.endpoint, concurrency: this.settings.workers, ...this.tuning }, this.renderer)
-        : new LocalOcrEngine(this.settings.workers, this.renderer);
+    if (this.settings.provider === 'textract') {
+      const workers = ocrWorkers(this.settings.workers, 'textract');
+      this.renderer ??= new RenderPool(workers);
+      this.engine = new TextractEngine({ region: this.settings.region, endpoint: this.settings.endpoint, concurrency: workers, ...this.tuning }, this.renderer);
+    } else {
+      const engine = this.localEngine();
+      const workers = ocrWorkers(this.settings.workers, engine);
+      this.renderer ??= new RenderPool(workers);
+      this.engine = new LocalOcrEngine(workers, this.renderer, engine, detectTesseract().binary);
+    }
     return this.engine;
   }
 
@@ -85,7 +102,7 @@ export class Extractor {
     const { bytes, name, type } = req;
     switch (type) {
       case '.pdf':
-        return extractPdf(bytes, name, req.key, { engine: () => this.ocr(), maxPages: deps.limits.maxPages, ocrFigures: deps.limits.ocrFigures, passwords: this.settings.pdf_passwords, signal: deps.signal, heartbeat: deps.heartbeat, onOcrStart: deps.onOcrStart });
+        return extractPdf(bytes, name, req.key, { engine: () => this.ocr(), maxPages: deps.limits.maxPages, ocrFigures: deps.limits.ocrFigures, passwords: this.settings.pdf_passwords, signal: deps.signal, heartbeat: deps.heartbeat, onOcrStart: deps.onOcrStart, textPool: () => (this.texts ??= new TextPool()) });
       case '.docx':
         return extractDocx(bytes, name, deps.limits.zip);
       case '.txt':
@@ -133,9 +150,12 @@ export class Extractor {
   async close(): Promise<void> {
     const engine = this.engine;
     const renderer = this.renderer;
+    const texts = this.texts;
     this.engine = undefined;
     this.renderer = undefined;
+    this.texts = undefined;
     await engine?.close();
     await renderer?.close();
+    await texts?.close();
   }
 }

@@ -79,3 +79,21 @@ export class ResourcePool<R extends PoolResource> {
     else this.free.push(slot);
   }
 }
+
+/** Runs `fn` over `items` with at most `limit` in flight; the first failure stops new work and is thrown. */
+export async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed: unknown;
+  const lane = async () => {
+    while (failed === undefined && next < items.length) {
+      const item = items[next++] as T;
+      try {
+        await fn(item);
+      } catch (err) {
+        failed ??= err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+  if (failed !== undefined) throw failed;
+}

@@ -1,27 +1,44 @@
-/** Local OCR: pages rendered at 300 dpi in render threads, recognised in tesseract.js threads. */
+/**
+ * Local OCR: pages rendered at about 300 dpi in render threads, recognised by the native tesseract
+ * binary (a pool of single-threaded processes) or by tesseract.js threads.
+ */
 import type { OcrEngine, OcrText, PdfSource } from './engine.ts';
 import { RenderPool } from '../pdf/render-pool.ts';
+import { NativeTesseractPool } from './native.ts';
+import type { LocalOcrEngineName } from './select.ts';
 import { TesseractPool } from './tesseract-pool.ts';
+
+interface Recogniser {
+  recognise(image: Buffer, opts: { dpi?: number }, signal?: AbortSignal): Promise<OcrText>;
+  close(): Promise<void>;
+}
 
 export class LocalOcrEngine implements OcrEngine {
   readonly provider = 'tesseract';
-  private readonly tesseract: TesseractPool;
+  private readonly recogniser: Recogniser;
 
   constructor(
     readonly concurrency: number,
     private readonly renderer: RenderPool,
+    readonly engine: LocalOcrEngineName = 'tesseract.js',
+    tesseractBinary = 'tesseract',
   ) {
-    this.tesseract = new TesseractPool(concurrency);
+    if (engine === 'native') {
+      this.recogniser = new NativeTesseractPool({ binary: tesseractBinary, processes: concurrency });
+    } else {
+      const pool = new TesseractPool(concurrency);
+      this.recogniser = { recognise: (image, _opts, signal) => pool.recognise(image, signal), close: () => pool.close() };
+    }
   }
 
   async pdfPage(pdf: PdfSource, page: number, size: { width: number; height: number }, signal?: AbortSignal): Promise<OcrText> {
-    const rendered = await this.renderer.render(pdf.key, pdf.bytes, page, size, signal, pdf.password);
+    const rendered = await this.renderer.render(pdf.key, pdf.bytes, page, size, signal, pdf.password, this.engine === 'native' ? 'pgm' : 'png');
     signal?.throwIfAborted();
-    return this.tesseract.recognise(rendered.png, signal);
+    return this.recogniser.recognise(rendered.image, { dpi: rendered.dpi }, signal);
   }
 
   image(bytes: Buffer, signal?: AbortSignal): Promise<OcrText> {
-    return this.tesseract.recognise(bytes, signal);
+    return this.recogniser.recognise(bytes, {}, signal);
   }
 
   forget(key: string): void {
@@ -29,6 +46,6 @@ export class LocalOcrEngine implements OcrEngine {
   }
 
   close(): Promise<void> {
-    return this.tesseract.close();
+    return this.recogniser.close();
   }
 }

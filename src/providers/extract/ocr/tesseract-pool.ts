@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createWorker, OEM, type Worker } from 'tesseract.js';
+import { PermanentError } from '../../../errors.ts';
 import { ResourcePool, type PoolResource } from '../pool.ts';
 
 const require = createRequire(import.meta.url);
@@ -60,8 +61,10 @@ class TesseractThread implements PoolResource {
       const { data } = await Promise.race([this.worker.recognize(image), this.deathPromise]);
       return { text: data.text, confidence: data.confidence };
     } catch (err) {
-      // tesseract.js rejects with plain strings.
-      throw err instanceof Error ? err : new Error(`tesseract: ${String(err)}`);
+      // tesseract.js rejects with plain strings; bytes leptonica cannot read fail the document, not the thread
+      const message = err instanceof Error ? err.message : String(err);
+      if (/attempting to read image/i.test(message)) throw new PermanentError(`tesseract cannot read the image: ${message}`, { code: 'DP_ERR_FILE_CORRUPT' });
+      throw err instanceof Error ? err : new Error(`tesseract: ${message}`);
     } finally {
       this.thread?.unref?.();
     }

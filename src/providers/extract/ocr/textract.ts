@@ -68,7 +68,7 @@ export class TextractEngine implements OcrEngine {
   }
 
   async pdfPage(pdf: PdfSource, page: number, size: { width: number; height: number }, signal?: AbortSignal): Promise<OcrText> {
-    const bytes = pdf.pageCount === 1 && pdf.password === undefined ? pdf.bytes : (await this.renderer.render(pdf.key, pdf.bytes, page, size, signal, pdf.password)).png;
+    const bytes = pdf.pageCount === 1 && pdf.password === undefined ? pdf.bytes : (await this.renderer.render(pdf.key, pdf.bytes, page, size, signal, pdf.password)).image;
     return this.detect(bytes, `page ${page}`, signal);
   }
 

@@ -1,7 +1,7 @@
-/** Renders PDF pages to PNG in worker threads (render-worker.mjs), so the event loop stays free. */
-import { Worker } from 'node:worker_threads';
+/** Renders PDF pages to images in worker threads (render-worker.mjs), so the event loop stays free. */
 import { PDFJS_OPTIONS } from './pdfjs.ts';
-import { ResourcePool, type PoolResource } from '../pool.ts';
+import { ResourcePool } from '../pool.ts';
+import { RequestThread } from '../thread.ts';
 
 const WORKER_URL = new URL('./render-worker.mjs', import.meta.url);
 /** 300 dpi: what OCR engines are tuned for. */
@@ -9,18 +9,17 @@ const OCR_DPI = 300;
 /** Cap on rendered pixels (a poster-sized page is scaled down to this). */
 const MAX_PIXELS = 40_000_000;
 
+export type ImageFormat = 'png' | 'pgm';
+
 export interface RenderedPage {
-  png: Buffer;
+  /** PNG, or 8-bit grey PGM when asked for (uncompressed: cheaper to make and to read). */
+  image: Buffer;
+  format: ImageFormat;
   width: number;
   height: number;
+  /** The resolution the page was rendered at (OCR_DPI unless the pixel cap scaled it down). */
+  dpi: number;
 }
-
-interface Pending {
-  resolve(page: RenderedPage): void;
-  reject(err: Error): void;
-}
-
-type Reply = { id: number; png: Uint8Array; width: number; height: number } | { id: number; error: { name: string; message: string } };
 
 /** A pdf.js error raised while rendering (its name, e.g. InvalidPDFException, is kept). */
 export class RenderError extends Error {
@@ -30,78 +29,39 @@ export class RenderError extends Error {
   }
 }
 
-/** One render thread. Any thread error rejects its pending jobs and marks it dead (the pool replaces it). */
-class RenderThread implements PoolResource {
-  private readonly worker: Worker;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
-  dead = false;
-
-  constructor() {
-    this.worker = new Worker(WORKER_URL, { execArgv: [], stdout: false, stderr: false });
-    this.worker.unref();
-    this.worker.on('message', (msg: Reply) => {
-      const p = this.pending.get(msg.id);
-      if (!p) return;
-      this.pending.delete(msg.id);
-      if ('error' in msg) p.reject(new RenderError(msg.error.name, msg.error.message));
-      else p.resolve({ png: Buffer.from(msg.png.buffer, msg.png.byteOffset, msg.png.byteLength), width: msg.width, height: msg.height });
-    });
-    const fail = (err: Error) => {
-      this.dead = true;
-      for (const p of this.pending.values()) p.reject(err);
-      this.pending.clear();
-    };
-    this.worker.on('error', (err) => fail(new Error(`render thread failed: ${err.message}`)));
-    this.worker.on('exit', (code) => fail(new Error(`render thread exited (code ${code})`)));
-  }
-
-  render(key: string, bytes: Uint8Array, page: number, size: { width: number; height: number }, password?: string): Promise<RenderedPage> {
-    if (this.dead) return Promise.reject(new Error('render thread is dead'));
-    let scale = OCR_DPI / 72;
-    const pixels = size.width * size.height * scale * scale;
-    if (pixels > MAX_PIXELS) scale *= Math.sqrt(MAX_PIXELS / pixels);
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.worker.ref();
-      this.worker.postMessage({ id, key, bytes, page, scale, options: password === undefined ? PDFJS_OPTIONS : { ...PDFJS_OPTIONS, password } });
-    }).finally(() => {
-      if (this.pending.size === 0) this.worker.unref();
-    }) as Promise<RenderedPage>;
-  }
-
-  forget(key: string): void {
-    if (!this.dead) this.worker.postMessage({ forget: key });
-  }
-
-  async close(): Promise<void> {
-    this.dead = true;
-    await this.worker.terminate();
-  }
+/** The scale a page is rendered at: OCR_DPI, scaled down to the pixel budget for very large pages. */
+export function renderScale(size: { width: number; height: number }): number {
+  let scale = OCR_DPI / 72;
+  const pixels = size.width * size.height * scale * scale;
+  if (pixels > MAX_PIXELS) scale *= Math.sqrt(MAX_PIXELS / pixels);
+  return scale;
 }
 
 export class RenderPool {
-  private readonly pool: ResourcePool<RenderThread>;
-  private readonly threads = new Set<RenderThread>();
+  private readonly pool: ResourcePool<RequestThread>;
+  private readonly threads = new Set<RequestThread>();
 
   constructor(size: number) {
     this.pool = new ResourcePool(size, async () => {
-      const t = new RenderThread();
+      const t = new RequestThread(WORKER_URL, 'render thread', (e) => new RenderError(e.name, e.message));
       this.threads.add(t);
       return t;
     });
   }
 
-  render(key: string, bytes: Uint8Array, page: number, size: { width: number; height: number }, signal?: AbortSignal, password?: string): Promise<RenderedPage> {
-    return this.pool.run((t) => t.render(key, bytes, page, size, password), signal);
+  async render(key: string, bytes: Uint8Array, page: number, size: { width: number; height: number }, signal?: AbortSignal, password?: string, format: ImageFormat = 'png'): Promise<RenderedPage> {
+    const scale = renderScale(size);
+    const options = password === undefined ? PDFJS_OPTIONS : { ...PDFJS_OPTIONS, password };
+    const reply = await this.pool.run((t) => t.request<{ image: Uint8Array; width: number; height: number }>({ key, bytes, page, scale, format, options }), signal);
+    const image = Buffer.from(reply.image.buffer, reply.image.byteOffset, reply.image.byteLength);
+    return { image, format, width: reply.width, height: reply.height, dpi: scale * 72 };
   }
 
   /** Drops a document from every thread's cache. */
   forget(key: string): void {
     for (const t of this.threads) {
       if (t.dead) this.threads.delete(t);
-      else t.forget(key);
+      else t.post({ forget: key });
     }
   }
 

@@ -1,20 +1,18 @@
 /**
- * PDF extraction: one pdf.js on the main thread reads each page's text layer and operator list
- * (a few ms per page), routes the page (text layer or OCR), and hands OCR pages to the engine,
- * which renders and recognises them in worker threads, up to its concurrency at once.
+ * PDF extraction: pdf.js reads each page's text layer and operator list (a few ms per page) and
+ * routes the page (text layer or OCR): on the main thread, or for a multi-page PDF in text threads
+ * across cores (text-pool.ts). OCR pages go to the engine, which renders and recognises them in
+ * worker threads or processes, up to its concurrency at once.
  */
-import { AnnotationMode, OPS, type PDFDocumentProxy, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { DocpipeError, PermanentError } from '../../../errors.ts';
 import type { OcrEngine, PdfSource } from '../ocr/engine.ts';
-import { annotationRuns, type FontInfo } from './annotations.ts';
-import { pageColourShare } from './figures.ts';
-import { imageCoverage, routePage, type Route } from './page-routing.ts';
+import { forEachLimited } from '../pool.ts';
+import { scanFontDescriptors } from './fonts.ts';
+import { analysePage, colourOf, type AnalysedPage } from './page-analysis.ts';
 import { openPdf, pdfError } from './pdfjs.ts';
-import { layoutPage } from '../layout/index.ts';
-import { fontMetrics, scanFontDescriptors, type FontDescriptors } from './fonts.ts';
-import { runsOfContent } from './runs.ts';
 import { RenderError } from './render-pool.ts';
-import { textLines, type TextItemLike } from './text-layer.ts';
+import { PARALLEL_FROM_PAGES, type TextPool } from './text-pool.ts';
 import { countChars, type ExtractResult, type PageInfo } from '../types.ts';
 import { ocrSpan } from '../../../telemetry/spans.ts';
 
@@ -34,37 +32,24 @@ export interface PdfDeps {
   passwords?: readonly string[];
   /** Called once before the first page goes to OCR (Textract status bookkeeping). */
   onOcrStart?(provider: string): Promise<void>;
+  /** Text threads for multi-page PDFs (created on first need); without it every page is read here. */
+  textPool?(): TextPool;
 }
 
 /** Between pages of the extracted text. */
 const PAGE_SEPARATOR = '\n\f\n';
 
-interface AnalysedPage {
-  text: string;
-  figure?: boolean;
-  route: Route;
-  size: { width: number; height: number };
-  /** An image-only page after typed pages: the share of coloured pixels in its images. */
-  colour?: number;
-}
-
 export async function extractPdf(bytes: Buffer, name: string, key: string, deps: PdfDeps): Promise<ExtractResult> {
   const { doc, password } = await openPdf(bytes, name, deps.passwords);
   let engine: OcrEngine | undefined;
+  let pooled = false;
   try {
     const pageCount = doc.numPages;
+    pooled = deps.textPool !== undefined && pageCount >= PARALLEL_FROM_PAGES;
     if (pageCount > deps.maxPages) {
       throw new PermanentError(`${name}: ${pageCount} pages, over providers.ocr.max_pages (${deps.maxPages})`, { code: 'DP_ERR_FILE_CORRUPT' });
     }
-    const analysed: AnalysedPage[] = [];
-    const fonts = scanFontDescriptors(bytes);
-    for (let p = 1; p <= pageCount; p++) {
-      deps.signal?.throwIfAborted();
-      // the images of an image-only page after typed pages are checked for colour while pdf.js has them
-      const typedSoFar = analysed.filter((a) => a.route.method === 'text-layer' && a.route.textChars > 0).length;
-      analysed.push(await analysePage(doc, p, name, fonts, p > 1 && typedSoFar >= (p - 1) * BORN_DIGITAL));
-      if (p % 25 === 0) await deps.heartbeat();
-    }
+    const analysed = await analysePages(doc, { bytes, name, key, pageCount, password }, deps);
     // image-only pages of a born-digital PDF: OCR'd (default), or kept as figures
     const figures = figureCandidates(analysed);
     for (const i of figures) {
@@ -113,54 +98,29 @@ export async function extractPdf(bytes: Buffer, name: string, key: string, deps:
     throw err;
   } finally {
     engine?.forget(key);
+    if (pooled) deps.textPool?.().forget(key);
     await doc.destroy().catch(() => {});
   }
 }
 
-/**
- * Reads one page: its route (text layer or OCR) from the text lines and images, and for a
- * text-layer page its text in reading order (layout.ts, pdftotext's way of reading a page).
- */
-async function analysePage(doc: PDFDocumentProxy, pageNumber: number, name: string, fonts: FontDescriptors, checkColour: boolean): Promise<AnalysedPage> {
-  try {
-    const page = await doc.getPage(pageNumber);
-    const [x0 = 0, y0 = 0, x1 = 612, y1 = 792] = page.view;
-    const width = x1 - x0;
-    const height = y1 - y0;
-    const content = await page.getTextContent();
-    const items = content.items.filter((i): i is TextItemLike & typeof i => 'str' in i);
-    const shifted = items.map((i) => ({ ...i, transform: [...i.transform.slice(0, 4), (i.transform[4] ?? 0) - x0, (i.transform[5] ?? 0) - y0] }));
-    // ENABLE: the appearance streams of every annotation a reader sees, form fields included
-    const ops = await page.getOperatorList({ annotationMode: AnnotationMode.ENABLE });
-    const images = imageCoverage(ops.fnArray, ops.argsArray, OPS, [x0, y0, x1, y1]);
-    const route = routePage({ width, height, lines: textLines(shifted), imageCoverage: images.coverage, imageCount: images.count });
-    // After getOperatorList: the fonts are loaded, so runs get the PDF's font metrics.
-    const text = route.method === 'text-layer' ? pageText(page, content, ops, fonts) : '';
-    const colour = checkColour && route.method === 'ocr' && route.textChars === 0 ? await pageColourShare(page, imageIds(ops)) : undefined;
-    page.cleanup();
-    return { text, route, size: { width, height }, ...(colour === undefined ? {} : { colour }) };
-  } catch (err) {
-    throw pdfError(err, `${name} page ${pageNumber}`);
+/** Every page's analysis: in the text threads for a multi-page PDF, else here, one page after the other. */
+async function analysePages(doc: PDFDocumentProxy, pdf: { bytes: Buffer; name: string; key: string; pageCount: number; password?: string }, deps: PdfDeps): Promise<AnalysedPage[]> {
+  if (deps.textPool && pdf.pageCount >= PARALLEL_FROM_PAGES) {
+    let done = 0;
+    return deps.textPool().analyse(pdf, async () => {
+      if (++done % 6 === 0) await deps.heartbeat();
+    }, deps.signal);
   }
-}
-
-/** The page's text in reading order: its content stream's text and the text its visible annotations draw. */
-function pageText(page: PDFPageProxy, content: { items: readonly object[]; styles: object }, ops: { fnArray: number[]; argsArray: unknown[] }, fonts: FontDescriptors): string {
-  const { runs, box } = runsOfContent(page, content, fonts);
-  const view = page.getViewport({ scale: 1 }).transform;
-  const annotations = ops.fnArray.includes(OPS.beginAnnotation) ? annotationRuns(ops.fnArray, ops.argsArray, OPS, view, (id) => fontInfo(page, id, fonts)) : [];
-  return layoutPage(annotations.length ? [...runs, ...annotations] : runs, box);
-}
-
-/** A loaded font's matrix and metrics (pdftotext's metrics where the PDF's descriptors give them). */
-function fontInfo(page: PDFPageProxy, id: string, fonts: FontDescriptors): FontInfo | undefined {
-  if (!page.commonObjs.has(id)) return undefined;
-  const font = page.commonObjs.get(id) as { name?: string; fontMatrix?: number[]; ascent?: number; descent?: number; vertical?: boolean } | null;
-  if (!font) return undefined;
-  const known = fontMetrics(font.name, fonts);
-  const ascent = known?.ascent ?? (font.ascent && font.ascent > 0 && font.ascent < 3 ? font.ascent : 0.95);
-  const descent = known?.descent ?? (font.descent && font.descent < 0 && font.descent > -3 ? font.descent : -0.35);
-  return { fontMatrix: font.fontMatrix, ascent, descent, vertical: font.vertical };
+  const analysed: AnalysedPage[] = [];
+  const fonts = scanFontDescriptors(pdf.bytes);
+  for (let p = 1; p <= pdf.pageCount; p++) {
+    deps.signal?.throwIfAborted();
+    // the images of an image-only page after typed pages are checked for colour while pdf.js has them
+    const typedSoFar = analysed.filter((a) => a.route.method === 'text-layer' && a.route.textChars > 0).length;
+    analysed.push(await analysePage(doc, p, pdf.name, fonts, p > 1 && typedSoFar >= (p - 1) * BORN_DIGITAL));
+    if (p % 25 === 0) await deps.heartbeat();
+  }
+  return analysed;
 }
 
 /** Pages joined by a form feed (as pdftotext does); each page's [start, end) offsets are recorded. */
@@ -200,48 +160,7 @@ function markFigure(page: AnalysedPage, why: string): void {
   page.figure = true;
 }
 
-/** Share of coloured pixels in the images of a page (read again: pages are not kept). */
-async function colourOf(doc: PDFDocumentProxy, pageNumber: number, name: string): Promise<number | undefined> {
-  try {
-    const page = await doc.getPage(pageNumber);
-    const ops = await page.getOperatorList();
-    const share = await pageColourShare(page, imageIds(ops));
-    page.cleanup();
-    return share;
-  } catch (err) {
-    throw pdfError(err, `${name} page ${pageNumber}`);
-  }
-}
-
-/** pdf.js object ids of the images a page paints. */
-function imageIds(ops: { fnArray: number[]; argsArray: unknown[] }): string[] {
-  const ids = new Set<string>();
-  ops.fnArray.forEach((fn, i) => {
-    const id = (ops.argsArray[i] as unknown[] | null)?.[0];
-    if ((fn === OPS.paintImageXObject || fn === OPS.paintImageXObjectRepeat) && typeof id === 'string') ids.add(id);
-  });
-  return [...ids];
-}
-
 function isPdfJsError(err: unknown): boolean {
   const n = (err as { name?: string } | null)?.name ?? '';
   return /Exception$/.test(n) || n === 'UnknownErrorException';
-}
-
-/** Runs `fn` over `items` with at most `limit` in flight; the first failure stops new work and is thrown. */
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed: unknown;
-  const lane = async () => {
-    while (failed === undefined && next < items.length) {
-      const item = items[next++] as T;
-      try {
-        await fn(item);
-      } catch (err) {
-        failed ??= err;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
-  if (failed !== undefined) throw failed;
 }

@@ -1,0 +1,71 @@
+/**
+ * Inside a text thread (text-worker.mjs): reads pages of a PDF with its own pdf.js, as the main
+ * thread does (page-analysis.ts), and answers with the plain-data analyses.
+ * Protocol: in  { id, key, bytes, name, pages: number[], options } | { forget: key }
+ *           out { id, pages: AnalysedPage[] } | { id, error: { name, message, code? } }
+ */
+import { parentPort } from 'node:worker_threads';
+import { getDocument, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { DocpipeError } from '../../../errors.ts';
+import { scanFontDescriptors, type FontDescriptors } from './fonts.ts';
+import { analysePage } from './page-analysis.ts';
+
+interface Open {
+  doc: PDFDocumentProxy;
+  fonts: FontDescriptors;
+}
+
+const MAX_CACHED = 2;
+/** key -> the open document, most recently used last. */
+const docs = new Map<string, Promise<Open>>();
+
+function load(key: string, bytes: Uint8Array, options: object): Promise<Open> {
+  let open = docs.get(key);
+  if (open) {
+    docs.delete(key);
+  } else {
+    open = getDocument({ ...options, data: new Uint8Array(bytes) }).promise.then((doc) => ({ doc, fonts: scanFontDescriptors(Buffer.from(bytes)) }));
+    open.catch(() => docs.delete(key));
+  }
+  docs.set(key, open);
+  while (docs.size > MAX_CACHED) {
+    const [oldKey, old] = docs.entries().next().value as [string, Promise<Open>];
+    docs.delete(oldKey);
+    old.then((o) => o.doc.destroy()).catch(() => {});
+  }
+  return open;
+}
+
+interface Request {
+  id: number;
+  key: string;
+  bytes: Uint8Array;
+  name: string;
+  pages: number[];
+  options: object;
+}
+
+async function analyse(msg: Request) {
+  const { doc, fonts } = await load(msg.key, msg.bytes, msg.options);
+  const out = [];
+  // an image-only page's colour is read while pdf.js has its images (used only if it turns out a figure)
+  for (const p of msg.pages) out.push(await analysePage(doc, p, msg.name, fonts, true));
+  return out;
+}
+
+parentPort?.on('message', (msg: Request | { forget: string }) => {
+  if ('forget' in msg) {
+    const open = docs.get(msg.forget);
+    docs.delete(msg.forget);
+    open?.then((o) => o.doc.destroy()).catch(() => {});
+    return;
+  }
+  analyse(msg).then(
+    (pages) => parentPort?.postMessage({ id: msg.id, pages }),
+    (err: unknown) => {
+      const e = err as { name?: string; message?: string } | null;
+      const error = { name: e?.name ?? 'Error', message: e?.message ?? String(err), ...(err instanceof DocpipeError ? { code: err.code } : {}) };
+      parentPort?.postMessage({ id: msg.id, error });
+    },
+  );
+});

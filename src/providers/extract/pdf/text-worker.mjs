@@ -1,0 +1,6 @@
+// Worker thread bootstrap for text-pool.ts: registers tsx (the project runs from its TypeScript
+// sources, as bin/docpipe-run.js does) and loads the thread's message handler.
+import { register } from 'tsx/esm/api';
+
+register();
+await import('./text-thread.ts');
