@@ -12,7 +12,7 @@ import { Keys } from '../streams/keys.ts';
 import { connectRedis } from '../streams/redis.ts';
 import { QueueIntake } from '../worker/intake.ts';
 import { loadStageRuntimes } from '../worker/load-stages.ts';
-import { OutcomeWriter } from '../worker/outcomes.ts';
+import { OutcomeWriter } from '../worker/outcome-writer.ts';
 import { Runner } from '../worker/runner.ts';
 import { EXIT_DOCUMENTS_FAILED, EXIT_OK, EXIT_PROBLEM } from './support.ts';
 import { PipelineMetrics, startMetricsServer } from '../ops/metrics.ts';

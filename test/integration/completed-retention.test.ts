@@ -14,7 +14,7 @@ import { createDocumentMachine } from '../../src/state/machine.ts';
 import { Broker } from '../../src/streams/broker.ts';
 import { OUTCOME_GROUP } from '../../src/streams/keys.ts';
 import { noStore } from '../../src/store/none.ts';
-import { OutcomeWriter } from '../../src/worker/outcomes.ts';
+import { OutcomeWriter } from '../../src/worker/outcome-writer.ts';
 import { Runner } from '../../src/worker/runner.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { silentLog, withEnv } from '../helpers/in-process.ts';
