@@ -17,6 +17,10 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
 # 2. the runtime: no compilers, no npm cache, not root
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
+# the native OCR engine (providers.ocr.engine: auto picks it when installed; tesseract.js otherwise)
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-eng \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json tsconfig.json pipeline.yaml ./
