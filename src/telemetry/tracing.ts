@@ -68,7 +68,9 @@ export function startTracing(options: { pipeline: string; log?: Logger }): Traci
     .merge(resourceFromAttributes({ 'service.name': 'docpipe', 'docpipe.pipeline': options.pipeline }))
     .merge(detectResources({ detectors: [envDetector] }));
   const provider = new NodeTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(exporter)] });
-  provider.register();
+  // no context manager: an AsyncLocalStorage one slows every promise of the process; spans.ts
+  // hands each attempt's span on explicitly
+  provider.register({ contextManager: null });
   setTracer(provider.getTracer('docpipe'), options.pipeline);
   const target = kind === 'console' ? 'console' : otlpTracesUrl(env);
   options.log?.info({ traces: target }, 'tracing on');
