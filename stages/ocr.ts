@@ -78,6 +78,7 @@ export default defineStage<OcrInput, OcrOutput>({
       transcriber: ctx.providers.transcriber,
       limits,
       signal: ctx.signal,
+      span: ctx.span,
       heartbeat: () => ctx.heartbeat(),
       onOcrStart: async (provider: string) => {
         if (provider !== 'textract' || textractStarted) return;

@@ -2,6 +2,7 @@
  * The handler-facing API: all a stage module may import (with the providers). Kept apart from the
  * runtime so handlers never touch Redis keys or the state machine.
  */
+import type { Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { Store } from '../store/db.ts';
 import type { LlmClient, Providers } from '../providers/types.ts';
@@ -27,6 +28,12 @@ export interface StageContext {
   readonly llm: LlmClient | undefined;
   /** The stage's `options` from pipeline.yaml. */
   readonly options: Readonly<Record<string, unknown>>;
+  /**
+   * The attempt's OpenTelemetry span while tracing is on (undefined otherwise). `ctx.llm` requests
+   * hang their spans under it by themselves; pass it on to calls that make spans (e.g. the
+   * extractor's `span`), since no context manager carries it across awaits.
+   */
+  readonly span?: Span | undefined;
   /** Extends this message's claim so it is not reclaimed while the handler is alive. Called automatically too. */
   heartbeat(): Promise<void>;
 }

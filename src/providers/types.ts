@@ -2,6 +2,7 @@
  * Provider interfaces stages program against. Each has a local default that works offline and a
  * cloud implementation; stages receive them through the handler context, never construct clients.
  */
+import type { Span } from '@opentelemetry/api';
 import type { ProvidersConfig } from '../config/types.ts';
 
 export interface SourceFile {
@@ -38,6 +39,8 @@ export interface LlmJsonRequest {
   /** A looser schema the answer is validated against (default `schema`), e.g. accepting answers of an older shape. */
   accepts?: Record<string, unknown>;
   signal?: AbortSignal;
+  /** The span the request's `llm chat` spans hang under (a handler's `ctx.llm` sets the attempt's). */
+  span?: Span | undefined;
 }
 
 /** What LLM requests spent: HTTP requests sent, tokens (from the responses' usage), re-asks, cache hits. */

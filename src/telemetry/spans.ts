@@ -10,9 +10,13 @@
  * attempt that failed), or a dead letter (so the attempt after `docpipe dlq redrive` hangs under the
  * attempt that was dead-lettered). Inside an attempt: `store transaction`, `ocr page`, `llm chat`
  * (token counts; never document text).
+ *
+ * No context manager: the attempt (its `AttemptTrace`) is handed on explicitly (the worker keeps it
+ * on the in-flight record; provider calls get its span through `ctx.span`). An AsyncLocalStorage
+ * context manager makes every promise of the process pay for propagation (it doubled the CPU per
+ * document of a pipeline of no-op stages, sampled or not).
  */
-import { context, createContextKey, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Span, type SpanContext, type Tracer } from '@opentelemetry/api';
-import type { StageDefinition } from '../api/stage.ts';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Span, type SpanContext, type Tracer } from '@opentelemetry/api';
 import type { StageConfig } from '../config/types.ts';
 import { nextTraceparent, type Fields } from '../messages/codec.ts';
 
@@ -30,19 +34,13 @@ export function tracingOn(): boolean {
 }
 
 /** What an attempt's span learns while it runs: its outcome, its handler's time. */
-interface AttemptState {
+export interface AttemptTrace {
   span: Span;
   outcome: string | undefined;
   code: string | undefined;
   error: string | undefined;
   handlerMs: number;
   handlerRuns: number;
-}
-
-const ATTEMPT = createContextKey('docpipe.attempt');
-
-function attemptState(): AttemptState | undefined {
-  return context.active().getValue(ATTEMPT) as AttemptState | undefined;
 }
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
@@ -78,32 +76,35 @@ function field(list: readonly string[], name: string): string | undefined {
 
 /**
  * Runs one stage attempt (`run` decides its outcome) inside a `stage <name>` span whose parent is
- * the entry's traceparent. Attributes: pipeline, stage, attempt, outcome, error code, document
- * uuid, queue wait (enqueued → picked up) and handler time.
+ * the entry's traceparent; `run` gets the attempt's trace (undefined with tracing off) to hand on.
+ * Attributes (only when the span is sampled): pipeline, stage, attempt, outcome, error code,
+ * document uuid, queue wait (enqueued → picked up) and handler time.
  */
-export async function traceAttempt<T>(stage: StageConfig, rec: AttemptRecord, run: () => Promise<T>): Promise<T> {
+export async function traceAttempt<T>(stage: StageConfig, rec: AttemptRecord, run: (attempt: AttemptTrace | undefined) => Promise<T>): Promise<T> {
   const t = tracer;
-  if (!t) return run();
+  if (!t) return run(undefined);
   const list = rec.entry.list;
   const parent = parseTraceparent(field(list, 'trace'));
-  const parentCtx = parent ? trace.setSpanContext(ROOT_CONTEXT, parent) : ROOT_CONTEXT;
-  const enqueued = Number(field(list, 'enqueued_at'));
   const now = Date.now();
-  const attributes: Attributes = {
-    'docpipe.pipeline': pipeline,
-    'docpipe.stage': stage.name,
-    'messaging.system': 'redis',
-    'messaging.operation.type': 'process',
-    'messaging.destination.name': stage.stream,
-    'messaging.consumer.group.name': stage.group,
-    'messaging.message.id': rec.entry.id,
-  };
-  if (Number.isFinite(enqueued) && enqueued > 0) attributes['docpipe.queue_wait_ms'] = Math.max(0, now - enqueued);
-  if ((rec.entry.deliveries ?? 1) > 1) attributes['docpipe.deliveries'] = rec.entry.deliveries!;
-  const span = t.startSpan(`stage ${stage.name}`, { kind: SpanKind.CONSUMER, attributes, startTime: now }, parentCtx);
-  const state: AttemptState = { span, outcome: undefined, code: undefined, error: undefined, handlerMs: 0, handlerRuns: 0 };
+  const span = t.startSpan(`stage ${stage.name}`, { kind: SpanKind.CONSUMER, startTime: now }, parent ? trace.setSpanContext(ROOT_CONTEXT, parent) : ROOT_CONTEXT);
+  if (span.isRecording()) {
+    const enqueued = Number(field(list, 'enqueued_at'));
+    const attributes: Attributes = {
+      'docpipe.pipeline': pipeline,
+      'docpipe.stage': stage.name,
+      'messaging.system': 'redis',
+      'messaging.operation.type': 'process',
+      'messaging.destination.name': stage.stream,
+      'messaging.consumer.group.name': stage.group,
+      'messaging.message.id': rec.entry.id,
+    };
+    if (Number.isFinite(enqueued) && enqueued > 0) attributes['docpipe.queue_wait_ms'] = Math.max(0, now - enqueued);
+    if ((rec.entry.deliveries ?? 1) > 1) attributes['docpipe.deliveries'] = rec.entry.deliveries!;
+    span.setAttributes(attributes);
+  }
+  const state: AttemptTrace = { span, outcome: undefined, code: undefined, error: undefined, handlerMs: 0, handlerRuns: 0 };
   try {
-    return await context.with(trace.setSpan(parentCtx, span).setValue(ATTEMPT, state), run);
+    return await run(state);
   } catch (err) {
     state.error ??= (err as Error).message;
     state.outcome ??= 'error';
@@ -115,19 +116,21 @@ export async function traceAttempt<T>(stage: StageConfig, rec: AttemptRecord, ru
 
 const FAILED = new Set(['retried', 'dead_lettered', 'illegal', 'error']);
 
-function endAttempt(rec: AttemptRecord, s: AttemptState): void {
+function endAttempt(rec: AttemptRecord, s: AttemptTrace): void {
   const span = s.span;
-  span.setAttribute('docpipe.attempt', rec.attempt);
-  if (rec.uuid) span.setAttribute('docpipe.document.uuid', rec.uuid);
+  if (!span.isRecording()) return span.end();
+  const attributes: Attributes = { 'docpipe.attempt': rec.attempt };
+  if (rec.uuid) attributes['docpipe.document.uuid'] = rec.uuid;
   // no outcome: the worker stopped mid-attempt; the entry stays pending and is reclaimed
-  span.setAttribute('docpipe.outcome', s.outcome ?? 'pending');
+  attributes['docpipe.outcome'] = s.outcome ?? 'pending';
   if (s.handlerRuns) {
-    span.setAttribute('docpipe.handler_ms', s.handlerMs);
-    if (s.handlerRuns > 1) span.setAttribute('docpipe.handler_runs', s.handlerRuns);
+    attributes['docpipe.handler_ms'] = s.handlerMs;
+    if (s.handlerRuns > 1) attributes['docpipe.handler_runs'] = s.handlerRuns;
   }
-  if (s.code) span.setAttribute('docpipe.error.code', s.code);
+  if (s.code) attributes['docpipe.error.code'] = s.code;
+  if (s.error) attributes['docpipe.error.message'] = s.error.slice(0, 500);
+  span.setAttributes(attributes);
   if (s.outcome !== undefined && FAILED.has(s.outcome)) span.setStatus({ code: SpanStatusCode.ERROR, message: s.code ?? s.error ?? s.outcome });
-  if (s.error) span.setAttribute('docpipe.error.message', s.error.slice(0, 500));
   span.end();
 }
 
@@ -137,31 +140,32 @@ export interface OutcomeDetail {
   error?: string;
 }
 
-/** Records the current attempt's outcome on its span (the runner's outcome observer calls it). */
-export function recordOutcome(outcome: string, detail?: OutcomeDetail): void {
-  const s = attemptState();
-  if (!s) return;
+/** Records an attempt's outcome on its span (the stage worker calls it with each outcome). */
+export function recordOutcome(s: AttemptTrace, outcome: string, detail?: OutcomeDetail): void {
   s.outcome = outcome;
   if (detail?.code) s.code = detail.code;
   if (detail?.error) s.error = detail.error;
 }
 
+/** Adds one handler run's time to its attempt's `docpipe.handler_ms` (the handler has no span of its own: a span per run doubled the cost of tracing). */
+export function recordHandlerRun(s: AttemptTrace, ms: number): void {
+  s.handlerMs += Math.round(ms);
+  s.handlerRuns++;
+}
+
 /** The traceparent of the message a stage hands to the next stage: the attempt's span (tracing on), else a new hop of the same trace. */
-export function handoffTraceparent(incoming: string | undefined): string {
-  const s = attemptState();
-  return s ? formatTraceparent(s.span.spanContext()) : nextTraceparent(incoming);
+export function handoffTraceparent(incoming: string | undefined, attempt?: AttemptTrace): string {
+  return attempt ? formatTraceparent(attempt.span.spanContext()) : nextTraceparent(incoming);
 }
 
 /** The traceparent of a retry: the failed attempt's span (tracing on), else the entry's own. */
-export function retryTraceparent(incoming: string | undefined): string {
-  const s = attemptState();
-  return s ? formatTraceparent(s.span.spanContext()) : (incoming ?? nextTraceparent(undefined));
+export function retryTraceparent(incoming: string | undefined, attempt?: AttemptTrace): string {
+  return attempt ? formatTraceparent(attempt.span.spanContext()) : (incoming ?? nextTraceparent(undefined));
 }
 
 /** A dead letter's fields: with the dead-lettered attempt's span as `trace` (tracing on), so a redrive continues under it. */
-export function deadLetterFields(fields: Fields): Fields {
-  const s = attemptState();
-  return s ? { ...fields, trace: formatTraceparent(s.span.spanContext()) } : fields;
+export function deadLetterFields(fields: Fields, attempt?: AttemptTrace): Fields {
+  return attempt ? { ...fields, trace: formatTraceparent(attempt.span.spanContext()) } : fields;
 }
 
 /**
@@ -171,25 +175,28 @@ export function deadLetterFields(fields: Fields): Fields {
 export function submitTraceparent(attributes: { documentUuid?: string; fileName?: string }): string {
   const t = tracer;
   if (!t) return nextTraceparent(undefined);
-  const attrs: Attributes = { 'docpipe.pipeline': pipeline, 'messaging.system': 'redis', 'messaging.operation.type': 'send' };
-  if (attributes.documentUuid) attrs['docpipe.document.uuid'] = attributes.documentUuid;
-  if (attributes.fileName) attrs['docpipe.file_name'] = attributes.fileName;
-  const span = t.startSpan(`submit ${pipeline}`, { kind: SpanKind.PRODUCER, attributes: attrs }, ROOT_CONTEXT);
+  const span = t.startSpan(`submit ${pipeline}`, { kind: SpanKind.PRODUCER }, ROOT_CONTEXT);
+  if (span.isRecording()) {
+    const attrs: Attributes = { 'docpipe.pipeline': pipeline, 'messaging.system': 'redis', 'messaging.operation.type': 'send' };
+    if (attributes.documentUuid) attrs['docpipe.document.uuid'] = attributes.documentUuid;
+    if (attributes.fileName) attrs['docpipe.file_name'] = attributes.fileName;
+    span.setAttributes(attrs);
+  }
   span.end();
   return formatTraceparent(span.spanContext());
 }
 
 /**
- * Runs `fn` in a child span of the current one (a store or provider call worth seeing). Only inside
- * a traced attempt: outside one, or with tracing off, `fn` runs with no span.
+ * Runs `fn` in a child span of `parent` (a store or provider call worth seeing inside an attempt:
+ * the attempt's `ctx.span`). With no parent, tracing off, or a parent that is not sampled, `fn`
+ * runs with no span and `attributes` is not called.
  */
-export async function withSpan<T>(name: string, attributes: Attributes, fn: (span: Span | undefined) => Promise<T>, kind: SpanKind = SpanKind.CLIENT): Promise<T> {
+export async function withSpan<T>(parent: Span | undefined, name: string, attributes: () => Attributes, fn: (span: Span | undefined) => Promise<T>, kind: SpanKind = SpanKind.CLIENT): Promise<T> {
   const t = tracer;
-  const parent = t ? trace.getSpan(context.active()) : undefined;
-  if (!t || !parent) return fn(undefined);
-  const span = t.startSpan(name, { kind, attributes });
+  if (!t || !parent?.isRecording()) return fn(undefined);
+  const span = t.startSpan(name, { kind, attributes: attributes() }, trace.setSpan(ROOT_CONTEXT, parent));
   try {
-    return await context.with(trace.setSpan(context.active(), span), () => fn(span));
+    return await fn(span);
   } catch (err) {
     span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message?.slice(0, 300) });
     throw err;
@@ -198,33 +205,11 @@ export async function withSpan<T>(name: string, attributes: Attributes, fn: (spa
   }
 }
 
-/** An OCR call (one PDF page or one image) in an `ocr page` span: provider, page, confidence. */
-export function ocrSpan<T extends { confidence: number }>(provider: string, page: number, fn: () => Promise<T>): Promise<T> {
-  return withSpan('ocr page', { 'docpipe.ocr.provider': provider, 'docpipe.page': page }, async (span) => {
+/** An OCR call (one PDF page or one image) in an `ocr page` span under `parent`: provider, page, confidence. */
+export function ocrSpan<T extends { confidence: number }>(parent: Span | undefined, provider: string, page: number, fn: () => Promise<T>): Promise<T> {
+  return withSpan(parent, 'ocr page', () => ({ 'docpipe.ocr.provider': provider, 'docpipe.page': page }), async (span) => {
     const ocr = await fn();
     span?.setAttribute('docpipe.ocr.confidence', Math.round(ocr.confidence * 10) / 10);
     return ocr;
-  });
-}
-
-/**
- * The stage's handler, timed: each run's time adds to its attempt's `docpipe.handler_ms` (no span of
- * its own: a span per run doubled the cost of tracing; store and provider spans hang under the attempt).
- */
-export function timeHandler(def: StageDefinition): StageDefinition {
-  const run = def.run;
-  return Object.assign(Object.create(Object.getPrototypeOf(def) as object) as StageDefinition, def, {
-    async run(this: StageDefinition, msg: Parameters<StageDefinition['run']>[0], ctx: Parameters<StageDefinition['run']>[1]) {
-      const state = attemptState();
-      const started = performance.now();
-      try {
-        return await run.call(def, msg, ctx);
-      } finally {
-        if (state) {
-          state.handlerMs += Math.round(performance.now() - started);
-          state.handlerRuns++;
-        }
-      }
-    },
   });
 }

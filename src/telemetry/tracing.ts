@@ -2,7 +2,9 @@
  * OpenTelemetry tracing: off unless the standard `OTEL_*` environment asks for it, then the
  * official SDK (sdk-trace-node, batch span processor, OTLP/HTTP JSON exporter) registered as the
  * process's global tracer provider, so the spans of `spans.ts` (and any instrumentation library)
- * land in it. One process has at most one; `shutdown()` flushes what is buffered.
+ * land in it. No context manager is registered (see spans.ts): `context.active()` stays the root
+ * context, so an instrumentation library's spans start traces of their own. One process has at
+ * most one; `shutdown()` flushes what is buffered.
  *
  * On when OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or OTEL_TRACES_EXPORTER
  * (otlp, console) is set; OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none keep it off. The SDK
@@ -68,7 +70,9 @@ export function startTracing(options: { pipeline: string; log?: Logger }): Traci
     .merge(resourceFromAttributes({ 'service.name': 'docpipe', 'docpipe.pipeline': options.pipeline }))
     .merge(detectResources({ detectors: [envDetector] }));
   const provider = new NodeTracerProvider({ resource, spanProcessors: [new BatchSpanProcessor(exporter)] });
-  provider.register();
+  // no context manager: an AsyncLocalStorage one slows every promise of the process; spans.ts
+  // hands each attempt's span on explicitly
+  provider.register({ contextManager: null });
   setTracer(provider.getTracer('docpipe'), options.pipeline);
   const target = kind === 'console' ? 'console' : otlpTracesUrl(env);
   options.log?.info({ traces: target }, 'tracing on');

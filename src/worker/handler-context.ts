@@ -1,7 +1,8 @@
+import type { Span } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { StageContext } from '../api/stage.ts';
 import type { StageConfig } from '../config/types.ts';
-import type { LlmClient, Providers } from '../providers/types.ts';
+import type { LlmClient, LlmJsonRequest, Providers } from '../providers/types.ts';
 import type { Broker } from '../streams/broker.ts';
 import type { Store } from '../store/db.ts';
 import type { InFlight } from './in-flight.ts';
@@ -48,11 +49,20 @@ export class HandlerContext implements StageContext {
   }
 
   get providers(): Providers {
-    return this.worker.deps.providers;
+    const providers = this.worker.deps.providers;
+    const span = this.rec.trace?.span;
+    // tracing on: the same providers, with an LLM client whose requests hang under this attempt
+    return span && providers.llm ? (Object.create(providers, { llm: { value: tracedLlm(providers.llm, span), enumerable: true } }) as Providers) : providers;
   }
 
   get llm(): LlmClient | undefined {
-    return this.worker.deps.providers.llm;
+    const llm = this.worker.deps.providers.llm;
+    const span = this.rec.trace?.span;
+    return span && llm ? tracedLlm(llm, span) : llm;
+  }
+
+  get span(): Span | undefined {
+    return this.rec.trace?.span;
   }
 
   get options(): Readonly<Record<string, unknown>> {
@@ -70,6 +80,15 @@ export class HandlerContext implements StageContext {
   heartbeat(): Promise<void> {
     return this.worker.deps.broker.heartbeat(this.worker.stage, this.worker.deps.consumer, [this.rec.entry.id]);
   }
+}
+
+/** An LLM client whose requests' spans hang under `span` (unless a request names its own). */
+function tracedLlm(llm: LlmClient, span: Span): LlmClient {
+  return {
+    model: llm.model,
+    usage: llm.usage,
+    json: <T>(request: LlmJsonRequest) => llm.json<T>(request.span ? request : { ...request, span }),
+  };
 }
 
 /** The message's abort signal (made on first use; already aborted when the message was). */

@@ -2,6 +2,7 @@ import type { StageMessage } from '../api/stage.ts';
 import { classifyError, DocpipeError } from '../errors.ts';
 import { formatAjvErrors } from '../messages/schemas.ts';
 import type { Store } from '../store/db.ts';
+import { recordHandlerRun } from '../telemetry/spans.ts';
 import { signalOf, type HandlerContext } from './handler-context.ts';
 import type { InFlight } from './in-flight.ts';
 import type { StageRuntime } from './stage-worker.ts';
@@ -28,7 +29,7 @@ export async function runHandler(
   rec.handlerAt = Date.now();
   try {
     const output = rt.handler.transaction !== false && store.transactions !== false
-      ? await inTransaction(store, (tx) => attempt(rt, rec, msg, ctx, tx), signalOf(rec))
+      ? await inTransaction(store, (tx) => attempt(rt, rec, msg, ctx, tx), signalOf(rec), rec.trace?.span)
       : await attempt(rt, rec, msg, ctx, undefined);
     return [hardStopped() ? { result: 'stopped' } : { result: 'output' }, output];
   } catch (err) {
@@ -54,9 +55,15 @@ async function attempt(rt: StageRuntime, rec: InFlight, msg: StageMessage, ctx: 
   const output = await new Promise<unknown>((resolve, reject) => {
     if (rec.abortReason !== undefined) return reject(rec.abortReason);
     rec.fail = reject;
+    const trace = rec.trace;
+    const started = trace ? performance.now() : 0;
     const result = rt.handler.run(msg, ctx) as unknown;
-    if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') (result as PromiseLike<unknown>).then(resolve, reject);
-    else resolve(result);
+    const timed = trace ? () => recordHandlerRun(trace, performance.now() - started) : undefined;
+    if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') (result as PromiseLike<unknown>).then(timed ? (v) => (timed(), resolve(v)) : resolve, timed ? (e: unknown) => (timed(), reject(e)) : reject);
+    else {
+      timed?.();
+      resolve(result);
+    }
   });
   if (!output || typeof output !== 'object' || Array.isArray(output)) {
     throw new DocpipeError('permanent', 'DP_ERR_MESSAGE_OUTPUT_INVALID', `handler of stage "${name}" returned ${JSON.stringify(output)?.slice(0, 100)}, not an object`);

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { StreamEntry } from '../streams/broker.ts';
+import type { AttemptTrace } from '../telemetry/spans.ts';
 
 import { UUID_PATTERN as UUID } from '../util/uuid.ts';
 
@@ -25,6 +26,8 @@ export interface InFlight {
   /** Rejects the running handler's wait (timeout, hard stop). */
   fail: ((reason: unknown) => void) | undefined;
   logger: Logger | undefined;
+  /** The attempt's span and what it learns (tracing on), handed on explicitly: no context manager. */
+  trace: AttemptTrace | undefined;
   /** A message for the same document already in flight here: this one waits for it, then reads the state again. */
   after: InFlight | undefined;
   done: Promise<void>;
@@ -82,7 +85,7 @@ export class InFlightTable {
     const uuid = uuidRaw !== undefined && UUID.test(uuidRaw) ? uuidRaw.toLowerCase() : undefined;
     const rec: InFlight = {
       entry, since, uuidRaw, uuid, attempt: 1, handlerAt: 0, shownRunning: false, decided: false,
-      abort: undefined, abortReason: undefined, fail: undefined, logger: undefined, after: undefined, done: Promise.resolve(),
+      abort: undefined, abortReason: undefined, fail: undefined, logger: undefined, trace: undefined, after: undefined, done: Promise.resolve(),
     };
     if (uuid !== undefined) {
       rec.after = this.byDocument.get(uuid);

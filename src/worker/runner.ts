@@ -15,7 +15,6 @@ import { ProcessGate } from './gate.ts';
 import { loadStageRuntimes } from './load-stages.ts';
 import type { OutcomeObserver } from './observer.ts';
 import { StageWorker, type StageRuntime } from './stage-worker.ts';
-import { recordOutcome, timeHandler, tracingOn } from '../telemetry/spans.ts';
 import { flushTracing } from '../telemetry/tracing.ts';
 
 export interface RunnerOptions {
@@ -72,17 +71,8 @@ export class Runner {
   static async create(config: PipelineConfig, options: RunnerOptions): Promise<Runner> {
     const log = options.log;
     const consumer = options.consumer ?? defaultConsumerName();
-    const loaded = options.runtimes ?? (await loadStageRuntimes(config, options.stages));
-    // tracing on: each handler run is timed, each outcome lands on its attempt's span
-    const tracing = tracingOn();
-    const runtimes = tracing ? loaded.map((rt) => ({ ...rt, handler: timeHandler(rt.handler) })) : loaded;
-    const observe = options.onOutcome;
-    const onOutcome = tracing
-      ? (...[stage, outcome, ms, detail]: Parameters<OutcomeObserver>) => {
-          recordOutcome(outcome, detail);
-          observe?.(stage, outcome, ms, detail);
-        }
-      : observe;
+    const runtimes = options.runtimes ?? (await loadStageRuntimes(config, options.stages));
+    const onOutcome = options.onOutcome;
     const machine = createDocumentMachine(config.stages.map((s) => s.name));
     const redis = connectRedis(config.redis, log, `docpipe:${consumer}`);
     const readers: RedisClient[] = [];

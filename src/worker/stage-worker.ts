@@ -211,7 +211,7 @@ export class StageWorker {
     const shared = !exclusive;
     if (shared && !gate.tryEnterShared()) await gate.enterShared();
     try {
-      await traceAttempt(this.stage, rec, () => this.process(rec, batch, index));
+      await traceAttempt(this.stage, rec, (trace) => ((rec.trace = trace), this.process(rec, batch, index)));
     } catch (err) {
       this.log.error({ err, msg_id: rec.entry.id }, 'message processing failed unexpectedly; the entry stays pending for reclaim');
     } finally {

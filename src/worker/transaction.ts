@@ -1,3 +1,4 @@
+import type { Span } from '@opentelemetry/api';
 import { classifyError, InfrastructureError } from '../errors.ts';
 import type { Sql, Store } from '../store/db.ts';
 import { sleep } from '../util/sleep.ts';
@@ -10,7 +11,7 @@ import { withSpan } from '../telemetry/spans.ts';
  * included), so at most `pool - 1` run at once per process: one connection always stays free for
  * queries outside them (the LLM cache, intake, outcomes), and a full pool cannot deadlock.
  */
-export async function inTransaction<T>(store: Store, attempt: (store: Store) => Promise<T>, signal?: AbortSignal): Promise<T> {
+export async function inTransaction<T>(store: Store, attempt: (store: Store) => Promise<T>, signal?: AbortSignal, span?: Span): Promise<T> {
   const slots = slotsOf(store.sql);
   // a pool of one connection cannot spare one for a transaction: the handler runs without
   if (!slots) return attempt(store);
@@ -18,7 +19,7 @@ export async function inTransaction<T>(store: Store, attempt: (store: Store) => 
   let ended!: () => void;
   const tx: TxState = { open: true, ended: false, end: new Promise<void>((resolve) => (ended = resolve)) };
   try {
-    return await withSpan('store transaction', { 'db.system.name': 'postgresql', 'db.operation.name': 'transaction' }, async () => {
+    return await withSpan(span, 'store transaction', () => ({ 'db.system.name': 'postgresql', 'db.operation.name': 'transaction' }), async () => {
       const begun = store.sql.begin((sql) =>
         untilConnectionLost(tx, async () => {
           try {

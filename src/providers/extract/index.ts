@@ -2,6 +2,7 @@
  * Text extraction for every supported format, behind one `Extractor` that owns the per-process
  * OCR resources (render threads, tesseract threads or a Textract client), created on first need.
  */
+import type { Span } from '@opentelemetry/api';
 import { PermanentError } from '../../errors.ts';
 import type { ProvidersConfig } from '../../config/types.ts';
 import type { DetectedType } from '../detect.ts';
@@ -48,6 +49,8 @@ export interface ExtractDeps {
   transcriber: Transcriber | undefined;
   limits: ExtractLimits;
   signal?: AbortSignal;
+  /** The span `ocr page` spans hang under (the stage's `ctx.span`). */
+  span?: Span | undefined;
   heartbeat(): Promise<void>;
   onOcrStart?(provider: string): Promise<void>;
 }
@@ -102,7 +105,7 @@ export class Extractor {
     const { bytes, name, type } = req;
     switch (type) {
       case '.pdf':
-        return extractPdf(bytes, name, req.key, { engine: () => this.ocr(), maxPages: deps.limits.maxPages, ocrFigures: deps.limits.ocrFigures, passwords: this.settings.pdf_passwords, signal: deps.signal, heartbeat: deps.heartbeat, onOcrStart: deps.onOcrStart, textPool: () => (this.texts ??= new TextPool()) });
+        return extractPdf(bytes, name, req.key, { engine: () => this.ocr(), maxPages: deps.limits.maxPages, ocrFigures: deps.limits.ocrFigures, passwords: this.settings.pdf_passwords, signal: deps.signal, span: deps.span, heartbeat: deps.heartbeat, onOcrStart: deps.onOcrStart, textPool: () => (this.texts ??= new TextPool()) });
       case '.docx':
         return extractDocx(bytes, name, deps.limits.zip);
       case '.txt':
@@ -126,7 +129,7 @@ export class Extractor {
       case '.tiff': {
         const engine = this.ocr();
         await deps.onOcrStart?.(engine.provider);
-        const ocr = await ocrSpan(engine.provider, 1, () => engine.image(bytes, deps.signal));
+        const ocr = await ocrSpan(deps.span, engine.provider, 1, () => engine.image(bytes, deps.signal));
         const text = ocr.text.trim();
         return { text, pages: [{ page: 1, method: 'ocr', chars: countChars(text), confidence: Math.round(ocr.confidence * 10) / 10, reason: 'image file' }], pageCount: 1, provider: engine.provider, metadata: {} };
       }

@@ -83,7 +83,7 @@ export function createOpenAiLlm(settings: ProvidersConfig['llm'], cache: LlmCach
         const result = await limit(async () => {
           if (gate.openAt > Date.now()) return GATED; // closed while this request waited for a slot
           spend(request, { requests: 1 });
-          return withSpan('llm chat', { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': model, 'docpipe.llm.schema': request.schemaName }, async (span) => {
+          return withSpan(request.span, 'llm chat', () => ({ 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': model, 'docpipe.llm.schema': request.schemaName }), async (span) => {
             const reply = await client.chat.completions.create(
               {
                 model,

@@ -4,6 +4,7 @@
  * across cores (text-pool.ts). OCR pages go to the engine, which renders and recognises them in
  * worker threads or processes, up to its concurrency at once.
  */
+import type { Span } from '@opentelemetry/api';
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { DocpipeError, PermanentError } from '../../../errors.ts';
 import type { OcrEngine, PdfSource } from '../ocr/engine.ts';
@@ -21,6 +22,8 @@ export interface PdfDeps {
   engine(): OcrEngine;
   maxPages: number;
   signal?: AbortSignal;
+  /** The span `ocr page` spans hang under. */
+  span?: Span | undefined;
   heartbeat(): Promise<void>;
   /**
    * Route every page by its own text layer (default): an image-only page of a born-digital PDF (a
@@ -72,7 +75,7 @@ export async function extractPdf(bytes: Buffer, name: string, key: string, deps:
       await forEachLimited(ocrPages, engine.concurrency, async (p) => {
         deps.signal?.throwIfAborted();
         const page = analysed[p - 1] as AnalysedPage;
-        const ocr = await ocrSpan(ocrEngine.provider, p, () => ocrEngine.pdfPage(source, p, page.size, deps.signal)).catch((err: unknown) => {
+        const ocr = await ocrSpan(deps.span, ocrEngine.provider, p, () => ocrEngine.pdfPage(source, p, page.size, deps.signal)).catch((err: unknown) => {
           throw err instanceof RenderError ? pdfError(err, name) : err;
         });
         const confidence = Math.round(ocr.confidence * 10) / 10;
