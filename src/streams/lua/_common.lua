@@ -19,3 +19,24 @@ local function split(s)
   for part in string.gmatch(s, '([^,]+)') do out[#out + 1] = part end
   return out
 end
+-- fold(doc, events, maxlen): a finished document's history stream becomes the hash's `history` field
+-- and the stream is deleted (a stream costs ~4.7 KB however short). One line per event, oldest first:
+-- id, event, from, to, at, msg_id, consumer, attempt, error, duration_ms, tab-separated, with
+-- backslash, tab and newline in values escaped (\\ \t \n); lines already packed (a resubmitted
+-- document) come first; the newest maxlen lines are kept. src/ops/doc.ts reads it back.
+local HISTORY_FIELDS = {'event', 'from', 'to', 'at', 'msg_id', 'consumer', 'attempt', 'error', 'duration_ms'}
+local ESCAPES = {['\\'] = '\\\\', ['\t'] = '\\t', ['\n'] = '\\n'}
+local function fold(docKey, eventsKey, maxlen)
+  local lines = {}
+  local old = redis.call('HGET', docKey, 'history')
+  if old then for line in string.gmatch(old, '[^\n]+') do lines[#lines + 1] = line end end
+  for _, e in ipairs(redis.call('XRANGE', eventsKey, '-', '+')) do
+    local f, kv = {}, e[2]
+    for j = 1, #kv, 2 do f[kv[j]] = kv[j + 1] end
+    local parts = {e[1]}
+    for j, name in ipairs(HISTORY_FIELDS) do parts[j + 1] = string.gsub(f[name] or '', '[\\\t\n]', ESCAPES) end
+    lines[#lines + 1] = table.concat(parts, '\t')
+  end
+  redis.call('HSET', docKey, 'history', table.concat(lines, '\n', math.max(1, #lines - tonumber(maxlen) + 1)))
+  redis.call('DEL', eventsKey)
+end
