@@ -10,6 +10,8 @@ export interface DocpipeLeftovers {
   hashBytes: number;
   historyBytes: number;
   historyEntries: number;
+  /** Events packed into the hash's `history` field (state.history_after_finish: packed). */
+  packedEntries: number;
   ttlMs: number;
   streamEntries: number;
 }
@@ -42,7 +44,7 @@ export async function runOrchestration(ctx: PeerContext, redis: Redis, s: BenchS
       const runPeer = peer === docpipe && rep === 0 && profiled ? profiled : peer;
       const t = await runThroughput(runPeer, redis, s.docs, timeoutMs);
       throughput.push(t);
-      log(`rep ${rep + 1} ${peer.name}: ${t.docsPerSec.toFixed(0)} docs/s (${t.seconds.toFixed(2)} s), redis ${t.redisCpuUsPerDoc.toFixed(0)} µs/doc, node ${t.nodeCpuUsPerDoc.toFixed(0)} µs/doc${t.problems.length ? `; PROBLEMS: ${t.problems.join('; ')}` : ''}`);
+      log(`rep ${rep + 1} ${peer.name}: ${t.docsPerSec.toFixed(0)} docs/s (${t.seconds.toFixed(2)} s; first to last completion ${t.docsPerSecCompletions.toFixed(0)} docs/s), redis ${t.redisCpuUsPerDoc.toFixed(0)} µs/doc, node ${t.nodeCpuUsPerDoc.toFixed(0)} µs/doc${t.problems.length ? `; PROBLEMS: ${t.problems.join('; ')}` : ''}`);
       if (peer === docpipe && !leftovers) {
         const left = await docpipe.leftPerDocument();
         if (left) leftovers = { ...left, streamEntries: await docpipe.streamEntries() };

@@ -101,14 +101,21 @@ export class DocpipePeer implements Peer {
   }
 
   /** What docpipe leaves in Redis for one finished document: its state hash and history stream. */
-  async leftPerDocument(): Promise<{ hashBytes: number; historyBytes: number; historyEntries: number; ttlMs: number } | undefined> {
+  async leftPerDocument(): Promise<{ hashBytes: number; historyBytes: number; historyEntries: number; packedEntries: number; ttlMs: number } | undefined> {
     const last = (await this.ctx.redis.xrevrange(this.config.completed.stream, '+', '-', 'COUNT', 1))[0];
     const uuid = last ? field(last[1], 'document_uuid') : undefined;
     if (!uuid) return undefined;
     const hash = this.broker.keys.doc(uuid);
     const events = this.broker.keys.docEvents(uuid);
     const usage = async (key: string) => Number((await this.ctx.redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) ?? 0);
-    return { hashBytes: await usage(hash), historyBytes: await usage(events), historyEntries: await this.ctx.redis.xlen(events), ttlMs: await this.ctx.redis.pttl(hash) };
+    const packed = (await this.ctx.redis.hget(hash, 'history')) ?? '';
+    return {
+      hashBytes: await usage(hash),
+      historyBytes: await usage(events),
+      historyEntries: await this.ctx.redis.xlen(events),
+      packedEntries: packed ? packed.split('\n').length : 0,
+      ttlMs: await this.ctx.redis.pttl(hash),
+    };
   }
 
   /** Entries still held in the stage streams (acknowledged but not yet trimmed). */

@@ -182,7 +182,7 @@ interface RawPipeline {
   intake?: { from: 'queue'; batch: number; poll: string; max_backlog: number; stuck_after: string };
   files: { allowed_roots: string[]; max_bytes: number };
   providers: { ocr: Record<string, unknown>; llm: Record<string, unknown>; transcription: Record<string, unknown> };
-  state: { ttl: string; history: number };
+  state: { ttl: string; history: number; history_after_finish: 'packed' | 'stream' };
   stages: RawStage[];
   completed: { schema?: string; stream?: string; retention: string; max_length?: number };
 }
@@ -239,7 +239,7 @@ function resolve(file: string, text: string, raw: RawPipeline, source: YamlSourc
       llm: { ...(p.llm as unknown as Omit<PipelineConfig['providers']['llm'], 'timeoutMs'>), timeoutMs: ms(String(p.llm['timeout'] ?? '60s')) },
       transcription: p.transcription as unknown as PipelineConfig['providers']['transcription'],
     },
-    state: { ttlMs: ms(raw.state.ttl), history: raw.state.history },
+    state: { ttlMs: ms(raw.state.ttl), history: raw.state.history, historyAfterFinish: raw.state.history_after_finish },
     stages,
     completed: {
       stream: completedStream,

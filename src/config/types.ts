@@ -53,7 +53,12 @@ export interface PipelineConfig {
   intake: IntakeConfig | undefined;
   files: { allowedRoots: string[]; maxBytes: number };
   providers: ProvidersConfig;
-  state: { ttlMs: number; history: number };
+  state: {
+    ttlMs: number;
+    history: number;
+    /** Where a completed document's history stays: packed into its hash (one key) or its stream. */
+    historyAfterFinish: 'packed' | 'stream';
+  };
   stages: StageConfig[];
   /** The terminal stream; acknowledged entries are kept `retentionMs` (and at most `maxLength`, when set). */
   completed: { stream: string; schema: string | undefined; retentionMs: number; maxLength: number | undefined };

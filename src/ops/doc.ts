@@ -1,4 +1,5 @@
 import { fieldsFromArray } from '../messages/codec.ts';
+import type { RedisClient } from '../streams/redis.ts';
 import type { OpsContext } from './connect.ts';
 
 export interface HistoryEvent {
@@ -38,29 +39,53 @@ export interface DocumentReport {
 const nonEmpty = (v: string | undefined): string | null => (v === undefined || v === '' ? null : v);
 const num = (v: string | undefined): number | null => (v === undefined || v === '' || !Number.isFinite(Number(v)) ? null : Number(v));
 
-/** Reads the state mirror hash and the whole history stream of one document. */
+function eventFrom(id: string, f: Record<string, string | undefined>): HistoryEvent {
+  return {
+    id,
+    event: f['event'] ?? '',
+    from: f['from'] ?? '',
+    to: f['to'] ?? '',
+    at: Number(f['at'] ?? 0),
+    msg_id: f['msg_id'] ?? '',
+    consumer: f['consumer'] ?? '',
+    attempt: Number(f['attempt'] ?? 0),
+    error: f['error'] ?? '',
+    duration_ms: Number(f['duration_ms'] ?? 0),
+  };
+}
+
+/** The order of a packed history line's values after its id (fold in src/streams/lua/_common.lua). */
+const PACKED_FIELDS = ['event', 'from', 'to', 'at', 'msg_id', 'consumer', 'attempt', 'error', 'duration_ms'] as const;
+const UNESCAPE: Record<string, string> = { '\\\\': '\\', '\\t': '\t', '\\n': '\n' };
+
+/** The history a finished document's hash keeps packed: one line per event, tab-separated, escaped. */
+export function unpackHistory(packed: string): HistoryEvent[] {
+  if (packed === '') return [];
+  return packed.split('\n').map((line) => {
+    const [id = '', ...values] = line.split('\t').map((v) => v.replace(/\\[\\tn]/g, (e) => UNESCAPE[e]!));
+    return eventFrom(id, Object.fromEntries(PACKED_FIELDS.map((name, i) => [name, values[i]])));
+  });
+}
+
+/**
+ * The state mirror hash and the whole history of one document: the part packed into the hash when it
+ * completed (state.history_after_finish), then its history stream. One transaction: a completion
+ * folding the stream in between cannot show events twice or not at all.
+ */
+export async function readStateAndHistory(redis: RedisClient, hashKey: string, eventsKey: string): Promise<{ hash: Record<string, string>; history: HistoryEvent[] }> {
+  const replies = (await redis.multi().hgetall(hashKey).xrange(eventsKey, '-', '+').exec()) ?? [];
+  for (const [err] of replies) if (err) throw err;
+  const hash = (replies[0]?.[1] ?? {}) as Record<string, string>;
+  const events = (replies[1]?.[1] ?? []) as Array<[string, string[]]>;
+  const streamed = events.map(([id, list]) => eventFrom(id, fieldsFromArray(list)));
+  return { hash, history: [...unpackHistory(hash['history'] ?? ''), ...streamed] };
+}
+
+/** Reads one document's state mirror and history (see readStateAndHistory). */
 export async function readDocument(ctx: OpsContext, uuid: string): Promise<DocumentReport> {
   const documentUuid = uuid.toLowerCase();
-  const [hash, events] = await Promise.all([
-    ctx.redis.hgetall(ctx.keys.doc(documentUuid)),
-    ctx.redis.xrange(ctx.keys.docEvents(documentUuid), '-', '+'),
-  ]);
+  const { hash, history } = await readStateAndHistory(ctx.redis, ctx.keys.doc(documentUuid), ctx.keys.docEvents(documentUuid));
   const found = Object.keys(hash).length > 0;
-  const history = events.map(([id, list]): HistoryEvent => {
-    const f = fieldsFromArray(list);
-    return {
-      id,
-      event: f['event'] ?? '',
-      from: f['from'] ?? '',
-      to: f['to'] ?? '',
-      at: Number(f['at'] ?? 0),
-      msg_id: f['msg_id'] ?? '',
-      consumer: f['consumer'] ?? '',
-      attempt: Number(f['attempt'] ?? 0),
-      error: f['error'] ?? '',
-      duration_ms: Number(f['duration_ms'] ?? 0),
-    };
-  });
   return {
     document_uuid: documentUuid,
     file_name: nonEmpty(hash['file_name']),

@@ -113,6 +113,7 @@ export class Broker {
       stream: stage.stream, nextStream: this.nextStream(stage), ...this.statsKeys(stage, now), group: stage.group, now, consumer,
       historyMaxlen: this.config.state.history, ttlMs: to === 'completed' ? this.config.state.ttlMs : 0,
       allowedFrom: this.atStage(stage), to, snapshot: this.machine.snapshotOf(to), nextStage: this.config.stages[stage.index + 1]?.name ?? stage.name,
+      foldHistory: to === 'completed' && this.config.state.historyAfterFinish === 'packed',
       items: items.map((it) => ({ ...this.docKeys(it.documentUuid), entryId: it.entryId, attempt: it.attempt, durationMs: it.durationMs, next: it.next })),
     });
   }

@@ -100,13 +100,15 @@ export interface HandoffCall extends StatsKeys {
   snapshot: string;
   /** The document's stage after the move (the next stage; this one when the document completes). */
   nextStage: string;
+  /** Fold each document's history stream into its hash (a completed document, history packed). */
+  foldHistory: boolean;
   items: ReadonlyArray<{ doc: string; events: string; entryId: string; attempt: number; durationMs: number; next: readonly string[] }>;
 }
 
 /** Per item, the next entry id, or "" when the item was stale (its document had moved on). */
 export function handoff(redis: RedisClient, c: HandoffCall): Promise<string[]> {
   const keys: string[] = [c.stream, c.nextStream, c.stats, c.statsMinute];
-  const args: Array<string | number> = [c.group, c.now, c.consumer, c.historyMaxlen, c.ttlMs, c.allowedFrom, c.to, c.snapshot, c.items.length, c.nextStage];
+  const args: Array<string | number> = [c.group, c.now, c.consumer, c.historyMaxlen, c.ttlMs, c.allowedFrom, c.to, c.snapshot, c.items.length, c.nextStage, c.foldHistory ? '1' : '0'];
   for (const it of c.items) {
     keys.push(it.doc, it.events);
     // [msg id, attempt, duration, k1, v1, …] as one JSON argument (see handoff.lua); ids and

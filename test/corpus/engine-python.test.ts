@@ -11,6 +11,7 @@ import { Redis } from 'ioredis';
 import { completedDocs, dlq, pendingTotal } from '../helpers/engine.ts';
 import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
 import { REPO, startRunner } from '../helpers/runner-process.ts';
+import { readStateAndHistory } from '../../src/ops/doc.ts';
 
 const PIPELINE = path.join(REPO, 'test/fixtures/engine/pipeline.yaml');
 const PRODUCER = path.join(REPO, 'test/fixtures/engine/produce.py');
@@ -80,8 +81,8 @@ describe('delivery engine with a Python producer', { timeout: 240_000 }, () => {
       assert.deepEqual(byState, { completed: 300, failed: 2 });
       assert.equal(await redis.hget(`${prefix}:doc:${docs.get(301)}`, 'state'), 'failed');
       // retried documents went through enrich twice, and their history shows it
-      const history = await redis.xrange(`${prefix}:doc:${docs.get(10)}:events`, '-', '+');
-      const events = history.map(([, f]) => f[f.indexOf('event') + 1]);
+      const { history } = await readStateAndHistory(redis, `${prefix}:doc:${docs.get(10)}`, `${prefix}:doc:${docs.get(10)}:events`);
+      const events = history.map((e) => e.event);
       assert.ok(events.includes('RETRY'), `document 10 was retried: ${events.join(',')}`);
 
       // SIGTERM ends an idle runner with exit 0 (within the test's bound).

@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
 import { dropPrefix, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
 import { REPO, startRunner } from '../helpers/runner-process.ts';
+import { readStateAndHistory } from '../../src/ops/doc.ts';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
@@ -49,8 +50,8 @@ describe('store and intake', { timeout: 300_000 }, () => {
     const redis = new Redis(TEST_REDIS_URL);
     try {
       for (const r of rows) {
-        const events = await redis.xrange(`${prefix}:doc:${r.document_uuid}:events`, '-', '+');
-        const submits = events.filter(([, f]) => f[f.indexOf('event') + 1] === 'SUBMIT').length;
+        const { history } = await readStateAndHistory(redis, `${prefix}:doc:${r.document_uuid}`, `${prefix}:doc:${r.document_uuid}:events`);
+        const submits = history.filter((e) => e.event === 'SUBMIT').length;
         assert.equal(submits, 1, `${r.document_uuid} submitted once`);
       }
     } finally {

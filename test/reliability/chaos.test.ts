@@ -15,8 +15,9 @@ import { Redis } from 'ioredis';
 import { createTestDb } from '../helpers/db.ts';
 import { OwnRedis, uniquePrefix } from '../helpers/redis.ts';
 import { REPO, startRunner, type RunnerProcess } from '../helpers/runner-process.ts';
+import { readStateAndHistory } from '../../src/ops/doc.ts';
 import { sleep } from '../../src/util/sleep.ts';
-import { deadline, eventually, groupInfo, mib, pendingCount, streamEntries, toMap, usedMemory } from './support.ts';
+import { deadline, eventually, groupInfo, mib, pendingCount, streamEntries, usedMemory } from './support.ts';
 
 const PIPELINE = path.join(REPO, 'test/fixtures/chaos/pipeline.yaml');
 const STAGES = ['scan', 'clean', 'chunk', 'tag', 'resolve', 'link'] as const;
@@ -139,12 +140,11 @@ describe('chaos', { timeout: 330_000 }, () => {
       for (const s of STAGES) assert.equal(Number(rows.find((r) => r.stage === s)?.n), DOCS, `stage ${s}: one row per document`);
 
       // 2. Each stage handed each document off exactly once (the document's history).
-      const historyPipe = redis.pipeline();
-      for (const uuid of docs.keys()) historyPipe.xrange(`${prefix}:doc:${uuid}:events`, '-', '+');
-      for (const [, events] of (await historyPipe.exec()) ?? []) {
-        const succeeded = (events as Array<[string, string[]]>).map(([, f]) => toMap(f)).filter((e) => e['event'] === 'SUCCEED');
+      for (const uuid of docs.keys()) {
+        const { history } = await readStateAndHistory(redis, `${prefix}:doc:${uuid}`, `${prefix}:doc:${uuid}:events`);
+        const succeeded = history.filter((e) => e.event === 'SUCCEED');
         // a SUCCEED moves a document from its stage (queued, running or retrying) to the next stage's queue
-        assert.deepEqual(succeeded.map((e) => e['to']).sort(), [...STAGES.slice(1).map((s) => `${s}.queued`), 'completed'].sort(), 'one SUCCEED per stage');
+        assert.deepEqual(succeeded.map((e) => e.to).sort(), [...STAGES.slice(1).map((s) => `${s}.queued`), 'completed'].sort(), 'one SUCCEED per stage');
       }
 
       // 3. Nothing pending, scheduled or dead-lettered.

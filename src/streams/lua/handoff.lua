@@ -8,18 +8,21 @@
 -- ARGV[6] states the document may be in (comma separated: this stage's queued/running/retrying, "-")
 -- ARGV[7] to-state  ARGV[8] snapshot json of to-state  ARGV[9] item count
 -- ARGV[10] the document's stage after the move (the next stage; this one when the document completes)
--- ARGV[10+i] item i as one JSON array: [msg id, attempt, duration ms, field1, value1, field2, value2, …]
+-- ARGV[11] "1": fold the history stream into the hash (to-state completed, state.history_after_finish
+-- packed; see fold in _common.lua)
+-- ARGV[11+i] item i as one JSON array: [msg id, attempt, duration ms, field1, value1, field2, value2, …]
 -- (one argument per document instead of two dozen: the client's cost is per argument)
 -- Returns, per item, the next entry id, or "" when the entry was stale (the document had moved on:
 -- acknowledged, nothing published).
 local allowed = split(ARGV[6])
 local n = tonumber(ARGV[9])
+local fold1 = ARGV[11] == '1'
 local out = {}
 local ids = {}
 local done, skipped, total = 0, 0, 0
 for i = 1, n do
   local docKey, evKey = KEYS[4 + 2 * i - 1], KEYS[4 + 2 * i]
-  local item = cjson.decode(ARGV[10 + i])
+  local item = cjson.decode(ARGV[11 + i])
   local msgid, attempt, duration = item[1], item[2], item[3]
   ids[#ids + 1] = msgid
   local cur = redis.call('HGET', docKey, 'state') or '-'
@@ -28,9 +31,10 @@ for i = 1, n do
     redis.call('HSET', docKey, 'state', ARGV[7], 'stage', ARGV[10], 'attempt', 1, 'updated_at', ARGV[2], 'snapshot', ARGV[8],
       'msg_id', id, 'error', '', 'consumer', '')
     record(docKey, evKey, cur, ARGV[7], 'SUCCEED', ARGV[2], msgid, ARGV[3], attempt, '', duration, ARGV[4])
+    if fold1 then fold(docKey, evKey, ARGV[4]) end
     if tonumber(ARGV[5]) > 0 then
       redis.call('PEXPIRE', docKey, ARGV[5])
-      redis.call('PEXPIRE', evKey, ARGV[5])
+      if not fold1 then redis.call('PEXPIRE', evKey, ARGV[5]) end
     end
     done = done + 1
     total = total + tonumber(duration)
