@@ -27,8 +27,20 @@ const log = (s: string) => process.stderr.write(`${new Date().toISOString().slic
 
 /** docpipe, BullMQ and the raw chain, alternating (the order rotates each repetition). */
 export async function runOrchestration(ctx: PeerContext, redis: Redis, s: BenchSettings): Promise<SuiteResult> {
-  const docpipe = new DocpipePeer(ctx, { concurrency: s.docpipeConcurrency, batch: s.docpipeBatch, logLevel: s.docpipeLogLevel, nodeFlags: s.docpipeNodeFlags });
-  const profiled = s.cpuProfDir ? new DocpipePeer(ctx, { concurrency: s.docpipeConcurrency, batch: s.docpipeBatch, logLevel: s.docpipeLogLevel, nodeFlags: [...s.docpipeNodeFlags, '--cpu-prof', '--cpu-prof-dir', s.cpuProfDir] }) : undefined;
+  const docpipe = new DocpipePeer(ctx, {
+    concurrency: s.docpipeConcurrency,
+    batch: s.docpipeBatch,
+    logLevel: s.docpipeLogLevel,
+    nodeFlags: s.docpipeNodeFlags,
+  });
+  const profiled = s.cpuProfDir
+    ? new DocpipePeer(ctx, {
+        concurrency: s.docpipeConcurrency,
+        batch: s.docpipeBatch,
+        logLevel: s.docpipeLogLevel,
+        nodeFlags: [...s.docpipeNodeFlags, '--cpu-prof', '--cpu-prof-dir', s.cpuProfDir],
+      })
+    : undefined;
   const peers: Peer[] = [
     ...(s.peers.has('docpipe') ? [docpipe] : []),
     ...(s.peers.has('bullmq') ? [new BullmqPeer(ctx, s.bullmqConcurrency)] : []),
@@ -44,7 +56,9 @@ export async function runOrchestration(ctx: PeerContext, redis: Redis, s: BenchS
       const runPeer = peer === docpipe && rep === 0 && profiled ? profiled : peer;
       const t = await runThroughput(runPeer, redis, s.docs, timeoutMs);
       throughput.push(t);
-      log(`rep ${rep + 1} ${peer.name}: ${t.docsPerSec.toFixed(0)} docs/s (${t.seconds.toFixed(2)} s; first to last completion ${t.docsPerSecCompletions.toFixed(0)} docs/s), redis ${t.redisCpuUsPerDoc.toFixed(0)} µs/doc, node ${t.nodeCpuUsPerDoc.toFixed(0)} µs/doc${t.problems.length ? `; PROBLEMS: ${t.problems.join('; ')}` : ''}`);
+      log(
+        `rep ${rep + 1} ${peer.name}: ${t.docsPerSec.toFixed(0)} docs/s (${t.seconds.toFixed(2)} s; first to last completion ${t.docsPerSecCompletions.toFixed(0)} docs/s), redis ${t.redisCpuUsPerDoc.toFixed(0)} µs/doc, node ${t.nodeCpuUsPerDoc.toFixed(0)} µs/doc${t.problems.length ? `; PROBLEMS: ${t.problems.join('; ')}` : ''}`,
+      );
       if (peer === docpipe && !leftovers) {
         const left = await docpipe.leftPerDocument();
         if (left) leftovers = { ...left, streamEntries: await docpipe.streamEntries() };
@@ -52,7 +66,9 @@ export async function runOrchestration(ctx: PeerContext, redis: Redis, s: BenchS
       if (s.skip.has('latency')) continue;
       const l = await runLatency(peer, redis, s.rate, s.seconds);
       latency.push(l);
-      log(`rep ${rep + 1} ${peer.name}: latency at ${s.rate}/s p50 ${l.p50Ms.toFixed(1)} ms, p99 ${l.p99Ms.toFixed(1)} ms (${l.arrived}/${l.sent} arrived)`);
+      log(
+        `rep ${rep + 1} ${peer.name}: latency at ${s.rate}/s p50 ${l.p50Ms.toFixed(1)} ms, p99 ${l.p99Ms.toFixed(1)} ms (${l.arrived}/${l.sent} arrived)`,
+      );
     }
   }
   for (const p of new Set([docpipe, ...peers, ...(profiled ? [profiled] : [])])) await p.close();

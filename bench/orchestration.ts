@@ -39,11 +39,19 @@ export interface LatencyResult {
   maxMs: number;
 }
 
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, intervalMs: number, worker?: WorkerProcess): Promise<void> {
+async function waitFor(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  intervalMs: number,
+  worker?: WorkerProcess,
+): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!(await check())) {
-    if (worker && worker.child.exitCode !== null) throw new Error(`${what}: the worker process exited (${worker.child.exitCode}): ${worker.stderrTail()}`);
-    if (performance.now() > deadline) throw new Error(`${what}: timed out after ${timeoutMs} ms${worker ? `; worker stderr: ${worker.stderrTail()}` : ''}`);
+    if (worker && worker.child.exitCode !== null)
+      throw new Error(`${what}: the worker process exited (${worker.child.exitCode}): ${worker.stderrTail()}`);
+    if (performance.now() > deadline)
+      throw new Error(`${what}: timed out after ${timeoutMs} ms${worker ? `; worker stderr: ${worker.stderrTail()}` : ''}`);
     await sleep(intervalMs);
   }
 }
@@ -54,7 +62,13 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
  * A second clock runs from the first completion to the n-th (the chain's fill time left out); both
  * are polled every 5 ms.
  */
-export async function runThroughput(peer: Peer, redis: Redis, n: number, timeoutMs: number, onWorker?: (w: WorkerProcess) => void): Promise<ThroughputResult> {
+export async function runThroughput(
+  peer: Peer,
+  redis: Redis,
+  n: number,
+  timeoutMs: number,
+  onWorker?: (w: WorkerProcess) => void,
+): Promise<ThroughputResult> {
   await redis.flushall('SYNC');
   const mem0 = await redisUsedMemory(redis);
   const docs: BenchDoc[] = Array.from({ length: n }, (_, i) => makeDoc(i + 1));
@@ -73,19 +87,26 @@ export async function runThroughput(peer: Peer, redis: Redis, n: number, timeout
     const redis0 = await redisCpuMicros(redis);
     await redis.config('RESETSTAT');
     let firstDone: number | undefined;
-    await waitFor(`${peer.name}: ${n} documents through`, async () => {
-      trackRss();
-      const done = await peer.completed();
-      if (done > 0 && firstDone === undefined) firstDone = performance.now();
-      return done >= n;
-    }, timeoutMs, 5, worker);
+    await waitFor(
+      `${peer.name}: ${n} documents through`,
+      async () => {
+        trackRss();
+        const done = await peer.completed();
+        if (done > 0 && firstDone === undefined) firstDone = performance.now();
+        return done >= n;
+      },
+      timeoutMs,
+      5,
+      worker,
+    );
     const t1 = performance.now();
     const node1 = processCpuMicros(worker.pid) ?? node0;
     const redis1 = await redisCpuMicros(redis);
     const calls = await redisCommandCalls(redis);
     trackRss();
     // docpipe-run --until-idle exits by itself once drained; the others are stopped.
-    const exitCode = peer.name === 'docpipe' ? await Promise.race([worker.exited, sleep(20_000).then(() => worker.stop())]) : await worker.stop();
+    const exitCode =
+      peer.name === 'docpipe' ? await Promise.race([worker.exited, sleep(20_000).then(() => worker.stop())]) : await worker.stop();
     const problems = await peer.verify(n);
     if (exitCode !== 0) problems.push(`worker exited with ${exitCode}: ${worker.stderrTail().slice(-500)}`);
     const mem2 = await redisUsedMemory(redis);
@@ -101,7 +122,11 @@ export async function runThroughput(peer: Peer, redis: Redis, n: number, timeout
       memQueuedPerDoc: (mem1 - mem0) / n,
       memAfterPerDoc: (mem2 - mem0) / n,
       peakRssBytes: peak,
-      commandsPerDoc: Object.fromEntries(Object.entries(calls).filter(([k]) => k !== 'info' && k !== 'xinfo|groups' && k !== 'llen' && k !== 'xlen' && k !== 'config|resetstat').map(([k, v]) => [k, v / n])),
+      commandsPerDoc: Object.fromEntries(
+        Object.entries(calls)
+          .filter(([k]) => k !== 'info' && k !== 'xinfo|groups' && k !== 'llen' && k !== 'xlen' && k !== 'config|resetstat')
+          .map(([k, v]) => [k, v / n]),
+      ),
       exitCode,
       problems,
     };
@@ -153,12 +178,22 @@ export async function runLatency(peer: Peer, redis: Redis, rate: number, seconds
     await produceAtRate(peer, rate, 1, 1_000, warm);
     const sent = await produceAtRate(peer, rate, seconds, 100_000, sentAt);
     const ids = [...sentAt.keys()];
-    await waitFor(`${peer.name}: latency run drained`, async () => ids.every((id) => arrivals.has(id)), 60_000, 50, worker).catch(() => undefined);
+    await waitFor(`${peer.name}: latency run drained`, async () => ids.every((id) => arrivals.has(id)), 60_000, 50, worker).catch(
+      () => undefined,
+    );
     const lat = ids.flatMap((id) => {
       const a = arrivals.get(id);
       return a === undefined ? [] : [a - sentAt.get(id)!];
     });
-    return { peer: peer.name, rate, sent, arrived: lat.length, p50Ms: percentile(lat, 50), p99Ms: percentile(lat, 99), maxMs: percentile(lat, 100) };
+    return {
+      peer: peer.name,
+      rate,
+      sent,
+      arrived: lat.length,
+      p50Ms: percentile(lat, 50),
+      p99Ms: percentile(lat, 99),
+      maxMs: percentile(lat, 100),
+    };
   } finally {
     await watcher.stop();
     await worker.stop();

@@ -31,7 +31,9 @@ if (!settings.skip.has('orchestration')) {
   const server = await startRedis();
   const redis = new Redis(server.url, { maxRetriesPerRequest: null });
   try {
-    process.stderr.write(`redis-server ${server.url} (pid ${server.pid}); ${settings.docs} documents, ${settings.rate}/s for ${settings.seconds} s, ${settings.reps} repetitions\n`);
+    process.stderr.write(
+      `redis-server ${server.url} (pid ${server.pid}); ${settings.docs} documents, ${settings.rate}/s for ${settings.seconds} s, ${settings.reps} repetitions\n`,
+    );
     const suite = await runOrchestration({ redisUrl: server.url, redis, repoRoot }, redis, settings);
     sections.push(orchestrationMarkdown(suite, settings));
   } finally {
@@ -61,7 +63,10 @@ if (!settings.skip.has('ner')) {
 
 const date = new Date().toISOString().slice(0, 10);
 const minutes = (Date.now() - started) / 60_000;
-const header = `## docpipe benchmarks, ${date}\n\n${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load average at the end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} (a shared machine: compare the ratios, not the absolute figures). Whole run: ${minutes.toFixed(1)} min.\n`;
+const header = `## docpipe benchmarks, ${date}\n\n${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, load average at the end ${os
+  .loadavg()
+  .map((x) => x.toFixed(2))
+  .join(' ')} (a shared machine: compare the ratios, not the absolute figures). Whole run: ${minutes.toFixed(1)} min.\n`;
 const text = [header, ...sections].join('\n\n') + '\n';
 process.stdout.write(text);
 const dir = path.join(repoRoot, 'bench/results');

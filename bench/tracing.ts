@@ -20,9 +20,18 @@ export async function runTracingBench(ctx: PeerContext, redis: Redis, s: BenchSe
   const receiver = await startOtlpReceiver({ keep: false });
   const base = { concurrency: s.docpipeConcurrency, batch: s.docpipeBatch, logLevel: s.docpipeLogLevel, nodeFlags: s.docpipeNodeFlags };
   // a queue large enough that a burst of spans is exported, not dropped (the SDK default is 2,048)
-  const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_SERVICE_NAME: 'docpipe-bench', OTEL_BSP_MAX_QUEUE_SIZE: '100000', OTEL_BSP_SCHEDULE_DELAY: '500' };
+  const otel = {
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+    OTEL_SERVICE_NAME: 'docpipe-bench',
+    OTEL_BSP_MAX_QUEUE_SIZE: '100000',
+    OTEL_BSP_SCHEDULE_DELAY: '500',
+  };
   const off = new DocpipePeer(ctx, base);
-  const peers = { off, on: new DocpipePeer(ctx, { ...base, env: otel }), unsampled: new DocpipePeer(ctx, { ...base, env: { ...otel, OTEL_TRACES_SAMPLER: 'always_off' } }) };
+  const peers = {
+    off,
+    on: new DocpipePeer(ctx, { ...base, env: otel }),
+    unsampled: new DocpipePeer(ctx, { ...base, env: { ...otel, OTEL_TRACES_SAMPLER: 'always_off' } }),
+  };
   type Mode = keyof typeof peers;
   const order: Mode[] = ['off', 'on', 'unsampled'];
   const runs: Array<{ mode: Mode; result: ThroughputResult; spans: number }> = [];
@@ -35,7 +44,9 @@ export async function runTracingBench(ctx: PeerContext, redis: Redis, s: BenchSe
         const result = await runThroughput(peers[mode], redis, docs, Math.max(120_000, docs * 40));
         const spans = receiver.received - before;
         runs.push({ mode, result, spans });
-        log(`rep ${rep + 1} tracing ${mode}: ${result.docsPerSec.toFixed(0)} docs/s, node ${result.nodeCpuUsPerDoc.toFixed(0)} µs/doc, ${spans} spans${result.problems.length ? `; PROBLEMS: ${result.problems.join('; ')}` : ''}`);
+        log(
+          `rep ${rep + 1} tracing ${mode}: ${result.docsPerSec.toFixed(0)} docs/s, node ${result.nodeCpuUsPerDoc.toFixed(0)} µs/doc, ${spans} spans${result.problems.length ? `; PROBLEMS: ${result.problems.join('; ')}` : ''}`,
+        );
       }
     }
   } finally {
@@ -57,7 +68,13 @@ export async function runTracingBench(ctx: PeerContext, redis: Redis, s: BenchSe
     '|---|---:|---:|---:|---:|---:|',
     row('documents/s', (r) => r.result.docsPerSec),
     row('docpipe-run CPU µs/document', (r) => r.result.nodeCpuUsPerDoc),
-    `| spans received/document | 0 | ${fmt(pick('on', (r) => r.spans / docs), 1)} | ${fmt(pick('unsampled', (r) => r.spans / docs), 1)} | | |`,
+    `| spans received/document | 0 | ${fmt(
+      pick('on', (r) => r.spans / docs),
+      1,
+    )} | ${fmt(
+      pick('unsampled', (r) => r.spans / docs),
+      1,
+    )} | | |`,
     ...(problems.length ? ['', `Problems: ${problems.join('; ')}`] : []),
   ].join('\n');
 }

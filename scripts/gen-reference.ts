@@ -58,15 +58,16 @@ const SECTIONS: Section[] = [
   },
   {
     def: 'retries',
-    title: 'Retry policy: `defaults.retries`, and each stage\'s `retries`',
+    title: "Retry policy: `defaults.retries`, and each stage's `retries`",
     prefix: 'defaults.retries.',
-    intro: 'A stage\'s `retries` is merged field by field over `defaults.retries`.',
+    intro: "A stage's `retries` is merged field by field over `defaults.retries`.",
   },
   {
     def: 'stage',
     title: 'Stage: each entry of `stages`',
     prefix: 'stages[].',
-    intro: 'Stage order is list order. Names derive from the seed\'s convention: stream `<prefix>:<name>:pending`, group `<name>-service-group`, dead letters `<prefix>:<name>:dlq`, terminal stream `<prefix>:processing:completed`.',
+    intro:
+      "Stage order is list order. Names derive from the seed's convention: stream `<prefix>:<name>:pending`, group `<name>-service-group`, dead letters `<prefix>:<name>:dlq`, terminal stream `<prefix>:processing:completed`.",
   },
 ];
 
@@ -189,7 +190,10 @@ export function extractReference(readme: string): string | undefined {
   const start = readme.indexOf(REFERENCE_START);
   const end = readme.indexOf(REFERENCE_END);
   if (start === -1 || end < start) return undefined;
-  return readme.slice(start + REFERENCE_START.length, end).replace(/^\n/, '').replace(/\n$/, '');
+  return readme
+    .slice(start + REFERENCE_START.length, end)
+    .replace(/^\n/, '')
+    .replace(/\n$/, '');
 }
 
 export const ERRORS_START = '<!-- errors:start -->';
@@ -217,7 +221,12 @@ const SKELETON = `# docpipe\n\n## pipeline.yaml reference\n\n${REFERENCE_START}\
 
 function main(argv: string[]): number {
   const readme = existsSync(README_FILE) ? readFileSync(README_FILE, 'utf8') : SKELETON;
-  const next = spliceBetween(spliceReference(readme, renderReference(readPipelineSchema())), ERRORS_START, ERRORS_END, renderErrorCodes(ErrorCodes));
+  const next = spliceBetween(
+    spliceReference(readme, renderReference(readPipelineSchema())),
+    ERRORS_START,
+    ERRORS_END,
+    renderErrorCodes(ErrorCodes),
+  );
   if (argv.includes('--check')) {
     if (next === readme) return 0;
     console.error('README.md: the pipeline.yaml reference is out of date; run `node --import tsx scripts/gen-reference.ts`');

@@ -21,13 +21,21 @@ try {
 }
 const sentences = parseConll(source);
 const predicted = sentences.map((s) => recogniseLocal(s.text).map((m) => ({ type: m.type, start: m.start, end: m.end })));
-const { overall, byType } = evaluate(sentences.map((s) => s.entities), predicted);
+const { overall, byType } = evaluate(
+  sentences.map((s) => s.entities),
+  predicted,
+);
 
 const pct = (x: number) => (100 * x).toFixed(1).padStart(6);
 console.log(`${file}: ${sentences.length} sentences, ${sentences.reduce((n, s) => n + s.entities.length, 0)} gold entities`);
 console.log(`${'type'.padEnd(12)} ${'P'.padStart(6)} ${'R'.padStart(6)} ${'F1'.padStart(6)}   tp  fp  fn`);
-for (const [type, s] of byType) console.log(`${type.padEnd(12)} ${pct(s.precision)} ${pct(s.recall)} ${pct(s.f1)}  ${String(s.tp).padStart(3)} ${String(s.fp).padStart(3)} ${String(s.fn).padStart(3)}`);
-console.log(`${'ALL (micro)'.padEnd(12)} ${pct(overall.precision)} ${pct(overall.recall)} ${pct(overall.f1)}  ${String(overall.tp).padStart(3)} ${String(overall.fp).padStart(3)} ${String(overall.fn).padStart(3)}`);
+for (const [type, s] of byType)
+  console.log(
+    `${type.padEnd(12)} ${pct(s.precision)} ${pct(s.recall)} ${pct(s.f1)}  ${String(s.tp).padStart(3)} ${String(s.fp).padStart(3)} ${String(s.fn).padStart(3)}`,
+  );
+console.log(
+  `${'ALL (micro)'.padEnd(12)} ${pct(overall.precision)} ${pct(overall.recall)} ${pct(overall.f1)}  ${String(overall.tp).padStart(3)} ${String(overall.fp).padStart(3)} ${String(overall.fn).padStart(3)}`,
+);
 console.log(`precision=${overall.precision.toFixed(3)} recall=${overall.recall.toFixed(3)} f1=${overall.f1.toFixed(3)}`);
 if (args.includes('--errors')) {
   sentences.forEach((s, i) => {

@@ -41,7 +41,8 @@ function missingForCorpus() {
   const works = (cmd, args) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
   if (!works('pdftotext', ['-v'])) missing.push('pdftotext (apt-get install poppler-utils)');
   if (!existsSync('/usr/bin/chromium')) missing.push('/usr/bin/chromium (apt-get install chromium)');
-  if (!works(process.env.DOCPIPE_TEST_PYTHON ?? '/usr/bin/python3', ['-c', 'import redis'])) missing.push('python3 with redis-py (apt-get install python3-redis)');
+  if (!works(process.env.DOCPIPE_TEST_PYTHON ?? '/usr/bin/python3', ['-c', 'import redis']))
+    missing.push('python3 with redis-py (apt-get install python3-redis)');
   return missing;
 }
 if (suites.includes('corpus')) {
@@ -55,9 +56,18 @@ if (suites.includes('corpus')) {
 register();
 const { testPostgres } = await import('../test/helpers/postgres.ts');
 const pg = await testPostgres();
-if (pg.source === 'embedded') console.log(`# postgres: embedded for this run (nothing answered at ${process.env.DOCPIPE_TEST_PG_PROBE || '127.0.0.1:5432'})`);
+if (pg.source === 'embedded')
+  console.log(`# postgres: embedded for this run (nothing answered at ${process.env.DOCPIPE_TEST_PG_PROBE || '127.0.0.1:5432'})`);
 // --test-force-exit: a test file that leaves a socket open (a failed assertion before close()) ends with its tests instead of hanging CI
-const args = ['--import', 'tsx', '--test', '--test-force-exit', '--test-reporter=spec', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 1}`, ...files];
+const args = [
+  '--import',
+  'tsx',
+  '--test',
+  '--test-force-exit',
+  '--test-reporter=spec',
+  `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 1}`,
+  ...files,
+];
 const child = spawn(process.execPath, args, { stdio: 'inherit', env: { ...process.env, TEST_DATABASE_URL: pg.url } });
 const forward = (signal) => child.kill(signal);
 process.on('SIGINT', forward);

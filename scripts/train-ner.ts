@@ -31,13 +31,21 @@ try {
 const train = docs.filter((d) => splitOf(d) === 'train');
 const count = (split: string) => docs.filter((d) => splitOf(d) === split).reduce((n, d) => n + d.sentences.length, 0);
 console.log(`corpora: ${docs.length} documents; sentences train ${count('train')}, dev ${count('dev')}, test ${count('test')}`);
-const oversample = process.env.NER_OVERSAMPLE ? (JSON.parse(process.env.NER_OVERSAMPLE) as typeof DEFAULT_OPTIONS.oversample) : DEFAULT_OPTIONS.oversample;
+const oversample = process.env.NER_OVERSAMPLE
+  ? (JSON.parse(process.env.NER_OVERSAMPLE) as typeof DEFAULT_OPTIONS.oversample)
+  : DEFAULT_OPTIONS.oversample;
 const options = { ...DEFAULT_OPTIONS, epochs, oversample };
 const trained = trainModel(train, options);
-const file = serialiseModel(trained, { corpora: ['SEC-filings', 'wikigold', 'BTC', 'WNUT17'], split: 'training-data.ts splitOf', ...options });
+const file = serialiseModel(trained, {
+  corpora: ['SEC-filings', 'wikigold', 'BTC', 'WNUT17'],
+  split: 'training-data.ts splitOf',
+  ...options,
+});
 const seconds = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
-console.log(`trained in ${seconds.toFixed(1)} s (${((cpu.user + cpu.system) / 1e6).toFixed(1)} s of CPU): ${trained.features.size} features before pruning, model file ${(file.length / 1024).toFixed(0)} KiB`);
+console.log(
+  `trained in ${seconds.toFixed(1)} s (${((cpu.user + cpu.system) / 1e6).toFixed(1)} s of CPU): ${trained.features.size} features before pruning, model file ${(file.length / 1024).toFixed(0)} KiB`,
+);
 const model = deserialiseModel(file);
 console.log(`kept ${model.features.size} features`);
 const recognise = (text: string) => recogniseWithModel(text, { model });

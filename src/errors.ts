@@ -75,7 +75,18 @@ export interface ClassifiedError {
  * errors (a terminated Postgres session surfaces as ECONNRESET; HTTP clients such as openai wrap
  * theirs): the store went away, which pauses the worker instead of costing an attempt.
  */
-const STORE_DOWN_CODES = new Set(['CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', 'CONNECT_TIMEOUT', '57P01', '57P02', '57P03', 'ECONNRESET', 'EPIPE', 'ECONNREFUSED']);
+const STORE_DOWN_CODES = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  '57P01',
+  '57P02',
+  '57P03',
+  'ECONNRESET',
+  'EPIPE',
+  'ECONNREFUSED',
+]);
 
 /** Maps anything a handler (or a dependency) throws to a kind and code. Unknown errors are retryable. */
 export function classifyError(err: unknown): ClassifiedError {

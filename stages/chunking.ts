@@ -41,7 +41,8 @@ export function chunkOptions(options: Readonly<Record<string, unknown>>): ChunkO
   const maxTokens = intOption(options, 'max_tokens', DEFAULT_CHUNK_OPTIONS.maxTokens, 16);
   const overlapTokens = intOption(options, 'overlap_tokens', DEFAULT_CHUNK_OPTIONS.overlapTokens, 0);
   const minTokens = intOption(options, 'min_tokens', Math.min(DEFAULT_CHUNK_OPTIONS.minTokens, Math.floor(maxTokens / 4)), 0);
-  if (overlapTokens >= maxTokens) throw new PermanentError(`chunking option "overlap_tokens" (${overlapTokens}) must be below "max_tokens" (${maxTokens})`);
+  if (overlapTokens >= maxTokens)
+    throw new PermanentError(`chunking option "overlap_tokens" (${overlapTokens}) must be below "max_tokens" (${maxTokens})`);
   return { maxTokens, overlapTokens, minTokens };
 }
 
@@ -57,7 +58,8 @@ export default defineStage<ChunkingInput, ChunkingOutput>({
     if (doc.document_uuid !== msg.document_uuid) {
       throw new PermanentError(`neo4j document ${msg.neo4j_doc_sql_id} belongs to ${doc.document_uuid}, not ${msg.document_uuid}`);
     }
-    if (doc.cleaned_text === null) throw new PermanentError(`neo4j document ${msg.neo4j_doc_sql_id} has no cleaned text (run clean-cat first)`);
+    if (doc.cleaned_text === null)
+      throw new PermanentError(`neo4j document ${msg.neo4j_doc_sql_id} has no cleaned text (run clean-cat first)`);
     const text = doc.cleaned_text;
     const cleaning = doc.cleaning_metadata_json ?? {};
     const pages = cleaning.pages ?? [];
@@ -85,9 +87,19 @@ export default defineStage<ChunkingInput, ChunkingOutput>({
       page_start: pages.length ? pageAt(pages, c.start) : null,
       page_end: pages.length ? pageAt(pages, Math.max(c.start, c.end - 1)) : null,
       token_count: c.tokens,
-      metadata_json: { boundary: c.boundary, overlap_chars: c.overlap, tokenizer: TOKENIZER, ...(c.heading ? { heading: c.heading.slice(0, 200) } : {}) },
+      metadata_json: {
+        boundary: c.boundary,
+        overlap_chars: c.overlap,
+        tokenizer: TOKENIZER,
+        ...(c.heading ? { heading: c.heading.slice(0, 200) } : {}),
+      },
     }));
-    const factsJson = { ...facts, facts_method: factsMethod, ...(llmError ? { facts_llm_error: llmError.slice(0, 500) } : {}), chunking: { ...options, tokenizer: TOKENIZER } };
+    const factsJson = {
+      ...facts,
+      facts_method: factsMethod,
+      ...(llmError ? { facts_llm_error: llmError.slice(0, 500) } : {}),
+      chunking: { ...options, tokenizer: TOKENIZER },
+    };
 
     await replaceChunks(sql, doc.id, rows, factsJson);
     return { document_uuid: msg.document_uuid, neo4j_doc_sql_id: Number(doc.id), chunk_count: rows.length };

@@ -79,7 +79,12 @@ export default defineStage<CleanCatInput, CleanCatOutput>({
     const metadata = {
       category_method: result.method,
       category_labels_version: LABELS_VERSION,
-      category_local: { category: local.category, confidence: local.confidence, evidence: local.evidence.slice(0, 5), scores: local.scores },
+      category_local: {
+        category: local.category,
+        confidence: local.confidence,
+        evidence: local.evidence.slice(0, 5),
+        scores: local.scores,
+      },
       ...(result.method === 'llm' && ctx.llm ? { category_model: ctx.llm.model } : {}),
       ...(llmError ? { category_llm_error: llmError.slice(0, 500) } : {}),
       ...(email ? { email } : {}),
@@ -88,9 +93,15 @@ export default defineStage<CleanCatInput, CleanCatOutput>({
     };
 
     const docId = await upsertCleanedDocument(sql, {
-      documentUuid: row.document_uuid, sourceDocumentId: row.id, projectId: row.project_id, name: row.file_name,
-      category: result.category, categoryConfidence: result.confidence,
-      cleanedText: cleaned.text, cleaningMetadata: cleaned.metadata, metadata,
+      documentUuid: row.document_uuid,
+      sourceDocumentId: row.id,
+      projectId: row.project_id,
+      name: row.file_name,
+      category: result.category,
+      categoryConfidence: result.confidence,
+      cleanedText: cleaned.text,
+      cleaningMetadata: cleaned.metadata,
+      metadata,
     });
     return {
       document_uuid: msg.document_uuid,

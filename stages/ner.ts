@@ -34,17 +34,33 @@ export default defineStage<NerInput>({
       throw new PermanentError(`neo4j_documents row ${msg.neo4j_doc_sql_id} belongs to ${doc.document_uuid}, not ${msg.document_uuid}`);
     }
     const chunks = await loadChunks(sql, msg.neo4j_doc_sql_id);
-    if (chunks.length !== msg.chunk_count) ctx.log.warn({ expected: msg.chunk_count, found: chunks.length }, 'chunk count differs from the message');
+    if (chunks.length !== msg.chunk_count)
+      ctx.log.warn({ expected: msg.chunk_count, found: chunks.length }, 'chunk count differs from the message');
     const usage = emptyUsage();
     const mentions = await recogniseChunks(chunks, ctx.llm, ctx.signal, { secondPass: ctx.providers.settings.llm.second_pass, usage });
     await ctx.heartbeat();
     const mentionCount = await replaceMentions(sql, msg.document_uuid, mentions);
     if (ctx.llm) {
       // what this document cost (the last run's), next to the document: metadata_json.llm_usage.ner
-      const spent = { requests: usage.requests, prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens, reasks: usage.reasks, cache_hits: usage.cacheHits };
+      const spent = {
+        requests: usage.requests,
+        prompt_tokens: usage.promptTokens,
+        completion_tokens: usage.completionTokens,
+        reasks: usage.reasks,
+        cache_hits: usage.cacheHits,
+      };
       await recordLlmUsage(sql, msg.neo4j_doc_sql_id, 'ner', spent);
     }
-    ctx.log.info({ chunks: chunks.length, mentions: mentionCount, method: ctx.llm ? 'llm' : 'local', llm_requests: usage.requests, llm_tokens: usage.promptTokens + usage.completionTokens }, 'entities recognised');
+    ctx.log.info(
+      {
+        chunks: chunks.length,
+        mentions: mentionCount,
+        method: ctx.llm ? 'llm' : 'local',
+        llm_requests: usage.requests,
+        llm_tokens: usage.promptTokens + usage.completionTokens,
+      },
+      'entities recognised',
+    );
     return { document_uuid: msg.document_uuid, neo4j_doc_sql_id: msg.neo4j_doc_sql_id, mention_count: mentionCount };
   },
 });

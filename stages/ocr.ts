@@ -15,7 +15,15 @@
 import { createHash } from 'node:crypto';
 import { defineStage, InvalidMessageError, PermanentError, type StageContext } from 'docpipe';
 import { detectFileType, type DetectedType } from 'docpipe/providers';
-import { chooseOcrEngine, DEFAULT_LIMITS, detectTesseract, Extractor, type ExtractLimits, type ExtractResult, type TextractTuning } from '../src/providers/extract/index.ts';
+import {
+  chooseOcrEngine,
+  DEFAULT_LIMITS,
+  detectTesseract,
+  Extractor,
+  type ExtractLimits,
+  type ExtractResult,
+  type TextractTuning,
+} from '../src/providers/extract/index.ts';
 
 interface OcrInput extends Record<string, unknown> {
   document_uuid: string;
@@ -104,7 +112,10 @@ export default defineStage<OcrInput, OcrOutput>({
         await sql`UPDATE source_documents SET detected_file_type = ${type}, last_modified_at = now() WHERE id = ${id}`;
         type = checkContainer(type as DetectedType, msg.file_name ?? source.name);
         file = { size: source.bytes.length, sha256: createHash('sha256').update(source.bytes).digest('hex') };
-        result = await extractor.extract({ bytes: source.bytes, name: msg.file_name ?? source.name, type: type as DetectedType, key: msg.document_uuid }, deps);
+        result = await extractor.extract(
+          { bytes: source.bytes, name: msg.file_name ?? source.name, type: type as DetectedType, key: msg.document_uuid },
+          deps,
+        );
       }
       ctx.signal.throwIfAborted();
       const metadata = {
@@ -130,7 +141,15 @@ export default defineStage<OcrInput, OcrOutput>({
           ocr_completed_at = now(),
           last_modified_at = now()
         WHERE id = ${id}`;
-      ctx.log.info({ detected_file_type: type, provider: result.provider, page_count: result.pageCount, ocr_pages: result.pages.filter((p) => p.method === 'ocr').length }, 'ocr: text extracted');
+      ctx.log.info(
+        {
+          detected_file_type: type,
+          provider: result.provider,
+          page_count: result.pageCount,
+          ocr_pages: result.pages.filter((p) => p.method === 'ocr').length,
+        },
+        'ocr: text extracted',
+      );
       return { document_uuid: msg.document_uuid, source_doc_sql_id: id, detected_file_type: type, page_count: result.pageCount };
     } catch (err) {
       if (!ctx.signal.aborted) await recordFailure(ctx, id, type, err, textractStarted);

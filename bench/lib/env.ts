@@ -39,10 +39,20 @@ export function readSettings(): BenchSettings {
     docpipeLogLevel: process.env['BENCH_DOCPIPE_LOG_LEVEL'] || undefined,
     bullmqConcurrency: Math.round(num('BENCH_BULLMQ_CONCURRENCY', 100)),
     rawBatch: Math.round(num('BENCH_RAW_BATCH', 100)),
-    skip: new Set((process.env['BENCH_SKIP'] ?? '').split(',').map((s) => s.trim()).filter(Boolean)),
+    skip: new Set(
+      (process.env['BENCH_SKIP'] ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
     cpuProfDir: process.env['BENCH_CPU_PROF'] || undefined,
     stageDocs: Math.round(num('BENCH_STAGE_DOCS', 15)),
     docpipeNodeFlags: (process.env['BENCH_DOCPIPE_NODE_FLAGS'] ?? '').split(' ').filter(Boolean),
-    peers: new Set((process.env['BENCH_PEERS'] ?? 'docpipe,bullmq,raw').split(',').map((x) => x.trim()).filter(Boolean)),
+    peers: new Set(
+      (process.env['BENCH_PEERS'] ?? 'docpipe,bullmq,raw')
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    ),
   };
 }

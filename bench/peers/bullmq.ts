@@ -12,9 +12,15 @@ export class BullmqPeer implements Peer {
   private readonly first: Queue;
   private preloaded = 0;
 
-  constructor(private readonly ctx: PeerContext, private readonly concurrency: number) {
+  constructor(
+    private readonly ctx: PeerContext,
+    private readonly concurrency: number,
+  ) {
     const u = new URL(ctx.redisUrl);
-    this.first = new Queue(BULL.queue(0), { connection: { host: u.hostname, port: Number(u.port), maxRetriesPerRequest: null }, prefix: BULL.prefix });
+    this.first = new Queue(BULL.queue(0), {
+      connection: { host: u.hostname, port: Number(u.port), maxRetriesPerRequest: null },
+      prefix: BULL.prefix,
+    });
     this.settings = `BullMQ 6.7.0, 6 workers in one process, concurrency ${concurrency} each (the same as docpipe's; a sweep of 10/50/100/200 gave the same CPU per document and docs/s within noise), removeOnComplete (keeping completed jobs is slower)`;
   }
 
@@ -30,11 +36,18 @@ export class BullmqPeer implements Peer {
   }
 
   spawn(_mode: Mode): WorkerProcess {
-    return startWorker(['--import', 'tsx', 'bench/peers/bullmq-worker.ts', this.ctx.redisUrl, String(this.concurrency)], {}, this.ctx.repoRoot);
+    return startWorker(
+      ['--import', 'tsx', 'bench/peers/bullmq-worker.ts', this.ctx.redisUrl, String(this.concurrency)],
+      {},
+      this.ctx.repoRoot,
+    );
   }
 
   async started(): Promise<boolean> {
-    const [waiting, active] = await Promise.all([this.ctx.redis.llen(this.key(BULL.queue(0), 'wait')), this.ctx.redis.llen(this.key(BULL.queue(0), 'active'))]);
+    const [waiting, active] = await Promise.all([
+      this.ctx.redis.llen(this.key(BULL.queue(0), 'wait')),
+      this.ctx.redis.llen(this.key(BULL.queue(0), 'active')),
+    ]);
     return active > 0 || waiting < this.preloaded;
   }
 

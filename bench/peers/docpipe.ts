@@ -37,9 +37,18 @@ export class DocpipePeer implements Peer {
   private readonly file: string;
   private readonly env: NodeJS.ProcessEnv;
 
-  constructor(private readonly ctx: PeerContext, private readonly opts: DocpipeOptions) {
+  constructor(
+    private readonly ctx: PeerContext,
+    private readonly opts: DocpipeOptions,
+  ) {
     this.file = path.join(ctx.repoRoot, 'bench/pipelines/noop6.yaml');
-    this.env = { REDIS_URL: ctx.redisUrl, DOCPIPE_PREFIX, BENCH_CONCURRENCY: String(opts.concurrency), BENCH_BATCH: String(opts.batch), ...opts.env };
+    this.env = {
+      REDIS_URL: ctx.redisUrl,
+      DOCPIPE_PREFIX,
+      BENCH_CONCURRENCY: String(opts.concurrency),
+      BENCH_BATCH: String(opts.batch),
+      ...opts.env,
+    };
     this.config = loadPipeline(this.file, { ...process.env, ...this.env });
     this.conn = new Redis(ctx.redisUrl, { maxRetriesPerRequest: null });
     defineScripts(this.conn);
@@ -48,7 +57,12 @@ export class DocpipePeer implements Peer {
   }
 
   private fields(doc: BenchDoc): Record<string, string> {
-    return withEnvelope(encodePayload({ ...doc }), { attempt: 1, trace: nextTraceparent(undefined), pipelineVersion: this.config.pipelineVersion, now: Date.now() });
+    return withEnvelope(encodePayload({ ...doc }), {
+      attempt: 1,
+      trace: nextTraceparent(undefined),
+      pipelineVersion: this.config.pipelineVersion,
+      now: Date.now(),
+    });
   }
 
   async preload(docs: readonly BenchDoc[]): Promise<void> {
@@ -101,7 +115,9 @@ export class DocpipePeer implements Peer {
   }
 
   /** What docpipe leaves in Redis for one finished document: its state hash and history stream. */
-  async leftPerDocument(): Promise<{ hashBytes: number; historyBytes: number; historyEntries: number; packedEntries: number; ttlMs: number } | undefined> {
+  async leftPerDocument(): Promise<
+    { hashBytes: number; historyBytes: number; historyEntries: number; packedEntries: number; ttlMs: number } | undefined
+  > {
     const last = (await this.ctx.redis.xrevrange(this.config.completed.stream, '+', '-', 'COUNT', 1))[0];
     const uuid = last ? field(last[1], 'document_uuid') : undefined;
     if (!uuid) return undefined;

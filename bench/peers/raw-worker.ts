@@ -28,7 +28,9 @@ async function stage(i: number): Promise<void> {
     if (!err.message.startsWith('BUSYGROUP')) throw err;
   });
   while (!stopping) {
-    const reply = (await conn.xreadgroup('GROUP', RAW.group, consumer, 'COUNT', batch, 'BLOCK', 1000, 'STREAMS', stream, '>')) as Array<[string, Array<[string, string[]]>]> | null;
+    const reply = (await conn.xreadgroup('GROUP', RAW.group, consumer, 'COUNT', batch, 'BLOCK', 1000, 'STREAMS', stream, '>')) as Array<
+      [string, Array<[string, string[]]>]
+    > | null;
     const entries = reply?.[0]?.[1];
     if (!entries?.length) continue;
     const p = conn.pipeline();

@@ -10,7 +10,10 @@ export class RawPeer implements Peer {
   readonly name = 'raw' as const;
   readonly settings: string;
 
-  constructor(private readonly ctx: PeerContext, private readonly batch: number) {
+  constructor(
+    private readonly ctx: PeerContext,
+    private readonly batch: number,
+  ) {
     this.settings = `ioredis Streams chain, 6 stages in one process, XREADGROUP COUNT ${batch}, one pipeline (HSET+XADD+XACK per entry) per batch`;
   }
 
@@ -28,7 +31,11 @@ export class RawPeer implements Peer {
   }
 
   spawn(_mode: Mode): WorkerProcess {
-    return startWorker(['--import', 'tsx', path.join('bench/peers/raw-worker.ts'), this.ctx.redisUrl, '6', String(this.batch)], {}, this.ctx.repoRoot);
+    return startWorker(
+      ['--import', 'tsx', path.join('bench/peers/raw-worker.ts'), this.ctx.redisUrl, '6', String(this.batch)],
+      {},
+      this.ctx.repoRoot,
+    );
   }
 
   started(): Promise<boolean> {

@@ -25,7 +25,9 @@ export function followStream(url: string, stream: string, onEntry: (fields: stri
     const last = (await conn.xrevrange(stream, '+', '-', 'COUNT', 1))[0];
     let cursor = last ? last[0] : '0-0';
     while (!stopped) {
-      const reply = (await conn.xread('COUNT', 1000, 'BLOCK', 200, 'STREAMS', stream, cursor)) as Array<[string, Array<[string, string[]]>]> | null;
+      const reply = (await conn.xread('COUNT', 1000, 'BLOCK', 200, 'STREAMS', stream, cursor)) as Array<
+        [string, Array<[string, string[]]>]
+      > | null;
       for (const [id, fields] of reply?.[0]?.[1] ?? []) {
         cursor = id;
         onEntry(fields);

@@ -28,7 +28,13 @@ export function pickSubset(files: CorpusFile[], n: number): CorpusFile[] {
  * `docpipe-run pipeline.yaml --input <copy> --until-idle` against a fresh Postgres schema.
  * Documents/minute over the processing window: first SUBMIT event to the last completion.
  */
-export async function benchPipeline(repoRoot: string, redisUrl: string, databaseUrl: string, files: CorpusFile[], n: number): Promise<StageBenchResult> {
+export async function benchPipeline(
+  repoRoot: string,
+  redisUrl: string,
+  databaseUrl: string,
+  files: CorpusFile[],
+  n: number,
+): Promise<StageBenchResult> {
   const name = `full pipeline, ${n} documents (local providers)`;
   const subset = pickSubset(files, n);
   const schema = `bench_${randomBytes(4).toString('hex')}`;
@@ -37,7 +43,12 @@ export async function benchPipeline(repoRoot: string, redisUrl: string, database
     admin = postgres(databaseUrl, { max: 1, onnotice: () => {} });
     await admin.unsafe(`CREATE SCHEMA ${schema}`);
   } catch (err) {
-    return { name, value: NaN, unit: 'docs/min', skipped: `Postgres at ${databaseUrl.replace(/\/\/[^@]*@/, '//')} unavailable: ${(err as Error).message}` };
+    return {
+      name,
+      value: NaN,
+      unit: 'docs/min',
+      skipped: `Postgres at ${databaseUrl.replace(/\/\/[^@]*@/, '//')} unavailable: ${(err as Error).message}`,
+    };
   }
   const dir = mkdtempSync(path.join(os.tmpdir(), 'docpipe-bench-'));
   for (const f of subset) copyFileSync(f.abs, path.join(dir, path.basename(f.path)));
@@ -45,13 +56,23 @@ export async function benchPipeline(repoRoot: string, redisUrl: string, database
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   try {
     const t0 = performance.now();
-    const w = startWorker(['bin/docpipe-run.js', 'pipeline.yaml', '--input', dir, '--until-idle', '--log-level', 'warn'], { REDIS_URL: redisUrl, DATABASE_URL: url, DOCPIPE_PREFIX: PREFIX }, repoRoot);
+    const w = startWorker(
+      ['bin/docpipe-run.js', 'pipeline.yaml', '--input', dir, '--until-idle', '--log-level', 'warn'],
+      { REDIS_URL: redisUrl, DATABASE_URL: url, DOCPIPE_PREFIX: PREFIX },
+      repoRoot,
+    );
     let peak = 0;
     const rss = setInterval(() => (peak = Math.max(peak, peakRss(w.pid) ?? 0)), 200);
     const code = await Promise.race([w.exited, new Promise<number | null>((r) => setTimeout(() => r(w.stop()), 300_000))]);
     clearInterval(rss);
     const wall = (performance.now() - t0) / 1000;
-    if (code !== 0) return { name, value: NaN, unit: 'docs/min', skipped: `docpipe-run exited ${code}: ${w.stderrTail().slice(-400).replace(/\s+/g, ' ')}` };
+    if (code !== 0)
+      return {
+        name,
+        value: NaN,
+        unit: 'docs/min',
+        skipped: `docpipe-run exited ${code}: ${w.stderrTail().slice(-400).replace(/\s+/g, ' ')}`,
+      };
     const { completed, failed, windowMs } = await outcomes(redis);
     if (completed === 0) return { name, value: NaN, unit: 'docs/min', skipped: `no document completed (${failed} failed)` };
     return {

@@ -38,7 +38,8 @@ export async function benchExtraction(files: CorpusFile[], rounds: number): Prom
   const extractor = extractorFor(mod, 1);
   try {
     // one untimed pass: pdf.js and the module graph warm up
-    for (let i = 0; i < pdfs.length; i++) await extractor.extract({ bytes: bytes[i]!, name: pdfs[i]!.path, type: '.pdf', key: `warm-${i}` }, deps(mod));
+    for (let i = 0; i < pdfs.length; i++)
+      await extractor.extract({ bytes: bytes[i]!, name: pdfs[i]!.path, type: '.pdf', key: `warm-${i}` }, deps(mod));
     const t0 = performance.now();
     let extracted = 0;
     for (let r = 0; r < rounds; r++) {

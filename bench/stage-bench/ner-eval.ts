@@ -7,7 +7,14 @@ import { statSync } from 'node:fs';
 import { evaluate, type GoldEntity, type Scores } from '../../src/nlp/ner/conll.ts';
 import { MODEL_FILE, recogniseWithModel, shippedModel } from '../../src/nlp/ner/model/index.ts';
 import { trainModel } from '../../src/nlp/ner/model/train.ts';
-import { documentText, readTrainingData, splitOf, type Corpus, type LabelledDocument, type Split } from '../../src/nlp/ner/model/training-data.ts';
+import {
+  documentText,
+  readTrainingData,
+  splitOf,
+  type Corpus,
+  type LabelledDocument,
+  type Split,
+} from '../../src/nlp/ner/model/training-data.ts';
 import type { Mention } from '../../src/nlp/ner/types.ts';
 
 export type Recogniser = (text: string) => Mention[];
@@ -26,7 +33,10 @@ export interface NerEvaluation {
 
 function score(docs: readonly LabelledDocument[], predictions: Map<LabelledDocument, GoldEntity[]>) {
   const gold = docs.map((d) => documentText(d).entities.filter((e) => SCORED.has(e.type)));
-  return evaluate(gold, docs.map((d) => predictions.get(d) ?? []));
+  return evaluate(
+    gold,
+    docs.map((d) => predictions.get(d) ?? []),
+  );
 }
 
 /** Scores `recognise` on one split of the corpora in `dir` (default: the held-back test split). */
@@ -42,7 +52,10 @@ export function evaluateNer(recognise: Recogniser, dir: string, split: Split = '
     const c = process.cpuUsage(c0);
     cpu += c.user + c.system;
     words += text.split(/\s+/).filter(Boolean).length;
-    predictions.set(doc, found.filter((m) => SCORED.has(m.type)).map((m) => ({ type: m.type, start: m.start, end: m.end })));
+    predictions.set(
+      doc,
+      found.filter((m) => SCORED.has(m.type)).map((m) => ({ type: m.type, start: m.start, end: m.end })),
+    );
   }
   const all = score(chosen, predictions);
   const byCorpus: Record<string, Scores> = {};
@@ -50,7 +63,14 @@ export function evaluateNer(recognise: Recogniser, dir: string, split: Split = '
     const part = chosen.filter((d) => d.corpus === corpus);
     if (part.length) byCorpus[corpus] = score(part, predictions).overall;
   }
-  return { split, documents: chosen.length, overall: all.overall, byType: Object.fromEntries(all.byType), byCorpus, wordsPerSecond: words / (cpu / 1e6) };
+  return {
+    split,
+    documents: chosen.length,
+    overall: all.overall,
+    byType: Object.fromEntries(all.byType),
+    byCorpus,
+    wordsPerSecond: words / (cpu / 1e6),
+  };
 }
 
 /** One line per type and corpus, for logs and reports. */

@@ -23,7 +23,13 @@ import { evaluateNer, nerModelReport, type NerEvaluation } from './ner-eval.ts';
 
 /** The local path with compromise in the model's place (how it recognised names before the model): the peer. */
 export function recogniseWithCompromisePath(text: string): Mention[] {
-  const candidates = [...recogniseCaseNameLines(text), ...recogniseCaptions(text), ...recogniseWithRules(text), ...recogniseWithWink(text), ...recogniseWithCompromise(text)];
+  const candidates = [
+    ...recogniseCaseNameLines(text),
+    ...recogniseCaptions(text),
+    ...recogniseWithRules(text),
+    ...recogniseWithWink(text),
+    ...recogniseWithCompromise(text),
+  ];
   return withDefinedTerms(text, resolveOverlaps(candidates));
 }
 
@@ -36,7 +42,10 @@ function splitRows(name: string, e: NerEvaluation): string {
   return `| ${name} | ${f(t['PERSON'])} | ${f(t['ORG'])} | ${f(t['LOCATION'])} | **${f(e.overall)}** | ${pr(e.overall)} | ${f(c['wikigold'])} | ${f(c['sec'])} | ${f(c['btc'])} | ${f(c['wnut17'])} | ${Math.round(e.wordsPerSecond).toLocaleString('en-US')} |`;
 }
 
-export function nerQualityMarkdown(repoRoot: string, trainDir = process.env['NER_TRAIN_DIR'] ?? path.resolve(repoRoot, '../shared/ner-train')): string {
+export function nerQualityMarkdown(
+  repoRoot: string,
+  trainDir = process.env['NER_TRAIN_DIR'] ?? path.resolve(repoRoot, '../shared/ner-train'),
+): string {
   const out = ['### Entities (local recogniser, held-back data, exact span and type)', ''];
   let report;
   try {
@@ -70,7 +79,9 @@ export function nerQualityMarkdown(repoRoot: string, trainDir = process.env['NER
     '',
     '| label | P | R | F1 |',
     '|---|---:|---:|---:|',
-    ...[...legal.local.byLabel].map(([label, s]) => `| ${label} | ${s.precision.toFixed(3)} | ${s.recall.toFixed(3)} | ${s.f1.toFixed(3)} |`),
+    ...[...legal.local.byLabel].map(
+      ([label, s]) => `| ${label} | ${s.precision.toFixed(3)} | ${s.recall.toFixed(3)} | ${s.f1.toFixed(3)} |`,
+    ),
   );
   return out.join('\n');
 }

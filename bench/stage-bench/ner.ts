@@ -16,7 +16,9 @@ export async function benchNer(files: CorpusFile[], maxSeconds: number): Promise
   }
   const texts = files.filter((f) => f.kind === 'txt-contract').map((f) => readFileSync(f.abs, 'utf8'));
   const chunked = texts.map((text) =>
-    chunk.chunkText(text).map((s, i) => ({ id: i, chunk_uuid: String(i), chunk_index: i, text: text.slice(s.start, s.end), char_start: s.start })),
+    chunk
+      .chunkText(text)
+      .map((s, i) => ({ id: i, chunk_uuid: String(i), chunk_index: i, text: text.slice(s.start, s.end), char_start: s.start })),
   );
   ner.recogniseDocument(chunked[0]!); // warm-up (models, JIT)
   let words = 0;
@@ -30,5 +32,10 @@ export async function benchNer(files: CorpusFile[], maxSeconds: number): Promise
     if (performance.now() - t0 > maxSeconds * 1000) break;
   }
   const seconds = (performance.now() - t0) / 1000;
-  return { name, value: words / seconds, unit: 'words/s', notes: `${done} of ${texts.length} contracts, ${words} words, ${mentions} mentions` };
+  return {
+    name,
+    value: words / seconds,
+    unit: 'words/s',
+    notes: `${done} of ${texts.length} contracts, ${words} words, ${mentions} mentions`,
+  };
 }

@@ -54,15 +54,24 @@ interface EngineRun {
 
 /** The corpus scans (image-pdf.pdf page 1 is a scan of vector-pdf.pdf page 1: its text layer is the truth) and a generated 3-page scan. */
 async function scanDocs(repoRoot: string, files: CorpusFile[]): Promise<ScanDoc[]> {
-  const docs: ScanDoc[] = files.filter((f) => f.kind === 'pdf-scanned').map((f) => ({ name: f.path, bytes: readFileSync(f.abs), pages: f.pages || 1, truth: new Map() }));
+  const docs: ScanDoc[] = files
+    .filter((f) => f.kind === 'pdf-scanned')
+    .map((f) => ({ name: f.path, bytes: readFileSync(f.abs), pages: f.pages || 1, truth: new Map() }));
   const vector = files.find((f) => f.path.endsWith('vector-pdf.pdf'));
   const scanned = docs.find((d) => d.name.endsWith('/image-pdf.pdf'));
   if (vector && scanned) {
-    const { stdout } = await run('pdftotext', ['-f', '1', '-l', '1', vector.abs, '-'], { maxBuffer: 16 * 2 ** 20 }).catch(() => ({ stdout: '' }));
+    const { stdout } = await run('pdftotext', ['-f', '1', '-l', '1', vector.abs, '-'], { maxBuffer: 16 * 2 ** 20 }).catch(() => ({
+      stdout: '',
+    }));
     if (stdout.trim()) scanned.truth.set(1, stdout);
   }
   const generated = await generatedScan(repoRoot, 3);
-  docs.push({ name: generated.name, bytes: generated.pdf, pages: generated.pages.length, truth: new Map(generated.pages.map((t, i) => [i + 1, t])) });
+  docs.push({
+    name: generated.name,
+    bytes: generated.pdf,
+    pages: generated.pages.length,
+    truth: new Map(generated.pages.map((t, i) => [i + 1, t])),
+  });
   return docs;
 }
 
@@ -88,10 +97,14 @@ async function throughDocpipe(engine: 'native' | 'tesseract.js', docs: readonly 
     await extractor.extract({ bytes: docs[0]!.bytes, name: docs[0]!.name, type: '.pdf', key: `warm-${engine}` }, deps(mod));
     const t0 = performance.now();
     const c0 = cpuSeconds();
-    const results = await Promise.all(docs.map((d, i) => extractor.extract({ bytes: d.bytes, name: d.name, type: '.pdf', key: `ocr-${engine}-${i}` }, deps(mod))));
+    const results = await Promise.all(
+      docs.map((d, i) => extractor.extract({ bytes: d.bytes, name: d.name, type: '.pdf', key: `ocr-${engine}-${i}` }, deps(mod))),
+    );
     const pages = results.reduce((n, r) => n + r.pages.filter((p) => p.method === 'ocr').length, 0);
     const speed = measured(pages, t0, c0);
-    const texts = new Map(docs.map((d, i) => [d.name, new Map(results[i]!.pages.map((p) => [p.page, results[i]!.text.slice(p.start, p.end)]))]));
+    const texts = new Map(
+      docs.map((d, i) => [d.name, new Map(results[i]!.pages.map((p) => [p.page, results[i]!.text.slice(p.start, p.end)]))]),
+    );
     return { ...speed, accuracy: accuracyOf(texts, docs), pages };
   } catch (err) {
     return `${engine}: ${(err as Error).message}`;
@@ -103,8 +116,13 @@ async function throughDocpipe(engine: 'native' | 'tesseract.js', docs: readonly 
 /** pdftoppm page | tesseract stdin stdout, `cores` pages at once, OMP_THREAD_LIMIT=1 as docpipe runs it. */
 function cliPage(file: Buffer, page: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const raster = spawn('pdftoppm', ['-r', '300', '-gray', '-f', String(page), '-l', String(page), '-'], { stdio: ['pipe', 'pipe', 'ignore'] });
-    const ocr = spawn('tesseract', ['stdin', 'stdout', '--dpi', '300'], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, OMP_THREAD_LIMIT: '1' } });
+    const raster = spawn('pdftoppm', ['-r', '300', '-gray', '-f', String(page), '-l', String(page), '-'], {
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
+    const ocr = spawn('tesseract', ['stdin', 'stdout', '--dpi', '300'], {
+      stdio: ['pipe', 'pipe', 'ignore'],
+      env: { ...process.env, OMP_THREAD_LIMIT: '1' },
+    });
     raster.stdout.pipe(ocr.stdin);
     raster.stdin.end(file);
     raster.on('error', reject);
@@ -145,14 +163,36 @@ export async function benchOcr(repoRoot: string, files: CorpusFile[]): Promise<S
   const peer = typeof cli === 'string' ? undefined : cli;
   const where = `${docs.length} scanned PDFs (3 from the corpus, 1 generated), ${cores} pages at once on ${cores} cores; accuracy on the ${truthPages} pages whose text is known`;
   const rows: StageBenchResult[] = [];
-  for (const [label, r] of [['native tesseract', native], ['tesseract.js', js]] as const) {
+  for (const [label, r] of [
+    ['native tesseract', native],
+    ['tesseract.js', js],
+  ] as const) {
     const name = `OCR through docpipe, ${label}`;
     if (typeof r === 'string') {
-      rows.push({ name: `${name}, pages/s per core`, value: NaN, unit: 'pages/s', skipped: r }, { name: `${name}, character accuracy`, value: NaN, unit: '%', skipped: r });
+      rows.push(
+        { name: `${name}, pages/s per core`, value: NaN, unit: 'pages/s', skipped: r },
+        { name: `${name}, character accuracy`, value: NaN, unit: '%', skipped: r },
+      );
       continue;
     }
-    rows.push({ name: `${name}, pages/s per core`, value: r.pagesPerSecondPerCore, unit: 'pages/s', digits: 3, peerName: 'tesseract CLI', peerValue: peer?.pagesPerSecondPerCore, notes: `${r.pages} OCR pages (pages per CPU-second; wall: ${r.pagesPerSecond.toFixed(2)} pages/s${peer ? ` vs ${peer.pagesPerSecond.toFixed(2)}` : ''} on all cores); ${where}; peer: pdftoppm -r 300 -gray | tesseract per page${peer ? '' : ` (not run: ${String(cli)})`}` });
-    rows.push({ name: `${name}, character accuracy`, value: pct(r.accuracy), unit: '%', digits: 2, peerName: 'tesseract CLI', peerValue: peer ? pct(peer.accuracy) : undefined, notes: 'truth: the generated scan\'s text; image-pdf.pdf page 1 against pdftotext of vector-pdf.pdf page 1' });
+    rows.push({
+      name: `${name}, pages/s per core`,
+      value: r.pagesPerSecondPerCore,
+      unit: 'pages/s',
+      digits: 3,
+      peerName: 'tesseract CLI',
+      peerValue: peer?.pagesPerSecondPerCore,
+      notes: `${r.pages} OCR pages (pages per CPU-second; wall: ${r.pagesPerSecond.toFixed(2)} pages/s${peer ? ` vs ${peer.pagesPerSecond.toFixed(2)}` : ''} on all cores); ${where}; peer: pdftoppm -r 300 -gray | tesseract per page${peer ? '' : ` (not run: ${String(cli)})`}`,
+    });
+    rows.push({
+      name: `${name}, character accuracy`,
+      value: pct(r.accuracy),
+      unit: '%',
+      digits: 2,
+      peerName: 'tesseract CLI',
+      peerValue: peer ? pct(peer.accuracy) : undefined,
+      notes: "truth: the generated scan's text; image-pdf.pdf page 1 against pdftotext of vector-pdf.pdf page 1",
+    });
   }
   return rows;
 }

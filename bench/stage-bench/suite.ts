@@ -7,7 +7,10 @@ import { benchNer } from './ner.ts';
 import { benchOcr } from './ocr.ts';
 import type { StageBenchResult } from './types.ts';
 
-const log = (r: StageBenchResult) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${r.name}: ${r.skipped ? `skipped (${r.skipped})` : `${r.value.toFixed(2)} ${r.unit}${r.peerValue !== undefined ? ` vs ${r.peerValue.toFixed(2)} (${r.peerName})` : ''}`}\n`);
+const log = (r: StageBenchResult) =>
+  process.stderr.write(
+    `${new Date().toISOString().slice(11, 19)} ${r.name}: ${r.skipped ? `skipped (${r.skipped})` : `${r.value.toFixed(2)} ${r.unit}${r.peerValue !== undefined ? ` vs ${r.peerValue.toFixed(2)} (${r.peerName})` : ''}`}\n`,
+  );
 
 /** Stage benchmarks on ../shared/corpus, each skipped with a reason when its module or service is missing. */
 export async function runStageBenchmarks(repoRoot: string, s: BenchSettings): Promise<StageBenchResult[]> {
@@ -24,7 +27,15 @@ export async function runStageBenchmarks(repoRoot: string, s: BenchSettings): Pr
   add(await benchNer(files, 15));
   const server = await startRedis();
   try {
-    add(await benchPipeline(repoRoot, server.url, process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test', files, s.stageDocs));
+    add(
+      await benchPipeline(
+        repoRoot,
+        server.url,
+        process.env['BENCH_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test',
+        files,
+        s.stageDocs,
+      ),
+    );
   } finally {
     await server.stop();
   }

@@ -19,7 +19,12 @@ export interface DashboardCommandOptions {
   signal?: AbortSignal;
 }
 
-export async function dashboardCommand(file: string | undefined, opts: DashboardCommandOptions, out: CommandOutput, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function dashboardCommand(
+  file: string | undefined,
+  opts: DashboardCommandOptions,
+  out: CommandOutput,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const port = Number(opts.port ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     out.error(`dashboard: --port must be a port number, got "${opts.port}"`);
@@ -43,12 +48,25 @@ export async function dashboardCommand(file: string | undefined, opts: Dashboard
     const log = opts.log ?? createLogger({ pretty: true, level: 'info' });
     let dashboard;
     try {
-      dashboard = await startDashboard({ config: ctx.config, redis: ctx.redis, port, host, allowActions: opts.allowActions, token, showText: opts.showText, traceUrl, log, redisError: ctx.redisError });
+      dashboard = await startDashboard({
+        config: ctx.config,
+        redis: ctx.redis,
+        port,
+        host,
+        allowActions: opts.allowActions,
+        token,
+        showText: opts.showText,
+        traceUrl,
+        log,
+        redisError: ctx.redisError,
+      });
     } catch (err) {
       out.error(`dashboard: cannot listen on ${host}:${port}: ${(err as Error).message}`);
       return EXIT_PROBLEM;
     }
-    out.log(`dashboard of ${ctx.config.name} (prefix ${ctx.config.prefix}) at ${dashboard.url} (${opts.allowActions ? 'actions enabled, token required' : 'read-only'}; Ctrl-C to stop)`);
+    out.log(
+      `dashboard of ${ctx.config.name} (prefix ${ctx.config.prefix}) at ${dashboard.url} (${opts.allowActions ? 'actions enabled, token required' : 'read-only'}; Ctrl-C to stop)`,
+    );
     let stop: () => void = () => undefined;
     await new Promise<void>((resolve) => {
       stop = () => resolve();

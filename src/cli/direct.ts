@@ -22,14 +22,33 @@ export interface SubmitResult {
 }
 
 /** Every non-empty regular file is submitted: the first stage decides what it can read (and dead-letters the rest with a reason). */
-const ANY_TYPE: ReadonlySet<string> = new Set(['.pdf', '.docx', '.doc', '.txt', '.eml', '.html', '.png', '.jpg', '.tiff', '.mp3', '.wav', '.m4a', '.zip', 'unknown']);
+const ANY_TYPE: ReadonlySet<string> = new Set([
+  '.pdf',
+  '.docx',
+  '.doc',
+  '.txt',
+  '.eml',
+  '.html',
+  '.png',
+  '.jpg',
+  '.tiff',
+  '.mp3',
+  '.wav',
+  '.m4a',
+  '.zip',
+  'unknown',
+]);
 
 /**
  * Direct mode (`--input`, `docpipe submit`): creates the source_documents rows (type detected from
  * content) and publishes each document to the first stage. A file submitted again unchanged reuses
  * its row and document uuid, and runs again.
  */
-export async function submitFiles(deps: { sql: Sql; broker: Broker; config: PipelineConfig; log: Logger }, paths: readonly string[], projectName?: string): Promise<SubmitResult> {
+export async function submitFiles(
+  deps: { sql: Sql; broker: Broker; config: PipelineConfig; log: Logger },
+  paths: readonly string[],
+  projectName?: string,
+): Promise<SubmitResult> {
   const { files, skipped } = await listInputFiles(paths, { supported: ANY_TYPE });
   const submitted: Submitted[] = [];
   for (const file of files) {
@@ -70,10 +89,14 @@ export async function outsideRoots(inputs: readonly string[], roots: readonly st
 
 /** How to let the stages read `outside`: the folders to add to `files.allowed_roots`. */
 export function outsideRootsHelp(outside: readonly string[], roots: readonly string[]): string {
-  const folders = [...new Set(outside.map((p) => {
-    const abs = path.resolve(p);
-    return existsSync(abs) && statSync(abs).isDirectory() ? abs : path.dirname(abs);
-  }))];
+  const folders = [
+    ...new Set(
+      outside.map((p) => {
+        const abs = path.resolve(p);
+        return existsSync(abs) && statSync(abs).isDirectory() ? abs : path.dirname(abs);
+      }),
+    ),
+  ];
   return [
     `outside files.allowed_roots (${[...new Set(roots)].join(', ')}), so the stages could not read them: ${outside.join(', ')}`,
     `  fix: add ${folders.join(', ')} to files.allowed_roots in the pipeline file, or with the shipped pipeline.yaml set DOCPIPE_DOCUMENTS=${folders[0]}`,

@@ -3,11 +3,21 @@ import { duration, isoTime, oneLine, table } from './format.ts';
 
 export function formatDeadLetters(list: { entries: DeadLetterSummary[]; sizes: Record<string, number> }): string {
   const total = Object.values(list.sizes).reduce((a, b) => a + b, 0);
-  const sizes = Object.entries(list.sizes).map(([s, n]) => `${s} ${n}`).join(', ');
+  const sizes = Object.entries(list.sizes)
+    .map(([s, n]) => `${s} ${n}`)
+    .join(', ');
   if (total === 0) return `no dead letters (${sizes})`;
   const rows: Array<Array<string | number>> = [['stage', 'id', 'document', 'age', 'attempt', 'code', 'reason']];
   for (const e of list.entries) {
-    rows.push([e.stage, e.id, e.document_uuid ?? '-', duration(e.age_ms), e.failed_at_attempt ?? '-', e.error_code || e.error_kind, oneLine(e.error, 70)]);
+    rows.push([
+      e.stage,
+      e.id,
+      e.document_uuid ?? '-',
+      duration(e.age_ms),
+      e.failed_at_attempt ?? '-',
+      e.error_code || e.error_kind,
+      oneLine(e.error, 70),
+    ]);
   }
   const shown = list.entries.length < total ? ` (showing ${list.entries.length}; --limit for more)` : '';
   return `${total} dead letter(s): ${sizes}${shown}\n\n${table(rows)}`;
@@ -21,9 +31,17 @@ export function formatDeadLetter(e: DeadLetterEntry): string {
 }
 
 export function formatAction(verb: 'redriven' | 'purged', r: ActionResult): string {
-  const lines = [`${r.done.length} ${verb}` + (r.skipped.length ? `, ${r.skipped.length} skipped` : '') + (r.missing.length ? `, ${r.missing.length} not found` : '')];
+  const lines = [
+    `${r.done.length} ${verb}` +
+      (r.skipped.length ? `, ${r.skipped.length} skipped` : '') +
+      (r.missing.length ? `, ${r.missing.length} not found` : ''),
+  ];
   for (const d of r.done) {
-    const extra = verb === 'redriven' ? ` -> ${d.new_id ?? '?'}` + (d.state_before && d.state_before !== 'failed' ? ` (document was "${d.state_before}": requeued without a state change)` : '') : '';
+    const extra =
+      verb === 'redriven'
+        ? ` -> ${d.new_id ?? '?'}` +
+          (d.state_before && d.state_before !== 'failed' ? ` (document was "${d.state_before}": requeued without a state change)` : '')
+        : '';
     lines.push(`  ${d.stage} ${d.id} ${d.document_uuid ?? '-'}${extra}`);
   }
   for (const s of r.skipped) lines.push(`  skipped ${s.stage} ${s.id}: ${s.reason}`);

@@ -24,7 +24,10 @@ export async function dlqCommand(args: readonly string[], opts: DlqOptions, out:
     out.error(`dlq: expected [pipeline.yaml] ${DLQ_ACTIONS.join('|')}, got ${JSON.stringify(args)}`);
     return EXIT_USAGE;
   }
-  const ids = [...positional, ...[opts.id ?? []].flat()].flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  const ids = [...positional, ...[opts.id ?? []].flat()]
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   const limit = Number(opts.limit ?? 100);
   if (!Number.isInteger(limit) || limit < 1) {
     out.error(`dlq: --limit must be a positive integer, got "${opts.limit}"`);

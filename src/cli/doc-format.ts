@@ -4,7 +4,8 @@ import type { DocumentList } from '../ops/documents.ts';
 import { duration, isoTime, oneLine, table } from './format.ts';
 
 export function formatDocument(d: DocumentReport): string {
-  if (!d.found && d.history.length === 0) return `document ${d.document_uuid}: no state in Redis (never submitted under this prefix, or expired after it finished)`;
+  if (!d.found && d.history.length === 0)
+    return `document ${d.document_uuid}: no state in Redis (never submitted under this prefix, or expired after it finished)`;
   const lines = [
     `document ${d.document_uuid}`,
     `  file      ${d.file_name ?? '-'}`,
@@ -21,7 +22,16 @@ export function formatDocument(d: DocumentReport): string {
   lines.push('', `history (${d.history.length} events)`);
   const rows: Array<Array<string | number>> = [['at', 'event', 'from', 'to', 'attempt', 'duration', 'consumer', 'error']];
   for (const e of d.history) {
-    rows.push([isoTime(e.at), e.event, e.from, e.to, e.attempt, e.duration_ms ? duration(e.duration_ms) : '', e.consumer, oneLine(e.error, 60)]);
+    rows.push([
+      isoTime(e.at),
+      e.event,
+      e.from,
+      e.to,
+      e.attempt,
+      e.duration_ms ? duration(e.duration_ms) : '',
+      e.consumer,
+      oneLine(e.error, 60),
+    ]);
   }
   lines.push(table(rows));
   return lines.join('\n');

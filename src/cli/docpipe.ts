@@ -59,10 +59,19 @@ export function buildCli(): Command {
     .option('--log-level <level>', 'trace, debug, info, warn, error', undefined)
     .option('--coordinator', 'run queue intake and outcome write-back (with --stage: besides those stages; alone: no workers)')
     .option('--metrics-port <port>', 'serve Prometheus /metrics and /healthz on this port')
-    .option('--metrics-host <host>', 'address /metrics binds (default 127.0.0.1, or DOCPIPE_METRICS_HOST; 0.0.0.0 for a scraper on another host)')
+    .option(
+      '--metrics-host <host>',
+      'address /metrics binds (default 127.0.0.1, or DOCPIPE_METRICS_HOST; 0.0.0.0 for a scraper on another host)',
+    )
     .option('--dashboard <port>', 'serve the web dashboard on 127.0.0.1:<port> (actions only with DOCPIPE_DASHBOARD_TOKEN)')
-    .option('--trace-url <template>', "the dashboard links a document's trace id to this URL, e.g. 'http://localhost:16686/trace/{trace_id}' (or DOCPIPE_TRACE_URL)")
-    .option('--redis-retries <n>', 'attempts to reach Redis at start-up before exiting 1 (default 10, about 40 s, or DOCPIPE_REDIS_RETRIES)')
+    .option(
+      '--trace-url <template>',
+      "the dashboard links a document's trace id to this URL, e.g. 'http://localhost:16686/trace/{trace_id}' (or DOCPIPE_TRACE_URL)",
+    )
+    .option(
+      '--redis-retries <n>',
+      'attempts to reach Redis at start-up before exiting 1 (default 10, about 40 s, or DOCPIPE_REDIS_RETRIES)',
+    )
     .addHelpText('after', RUN_EXIT_CODES)
     .action(async (file: string, opts: Record<string, unknown>) => {
       process.exitCode = await runCommand(file, opts);
@@ -110,7 +119,9 @@ export function buildCli(): Command {
   program
     .command('doc')
     .argument('<args...>', '[pipeline file] <document_uuid | uuid prefix | file name>')
-    .description("a document's state, stage, attempt, error and full history; a uuid prefix or part of a file name finds it (several matches: listed, exit 2)")
+    .description(
+      "a document's state, stage, attempt, error and full history; a uuid prefix or part of a file name finds it (several matches: listed, exit 2)",
+    )
     .option('--json', 'machine-readable output')
     .action(async (args: string[], opts: { json?: boolean }) => {
       process.exitCode = await docCommand(args, opts, console_);
@@ -137,10 +148,18 @@ export function buildCli(): Command {
     .option('--host <host>', 'address to bind (loopback unless told otherwise)', '127.0.0.1')
     .option('--allow-actions', 'redrive/purge buttons; actions need "Authorization: Bearer $DOCPIPE_DASHBOARD_TOKEN"')
     .option('--show-text', 'allow document text on the page (none is shown today)')
-    .option('--trace-url <template>', "link a document's trace id to this URL, e.g. 'http://localhost:16686/trace/{trace_id}' (or DOCPIPE_TRACE_URL)")
-    .action(async (file: string | undefined, opts: { port?: string; host?: string; allowActions?: boolean; showText?: boolean; traceUrl?: string }) => {
-      process.exitCode = await dashboardCommand(file, opts, console_);
-    });
+    .option(
+      '--trace-url <template>',
+      "link a document's trace id to this URL, e.g. 'http://localhost:16686/trace/{trace_id}' (or DOCPIPE_TRACE_URL)",
+    )
+    .action(
+      async (
+        file: string | undefined,
+        opts: { port?: string; host?: string; allowActions?: boolean; showText?: boolean; traceUrl?: string },
+      ) => {
+        process.exitCode = await dashboardCommand(file, opts, console_);
+      },
+    );
 
   program
     .command('doctor')

@@ -20,13 +20,22 @@ export async function doctorCommand(file: string | undefined, opts: DoctorOption
       findings.push({ check: 'redis', level: 'ok', message: `connected to ${redactUrl(config.redis.url)}` });
       findings.push(...redisFindings(facts, { production, prefix: config.prefix, clusterConfigured: Boolean(config.redis.cluster) }));
     } catch (err) {
-      findings.push({ check: 'redis', level: 'unsafe', message: `cannot read ${redactUrl(config.redis.url)}: ${redactSecrets(ctx.redisError() ?? (err as Error).message, config.redis.url)}`, fix: 'check REDIS_URL and that Redis is up' });
+      findings.push({
+        check: 'redis',
+        level: 'unsafe',
+        message: `cannot read ${redactUrl(config.redis.url)}: ${redactSecrets(ctx.redisError() ?? (err as Error).message, config.redis.url)}`,
+        fix: 'check REDIS_URL and that Redis is up',
+      });
     }
     findings.push(...storeFindings(await probeStore(config)));
     findings.push(...ocrFindings(probeOcr(config)));
     const worst = worstLevel(findings);
-    if (opts.json) out.log(JSON.stringify({ pipeline: config.name, prefix: config.prefix, production, ok: worst !== 'unsafe', findings }, null, 2));
-    else out.log(`doctor: pipeline ${config.name}, prefix ${config.prefix} (${production ? 'production' : 'not production'})\n\n${formatFindings(findings)}`);
+    if (opts.json)
+      out.log(JSON.stringify({ pipeline: config.name, prefix: config.prefix, production, ok: worst !== 'unsafe', findings }, null, 2));
+    else
+      out.log(
+        `doctor: pipeline ${config.name}, prefix ${config.prefix} (${production ? 'production' : 'not production'})\n\n${formatFindings(findings)}`,
+      );
     return worst === 'unsafe' ? EXIT_PROBLEM : EXIT_OK;
   });
 }

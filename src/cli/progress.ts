@@ -30,7 +30,12 @@ export class RunProgress {
     this.total = total;
     if (total === 0) return;
     if (this.out.isTTY) {
-      this.bar = new SingleBar({ format: 'documents {bar} {value}/{total} | done {done} failed {failed} | {rate}/min | ETA {eta_formatted}', stream: this.out, hideCursor: true, etaBuffer: 20 });
+      this.bar = new SingleBar({
+        format: 'documents {bar} {value}/{total} | done {done} failed {failed} | {rate}/min | ETA {eta_formatted}',
+        stream: this.out,
+        hideCursor: true,
+        etaBuffer: 20,
+      });
       this.bar.start(total, 0, { done: 0, failed: 0, rate: '0' });
     }
   }
@@ -73,12 +78,22 @@ export class RunProgress {
     for (const s of this.stageOrder) {
       const t = this.stages.get(s)!;
       const n = t.processed + t.retried;
-      rows.push([s, String(t.processed), String(t.retried), String(t.dead_lettered), String(t.skipped), n ? `${Math.round(t.ms / n)}ms` : '-']);
+      rows.push([
+        s,
+        String(t.processed),
+        String(t.retried),
+        String(t.dead_lettered),
+        String(t.skipped),
+        n ? `${Math.round(t.ms / n)}ms` : '-',
+      ]);
     }
     const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
     const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
     const secs = ((Date.now() - this.started) / 1000).toFixed(1);
-    const summary = Object.entries(states).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+    const summary =
+      Object.entries(states)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none';
     return [line(rows[0]!), ...rows.slice(1).map(line), '', `documents: ${summary} (in ${secs}s)`].join('\n');
   }
 }

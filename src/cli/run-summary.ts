@@ -9,7 +9,14 @@ import type { RunProgress } from './progress.ts';
 const LIST_AT_MOST = 20;
 
 /** The tables the shipped stages write, in pipeline order. */
-const RESULT_TABLES = ['source_documents', 'neo4j_documents', 'neo4j_chunks', 'neo4j_entity_mentions', 'neo4j_canonical_entities', 'neo4j_relationships_staging'];
+const RESULT_TABLES = [
+  'source_documents',
+  'neo4j_documents',
+  'neo4j_chunks',
+  'neo4j_entity_mentions',
+  'neo4j_canonical_entities',
+  'neo4j_relationships_staging',
+];
 
 export interface RunSummary {
   text: string;
@@ -22,7 +29,16 @@ export interface RunSummary {
  * run by state, those fed from the streams (queue intake, redrives, other producers) too; where
  * the results are (store without secrets, tables) and how to look at a document.
  */
-export async function summarizeRun(r: { config: PipelineConfig; runner: Runner; progress: RunProgress; submitted: Submitted[]; skipped: number; storeUrl: string | undefined; embedded: boolean; file: string | undefined }): Promise<RunSummary> {
+export async function summarizeRun(r: {
+  config: PipelineConfig;
+  runner: Runner;
+  progress: RunProgress;
+  submitted: Submitted[];
+  skipped: number;
+  storeUrl: string | undefined;
+  embedded: boolean;
+  file: string | undefined;
+}): Promise<RunSummary> {
   const { progress, submitted } = r;
   const states: Record<string, number> = {};
   const lines: string[] = [];
@@ -48,7 +64,9 @@ export async function summarizeRun(r: { config: PipelineConfig; runner: Runner; 
   if (lines.length) out.push(`documents of this run:\n${lines.join('\n')}`);
   const file = r.file ?? 'pipeline.yaml';
   if (r.storeUrl) {
-    const where = r.embedded ? `embedded Postgres (data in ${path.relative(process.cwd(), r.config.store.dataDir) || r.config.store.dataDir}; SQL: docpipe sql ${file})` : redactUrl(r.storeUrl);
+    const where = r.embedded
+      ? `embedded Postgres (data in ${path.relative(process.cwd(), r.config.store.dataDir) || r.config.store.dataDir}; SQL: docpipe sql ${file})`
+      : redactUrl(r.storeUrl);
     out.push(`results: ${where}, tables ${RESULT_TABLES.join(', ')}`);
   }
   out.push(`look closer: docpipe status ${file}; docpipe doc ${file} <document_uuid>`);

@@ -86,7 +86,14 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
   const graceMs = Number(opts.grace ?? 10) * 1000;
   if (!(graceMs >= 0)) throw new UsageError(`--grace must be a number of seconds, got "${opts.grace}"`);
   // --stage a,b: only those workers; --coordinator alone: no workers, only intake and outcome write-back
-  const onlyStages = opts.stage ? opts.stage.split(',').map((s) => s.trim()).filter(Boolean) : opts.coordinator ? [] : undefined;
+  const onlyStages = opts.stage
+    ? opts.stage
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : opts.coordinator
+      ? []
+      : undefined;
   const metricsPort = portOption(opts.metricsPort, '--metrics-port');
   const dashboardPort = portOption(opts.dashboard, '--dashboard');
   const attempts = redisRetries(opts.redisRetries);
@@ -159,13 +166,31 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
     if (dashboardPort !== undefined) {
       // read-only unless DOCPIPE_DASHBOARD_TOKEN is set (then redrive/purge need it as a bearer token)
       const token = process.env['DOCPIPE_DASHBOARD_TOKEN'] || undefined;
-      const dashboard = await startDashboard({ config, redis: runner.redis, port: dashboardPort, allowActions: token !== undefined, token, traceUrl, log }).catch((err: unknown) => {
+      const dashboard = await startDashboard({
+        config,
+        redis: runner.redis,
+        port: dashboardPort,
+        allowActions: token !== undefined,
+        token,
+        traceUrl,
+        log,
+      }).catch((err: unknown) => {
         throw listenError(err, '--dashboard', dashboardPort);
       });
       opened.add('dashboard', () => dashboard.close());
       process.stdout.write(`dashboard: ${dashboard.url}\n`);
     }
-    return await runPipeline({ config, log, opts: { ...opts, file: opts.file ?? file }, store, runner, progress, graceMs, stopping: stopping.signal, opened });
+    return await runPipeline({
+      config,
+      log,
+      opts: { ...opts, file: opts.file ?? file },
+      store,
+      runner,
+      progress,
+      graceMs,
+      stopping: stopping.signal,
+      opened,
+    });
   } finally {
     await opened.closeAll();
     process.off('SIGTERM', onSignal);
@@ -175,13 +200,27 @@ export async function runCommand(file: string, opts: RunCommandOptions): Promise
 }
 
 /** Submits --input, runs until idle (or a signal), stops the workers, prints the summary; returns the exit code. */
-async function runPipeline(r: { config: PipelineConfig; log: Logger; opts: RunCommandOptions; store: OpenedStore; runner: Runner; progress: RunProgress; graceMs: number; stopping: AbortSignal; opened: OpenedResources }): Promise<number> {
+async function runPipeline(r: {
+  config: PipelineConfig;
+  log: Logger;
+  opts: RunCommandOptions;
+  store: OpenedStore;
+  runner: Runner;
+  progress: RunProgress;
+  graceMs: number;
+  stopping: AbortSignal;
+  opened: OpenedResources;
+}): Promise<number> {
   const { config, log, opts, runner, progress } = r;
   // Intake and outcome write-back run in the process that runs the whole pipeline, or in --coordinator.
   const whole = !opts.stage || opts.coordinator === true;
   const sql = r.store.none ? undefined : r.store.store.sql;
-  const outcomes = whole && sql ? new OutcomeWriter({ sql, broker: runner.broker, redis: runner.redis, config, log, consumer: runner.consumer }) : undefined;
-  const intake = whole && sql && config.intake ? new QueueIntake({ sql, broker: runner.broker, config, log, processorId: runner.consumer }) : undefined;
+  const outcomes =
+    whole && sql
+      ? new OutcomeWriter({ sql, broker: runner.broker, redis: runner.redis, config, log, consumer: runner.consumer })
+      : undefined;
+  const intake =
+    whole && sql && config.intake ? new QueueIntake({ sql, broker: runner.broker, config, log, processorId: runner.consumer }) : undefined;
 
   let submitted: Submitted[] = [];
   let skipped = 0;
@@ -211,7 +250,16 @@ async function runPipeline(r: { config: PipelineConfig; log: Logger; opts: RunCo
   await outcomes?.stop();
   progress.end();
   if (!opts.untilIdle) return EXIT_OK;
-  const summary = await summarizeRun({ config, runner, progress, submitted, skipped, storeUrl: r.store.url, embedded: config.store.url === 'embedded', file: opts.file });
+  const summary = await summarizeRun({
+    config,
+    runner,
+    progress,
+    submitted,
+    skipped,
+    storeUrl: r.store.url,
+    embedded: config.store.url === 'embedded',
+    file: opts.file,
+  });
   process.stdout.write(summary.text + '\n');
   return summary.allCompleted ? EXIT_OK : EXIT_DOCUMENTS_FAILED;
 }

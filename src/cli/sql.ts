@@ -14,7 +14,9 @@ export async function sqlCommand(args: string[], opts: { json?: boolean }, out: 
   const file = args.length > 0 && /\.ya?ml$/i.test(args[0]!) ? args[0]! : 'pipeline.yaml';
   const query = (file === args[0] ? args.slice(1) : args).join(' ').trim();
   if (!query) {
-    out.error('docpipe sql: give the statement, e.g. docpipe sql pipeline.yaml "SELECT file_name, initial_processing_status FROM source_documents"');
+    out.error(
+      'docpipe sql: give the statement, e.g. docpipe sql pipeline.yaml "SELECT file_name, initial_processing_status FROM source_documents"',
+    );
     return EXIT_USAGE;
   }
   const config = loadRunnablePipeline(path.resolve(file));
@@ -36,7 +38,12 @@ export async function sqlCommand(args: string[], opts: { json?: boolean }, out: 
       return EXIT_OK;
     }
     const columns = rows.length ? Object.keys(rows[0]!) : [];
-    const cell = (v: unknown) => (v === null || v === undefined ? '' : typeof v === 'object' && !(v instanceof Date) ? JSON.stringify(v) : String(v instanceof Date ? v.toISOString() : v).replace(/\s+/g, ' '));
+    const cell = (v: unknown) =>
+      v === null || v === undefined
+        ? ''
+        : typeof v === 'object' && !(v instanceof Date)
+          ? JSON.stringify(v)
+          : String(v instanceof Date ? v.toISOString() : v).replace(/\s+/g, ' ');
     if (columns.length) out.log(table([columns, ...rows.map((r) => columns.map((c) => cell(r[c])))]));
     out.log(`(${rows.length} row${rows.length === 1 ? '' : 's'})`);
     return EXIT_OK;

@@ -66,13 +66,17 @@ export async function waitForRedis(redis: RedisClient, url: string, log: Logger,
       } finally {
         clearTimeout(timer);
       }
-      if (attempt < attempts) log.warn({ attempt, attempts, retry_in_ms: delay }, `waiting for Redis at ${redactUrl(url)}, attempt ${attempt}/${attempts}`);
+      if (attempt < attempts)
+        log.warn({ attempt, attempts, retry_in_ms: delay }, `waiting for Redis at ${redactUrl(url)}, attempt ${attempt}/${attempts}`);
       delay = Math.min(delay * 2, 5_000);
     }
   } finally {
     redis.off('error', onError);
   }
-  throw new InfrastructureError(`cannot reach Redis at ${redactUrl(url)} after ${attempts} attempts (${last}); set --redis-retries or DOCPIPE_REDIS_RETRIES to wait longer`, { code: 'DP_ERR_REDIS_UNAVAILABLE' });
+  throw new InfrastructureError(
+    `cannot reach Redis at ${redactUrl(url)} after ${attempts} attempts (${last}); set --redis-retries or DOCPIPE_REDIS_RETRIES to wait longer`,
+    { code: 'DP_ERR_REDIS_UNAVAILABLE' },
+  );
 }
 
 /**

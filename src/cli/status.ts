@@ -43,7 +43,14 @@ export async function statusCommand(file: string | undefined, opts: StatusOption
         out.log(tty && !opts.json ? `\x1b[H\x1b[2J${text}\n\n(refreshing every ${opts.interval ?? '2s'}; Ctrl-C to stop)` : text);
         await new Promise<void>((resolve) => {
           const t = setTimeout(resolve, intervalMs);
-          stop.signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+          stop.signal.addEventListener(
+            'abort',
+            () => {
+              clearTimeout(t);
+              resolve();
+            },
+            { once: true },
+          );
         });
       }
     } finally {

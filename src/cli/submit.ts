@@ -56,7 +56,9 @@ export async function submitCommand(args: string[], opts: { project?: string; js
     } else {
       for (const s of result.submitted) out.log(`${s.documentUuid}  ${s.type.padEnd(6)}  ${s.path}`);
       for (const s of result.skipped) out.error(`skipped ${s.path}: ${s.reason}`);
-      out.log(`submitted ${result.submitted.length} document(s) to ${config.stages[0]!.stream}${result.skipped.length ? `; ${result.skipped.length} skipped` : ''}`);
+      out.log(
+        `submitted ${result.submitted.length} document(s) to ${config.stages[0]!.stream}${result.skipped.length ? `; ${result.skipped.length} skipped` : ''}`,
+      );
     }
     return result.skipped.length ? 1 : 0;
   } finally {

@@ -27,7 +27,12 @@ export function exitCodeOf(err: unknown): number {
  * Opens the pipeline and a Redis connection, runs `fn`, closes the connection. A bad pipeline
  * file or selection exits 2, any other failure (Redis down…) exits 1 with one clear line.
  */
-export async function withOps(file: string | undefined, out: CommandOutput, what: string, fn: (ctx: OpsContext) => Promise<number>): Promise<number> {
+export async function withOps(
+  file: string | undefined,
+  out: CommandOutput,
+  what: string,
+  fn: (ctx: OpsContext) => Promise<number>,
+): Promise<number> {
   let ctx: OpsContext;
   try {
     ctx = openOps(file);

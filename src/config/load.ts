@@ -116,11 +116,17 @@ function schemaProblem(source: YamlSource, e: ErrorObject): Problem | undefined 
     }
     case 'pattern':
       if (String((e.params as { pattern: string }).pattern).includes('ms|s|m|h|d')) {
-        return source.at(at, `${where}: bad duration "${String(source.doc.getIn(at))}": use a number and a unit, e.g. 500ms, 2s, 5m, 1h, 7d`);
+        return source.at(
+          at,
+          `${where}: bad duration "${String(source.doc.getIn(at))}": use a number and a unit, e.g. 500ms, 2s, 5m, 1h, 7d`,
+        );
       }
       return source.at(at, `${where} ${e.message ?? 'is invalid'}`);
     case 'enum':
-      return source.at(at, `${where} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`);
+      return source.at(
+        at,
+        `${where} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`,
+      );
     case 'const':
       return source.at(at, `${where} must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`);
     case 'oneOf':
@@ -147,10 +153,15 @@ function uniquenessProblems(stages: unknown[], prefix: unknown, source: YamlSour
     }
     seenNames.set(s.name, index);
     const names = stageNames(typeof prefix === 'string' ? prefix : 'docpipe', s.name, { stream: s.stream, group: s.group, dlq: s.dlq });
-    for (const [k, v] of [['stream', names.stream], ['dlq', names.dlq]] as const) {
+    for (const [k, v] of [
+      ['stream', names.stream],
+      ['dlq', names.dlq],
+    ] as const) {
       const prev = seenStreams.get(v);
       if (prev !== undefined) {
-        problems.push(source.at(['stages', index, s[k] ? k : 'name'], `stream "${v}" of stage "${s.name}" is already used by stages[${prev}]`));
+        problems.push(
+          source.at(['stages', index, s[k] ? k : 'name'], `stream "${v}" of stage "${s.name}" is already used by stages[${prev}]`),
+        );
       } else seenStreams.set(v, index);
     }
   });
@@ -169,13 +180,37 @@ function dedupe(problems: Problem[]): Problem[] {
 
 // ---- resolution of the validated file into the frozen config ----
 
-interface RawRetries { max?: number; backoff?: 'exponential' | 'fixed'; delay?: string; maxDelay?: string; jitter?: boolean }
-interface RawWorker { concurrency?: number; batch?: number; block?: string; timeout?: string; idle?: string; max_message_bytes?: number; retries?: RawRetries }
+interface RawRetries {
+  max?: number;
+  backoff?: 'exponential' | 'fixed';
+  delay?: string;
+  maxDelay?: string;
+  jitter?: boolean;
+}
+interface RawWorker {
+  concurrency?: number;
+  batch?: number;
+  block?: string;
+  timeout?: string;
+  idle?: string;
+  max_message_bytes?: number;
+  retries?: RawRetries;
+}
 interface RawStage extends RawWorker {
-  name: string; handler: string; input: string; output?: string; stream?: string; group?: string; dlq?: string; options?: Record<string, unknown>;
+  name: string;
+  handler: string;
+  input: string;
+  output?: string;
+  stream?: string;
+  group?: string;
+  dlq?: string;
+  options?: Record<string, unknown>;
 }
 interface RawPipeline {
-  version: 1; name: string; pipeline_version?: string; prefix: string;
+  version: 1;
+  name: string;
+  pipeline_version?: string;
+  prefix: string;
   redis: { url: string; cluster: boolean | string[] };
   store: { url: string; data_dir: string; pool: number };
   defaults: Required<Omit<RawWorker, 'retries'>> & { retries: Required<RawRetries> };
@@ -191,7 +226,14 @@ function ms(text: string): number {
   return parseDuration(text) ?? 0;
 }
 
-function resolve(file: string, text: string, raw: RawPipeline, source: YamlSource, problems: Problem[], checks: readonly ConfigCheck[]): PipelineConfig {
+function resolve(
+  file: string,
+  text: string,
+  raw: RawPipeline,
+  source: YamlSource,
+  problems: Problem[],
+  checks: readonly ConfigCheck[],
+): PipelineConfig {
   const dir = path.dirname(file);
   const rel = (p: string) => (p.startsWith('/') ? p : path.resolve(dir, p));
   const d = raw.defaults;
@@ -231,12 +273,21 @@ function resolve(file: string, text: string, raw: RawPipeline, source: YamlSourc
     redis: { url: raw.redis.url, cluster: raw.redis.cluster },
     store: { url: raw.store.url, dataDir: rel(raw.store.data_dir), pool: raw.store.pool },
     intake: raw.intake
-      ? { from: raw.intake.from, batch: raw.intake.batch, pollMs: ms(raw.intake.poll), maxBacklog: raw.intake.max_backlog, stuckAfterMs: ms(raw.intake.stuck_after) }
+      ? {
+          from: raw.intake.from,
+          batch: raw.intake.batch,
+          pollMs: ms(raw.intake.poll),
+          maxBacklog: raw.intake.max_backlog,
+          stuckAfterMs: ms(raw.intake.stuck_after),
+        }
       : undefined,
     files: { allowedRoots: raw.files.allowed_roots.map(rel), maxBytes: raw.files.max_bytes },
     providers: {
       ocr: p.ocr as unknown as PipelineConfig['providers']['ocr'],
-      llm: { ...(p.llm as unknown as Omit<PipelineConfig['providers']['llm'], 'timeoutMs'>), timeoutMs: ms(String(p.llm['timeout'] ?? '60s')) },
+      llm: {
+        ...(p.llm as unknown as Omit<PipelineConfig['providers']['llm'], 'timeoutMs'>),
+        timeoutMs: ms(String(p.llm['timeout'] ?? '60s')),
+      },
       transcription: p.transcription as unknown as PipelineConfig['providers']['transcription'],
     },
     state: { ttlMs: ms(raw.state.ttl), history: raw.state.history, historyAfterFinish: raw.state.history_after_finish },
@@ -262,4 +313,3 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
-

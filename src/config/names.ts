@@ -9,7 +9,11 @@ export interface StageNames {
   dlq: string;
 }
 
-export function stageNames(prefix: string, stage: string, overrides: Partial<Record<keyof StageNames, string | undefined>> = {}): StageNames {
+export function stageNames(
+  prefix: string,
+  stage: string,
+  overrides: Partial<Record<keyof StageNames, string | undefined>> = {},
+): StageNames {
   return {
     stream: overrides.stream ?? `${prefix}:${stage}:pending`,
     group: overrides.group ?? `${stage}-service-group`,

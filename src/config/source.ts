@@ -36,8 +36,12 @@ export class YamlSource {
     const shown = all.filter((e) => e.code === 'DUPLICATE_KEY' || e === syntax[0]);
     const problems = shown.map((e) => {
       const { line, col } = lines.linePos(e.pos[0]);
-      let message = e.code === 'DUPLICATE_KEY' ? `duplicate key "${keyAt(doc, e.pos[0])}" (each key may appear once in a mapping)` : e.message.split('\n')[0] ?? e.message;
-      if (e === syntax[0] && syntax.length > 1) message += ` (${syntax.length - 1} more YAML error${syntax.length > 2 ? 's' : ''} after it, most likely caused by it: fix this one first)`;
+      let message =
+        e.code === 'DUPLICATE_KEY'
+          ? `duplicate key "${keyAt(doc, e.pos[0])}" (each key may appear once in a mapping)`
+          : (e.message.split('\n')[0] ?? e.message);
+      if (e === syntax[0] && syntax.length > 1)
+        message += ` (${syntax.length - 1} more YAML error${syntax.length > 2 ? 's' : ''} after it, most likely caused by it: fix this one first)`;
       return { file, line, col, message };
     });
     return { source, problems };

@@ -29,8 +29,24 @@ export interface StageConfig {
 }
 
 export interface ProvidersConfig {
-  ocr: { provider: 'local' | 'textract'; engine?: 'auto' | 'native' | 'tesseract.js'; workers?: number; region: string; endpoint?: string; max_pages: number; pdf_passwords?: string[] };
-  llm: { provider: 'local' | 'openai'; base_url?: string; model: string; api_key_env: string; concurrency: number; timeoutMs: number; second_pass?: 'on' | 'off' | 'sparse' };
+  ocr: {
+    provider: 'local' | 'textract';
+    engine?: 'auto' | 'native' | 'tesseract.js';
+    workers?: number;
+    region: string;
+    endpoint?: string;
+    max_pages: number;
+    pdf_passwords?: string[];
+  };
+  llm: {
+    provider: 'local' | 'openai';
+    base_url?: string;
+    model: string;
+    api_key_env: string;
+    concurrency: number;
+    timeoutMs: number;
+    second_pass?: 'on' | 'off' | 'sparse';
+  };
   transcription: { provider: 'none' | 'openai'; base_url?: string; model: string; api_key_env: string };
 }
 

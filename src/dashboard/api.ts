@@ -95,7 +95,12 @@ async function dlqAction(ctx: OpsContext, action: 'redrive' | 'purge', raw: stri
   }
   const { stage, ids } = (body ?? {}) as { stage?: unknown; ids?: unknown };
   if (stage !== undefined && typeof stage !== 'string') return error(400, '"stage" must be a string');
-  if (!Array.isArray(ids) || ids.length === 0 || ids.length > MAX_IDS || !ids.every((id) => typeof id === 'string' && /^\d+-\d+$/.test(id))) {
+  if (
+    !Array.isArray(ids) ||
+    ids.length === 0 ||
+    ids.length > MAX_IDS ||
+    !ids.every((id) => typeof id === 'string' && /^\d+-\d+$/.test(id))
+  ) {
     return error(400, `"ids" must list 1 to ${MAX_IDS} dead-letter entry ids`);
   }
   try {

@@ -14,7 +14,8 @@ function sameToken(a: string, b: string): boolean {
 export function checkAction(allowActions: boolean, token: string | undefined, authorization: string | undefined): ActionCheck {
   if (!allowActions || !token) return { ok: false, status: 403, message: 'actions are disabled: start the dashboard with --allow-actions' };
   const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
-  if (!m || !sameToken(m[1]!, token)) return { ok: false, status: 401, message: 'actions need "Authorization: Bearer <DOCPIPE_DASHBOARD_TOKEN>"' };
+  if (!m || !sameToken(m[1]!, token))
+    return { ok: false, status: 401, message: 'actions need "Authorization: Bearer <DOCPIPE_DASHBOARD_TOKEN>"' };
   return { ok: true };
 }
 

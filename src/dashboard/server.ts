@@ -87,7 +87,12 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
         json(res, 405, { error: 'GET only' });
         return;
       }
-      res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', 'content-security-policy': page.csp, 'x-frame-options': 'DENY' });
+      res.writeHead(200, {
+        ...SECURITY_HEADERS,
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': page.csp,
+        'x-frame-options': 'DENY',
+      });
       res.end(method === 'HEAD' ? undefined : page.html);
       return;
     }
@@ -108,7 +113,13 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       json(res, 413, { error: `body larger than ${MAX_BODY} bytes` });
       return;
     }
-    const reply = await handleApi(ctx, settings, { method, path: url.pathname, query: url.searchParams, authorization: req.headers.authorization, body });
+    const reply = await handleApi(ctx, settings, {
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      authorization: req.headers.authorization,
+      body,
+    });
     if (method === 'POST' && reply.status === 200) log?.info({ action: url.pathname, body }, 'dashboard: action');
     json(res, reply.status, reply.body);
   }
@@ -124,10 +135,11 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   return {
     url,
     port,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -46,8 +46,14 @@ function provenance(...mentions: Array<GraphMention | undefined>): Properties {
 export function buildRelationships(input: DocumentGraphInput): StagedRelationship[] {
   const out = new Map<string, StagedRelationship>();
   const add = (
-    type: RelationshipType, fromLabel: NodeLabel, fromId: string, toLabel: NodeLabel, toId: string,
-    method: string, chunkUuid: string | null, properties: Properties = {},
+    type: RelationshipType,
+    fromLabel: NodeLabel,
+    fromId: string,
+    toLabel: NodeLabel,
+    toId: string,
+    method: string,
+    chunkUuid: string | null,
+    properties: Properties = {},
   ) => {
     const key = relationshipKey(type, fromLabel, fromId, toLabel, toId);
     const prev = out.get(key);
@@ -56,14 +62,26 @@ export function buildRelationships(input: DocumentGraphInput): StagedRelationshi
       prev.properties['support'] = Number(prev.properties['support'] ?? 1) + 1;
       return;
     }
-    out.set(key, { key, documentUuid: input.documentUuid, fromId, fromLabel, toId, toLabel, type, properties: { ...properties }, chunkUuid, method });
+    out.set(key, {
+      key,
+      documentUuid: input.documentUuid,
+      fromId,
+      fromLabel,
+      toId,
+      toLabel,
+      type,
+      properties: { ...properties },
+      chunkUuid,
+      method,
+    });
   };
   const doc = input.documentUuid;
   const chunks = [...input.chunks].sort((a, b) => a.index - b.index);
 
   for (const c of chunks) add('PART_OF', 'Chunk', c.uuid, 'Document', doc, 'structure', c.uuid, { chunk_index: c.index });
   if (chunks[0]) add('FIRST_CHUNK', 'Document', doc, 'Chunk', chunks[0].uuid, 'structure', chunks[0].uuid);
-  for (let i = 0; i + 1 < chunks.length; i++) add('NEXT_CHUNK', 'Chunk', chunks[i]!.uuid, 'Chunk', chunks[i + 1]!.uuid, 'structure', chunks[i]!.uuid);
+  for (let i = 0; i + 1 < chunks.length; i++)
+    add('NEXT_CHUNK', 'Chunk', chunks[i]!.uuid, 'Chunk', chunks[i + 1]!.uuid, 'structure', chunks[i]!.uuid);
   if (input.projectUuid) add('BELONGS_TO', 'Document', doc, 'Project', input.projectUuid, 'structure', null);
 
   const perChunkEntity = new Map<string, number>();
@@ -80,7 +98,9 @@ export function buildRelationships(input: DocumentGraphInput): StagedRelationshi
   // each document entity joined a project entity (projects only): how, and with what score
   for (const e of input.entities) {
     if (!e.projectEntityUuid) continue;
-    const match = e.projectMatch ? { match: e.projectMatch.method, score: e.projectMatch.score, ...(e.projectMatch.rule ? { rule: e.projectMatch.rule } : {}) } : {};
+    const match = e.projectMatch
+      ? { match: e.projectMatch.method, score: e.projectMatch.score, ...(e.projectMatch.rule ? { rule: e.projectMatch.rule } : {}) }
+      : {};
     add('RESOLVES_TO', 'CanonicalEntity', e.uuid, 'ProjectEntity', e.projectEntityUuid, 'project-resolution', null, match);
   }
 
@@ -94,7 +114,10 @@ export function buildRelationships(input: DocumentGraphInput): StagedRelationshi
   for (const m of stable) {
     const role = roleOf(m.role);
     if (!m.canonicalUuid || !role) continue;
-    add(roleEdge(role), 'CanonicalEntity', m.canonicalUuid, 'Document', doc, m.method === 'case-name' ? 'case-name' : 'text', m.chunkUuid, { ...roleProperties(role), ...provenance(m) });
+    add(roleEdge(role), 'CanonicalEntity', m.canonicalUuid, 'Document', doc, m.method === 'case-name' ? 'case-name' : 'text', m.chunkUuid, {
+      ...roleProperties(role),
+      ...provenance(m),
+    });
     hold(m.canonicalUuid, role);
   }
   const meta = metadataRoles(input.metadata);
@@ -125,14 +148,41 @@ export function buildRelationships(input: DocumentGraphInput): StagedRelationshi
   const court = documentCourt(input.mentions, chunkIndex, input.entities, input.metadata);
   for (const c of cases) {
     const how = c.mention ? 'text' : 'metadata';
-    add('IN_CASE', 'Document', doc, 'Case', c.uuid, how, c.mention?.chunkUuid ?? null, { case_number: c.number, text: c.text, ...provenance(c.mention) });
-    for (const j of judges) add('PRESIDES_OVER', 'CanonicalEntity', j.entity, 'Case', c.uuid, j.mention ? 'text' : 'metadata', j.mention?.chunkUuid ?? null, provenance(j.mention, c.mention));
-    if (court) add('FILED_IN', 'Case', c.uuid, 'CanonicalEntity', court.entity, court.mention ? 'text' : 'metadata', court.mention?.chunkUuid ?? null, provenance(court.mention, c.mention));
+    add('IN_CASE', 'Document', doc, 'Case', c.uuid, how, c.mention?.chunkUuid ?? null, {
+      case_number: c.number,
+      text: c.text,
+      ...provenance(c.mention),
+    });
+    for (const j of judges)
+      add(
+        'PRESIDES_OVER',
+        'CanonicalEntity',
+        j.entity,
+        'Case',
+        c.uuid,
+        j.mention ? 'text' : 'metadata',
+        j.mention?.chunkUuid ?? null,
+        provenance(j.mention, c.mention),
+      );
+    if (court)
+      add(
+        'FILED_IN',
+        'Case',
+        c.uuid,
+        'CanonicalEntity',
+        court.entity,
+        court.mention ? 'text' : 'metadata',
+        court.mention?.chunkUuid ?? null,
+        provenance(court.mention, c.mention),
+      );
   }
 
   for (const r of representations(input.mentions, chunkText, holders, input.entities)) {
     if (!r.lawyer.canonicalUuid || r.lawyer.canonicalUuid === r.party) continue;
-    add('REPRESENTS', 'CanonicalEntity', r.lawyer.canonicalUuid, 'CanonicalEntity', r.party, r.method, r.lawyer.chunkUuid, { ...roleProperties(r.role), ...provenance(r.lawyer, r.partyMention) });
+    add('REPRESENTS', 'CanonicalEntity', r.lawyer.canonicalUuid, 'CanonicalEntity', r.party, r.method, r.lawyer.chunkUuid, {
+      ...roleProperties(r.role),
+      ...provenance(r.lawyer, r.partyMention),
+    });
   }
   return [...out.values()].sort((a, b) => a.key.localeCompare(b.key));
 }

@@ -37,7 +37,9 @@ export function caseUuid(scopeUuid: string, number: string): string {
 }
 
 function readingOrder(mentions: readonly GraphMention[], chunkIndex: ReadonlyMap<string, number>): GraphMention[] {
-  return [...mentions].sort((a, b) => (chunkIndex.get(a.chunkUuid) ?? 0) - (chunkIndex.get(b.chunkUuid) ?? 0) || a.start - b.start || a.end - b.end);
+  return [...mentions].sort(
+    (a, b) => (chunkIndex.get(a.chunkUuid) ?? 0) - (chunkIndex.get(b.chunkUuid) ?? 0) || a.start - b.start || a.end - b.end,
+  );
 }
 
 export function documentCases(
@@ -47,17 +49,26 @@ export function documentCases(
   chunkText: ReadonlyMap<string, string>,
   metadata: unknown,
 ): DocumentCase[] {
-  const numbers = readingOrder(mentions.filter((m) => m.type === 'CASE_NUMBER' && m.value), chunkIndex);
+  const numbers = readingOrder(
+    mentions.filter((m) => m.type === 'CASE_NUMBER' && m.value),
+    chunkIndex,
+  );
   const out: DocumentCase[] = [];
   const push = (number: string, text: string, mention?: GraphMention) => {
-    if (number && !out.some((c) => c.number === number)) out.push({ uuid: caseUuid(scopeUuid, number), number, text, ...(mention ? { mention } : {}) });
+    if (number && !out.some((c) => c.number === number))
+      out.push({ uuid: caseUuid(scopeUuid, number), number, text, ...(mention ? { mention } : {}) });
   };
   const first = numbers[0];
   if (first) {
     push(normalizeCaseNumber(first.value!), first.value!, first);
     let prev = first;
     for (const m of numbers.slice(1)) {
-      if (m.chunkUuid !== prev.chunkUuid || m.start < prev.end || !LIST_GAP.test((chunkText.get(m.chunkUuid) ?? '').slice(prev.end, m.start))) break;
+      if (
+        m.chunkUuid !== prev.chunkUuid ||
+        m.start < prev.end ||
+        !LIST_GAP.test((chunkText.get(m.chunkUuid) ?? '').slice(prev.end, m.start))
+      )
+        break;
       push(normalizeCaseNumber(m.value!), m.value!, m);
       prev = m;
     }
@@ -75,7 +86,10 @@ export function documentCourt(
   entities: readonly GraphEntity[],
   metadata: unknown,
 ): DocumentCourt | undefined {
-  const first = readingOrder(mentions.filter((m) => m.type === 'COURT' && m.canonicalUuid), chunkIndex)[0];
+  const first = readingOrder(
+    mentions.filter((m) => m.type === 'COURT' && m.canonicalUuid),
+    chunkIndex,
+  )[0];
   if (first) return { entity: first.canonicalUuid!, mention: first };
   const court = metadata && typeof metadata === 'object' ? (metadata as { court?: { name?: unknown } | null }).court : undefined;
   const e = court && typeof court.name === 'string' ? matchEntity(court.name, entities, ['COURT', 'ORG']) : undefined;

@@ -21,8 +21,10 @@ export interface Representation {
   partyMention?: GraphMention;
 }
 
-const REPRESENTS = /^[\s,]*(?:Esq\.?|Esquire)?[\s,]*(?:\([^)]*\)\s*)?(?:on behalf of|counsel for|attorneys? for|advocates? for|representing|appearing for|for)\s+(?:(?:the\s+)?(?:plaintiffs?|defendants?|debtors?|creditors?|interested party|movants?|respondents?|petitioners?|appellants?|appellees?)[\s,]+)?$/i;
-const ROLE_ONLY = /(?:on behalf of|counsel for|attorneys? for|advocates? for|representing|appearing for)\s+(?:the\s+)?(plaintiffs?|defendants?|debtors?|creditors?|appellants?|appellees?|petitioners?|respondents?|applicants?|complainants?|claimants?|accused)\b/i;
+const REPRESENTS =
+  /^[\s,]*(?:Esq\.?|Esquire)?[\s,]*(?:\([^)]*\)\s*)?(?:on behalf of|counsel for|attorneys? for|advocates? for|representing|appearing for|for)\s+(?:(?:the\s+)?(?:plaintiffs?|defendants?|debtors?|creditors?|interested party|movants?|respondents?|petitioners?|appellants?|appellees?)[\s,]+)?$/i;
+const ROLE_ONLY =
+  /(?:on behalf of|counsel for|attorneys? for|advocates? for|representing|appearing for)\s+(?:the\s+)?(plaintiffs?|defendants?|debtors?|creditors?|appellants?|appellees?|petitioners?|respondents?|applicants?|complainants?|claimants?|accused)\b/i;
 
 /** The parties a role names: the holders of that role, else the holders of a role on the same side. */
 function partiesOfRole(role: PartyRole, holders: readonly RoleHolder[]): { parties: RoleHolder[]; exact: boolean } {
@@ -42,7 +44,8 @@ export function representations(
   const roleOfEntity = (uuid: string) => holders.find((h) => h.entity === uuid)?.role;
   const byRole = (lawyer: GraphMention, role: PartyRole, fromText: boolean) => {
     const { parties, exact } = partiesOfRole(role, holders);
-    for (const p of parties) out.push({ lawyer, party: p.entity, role: p.role, method: fromText ? 'text' : exact ? 'for-role' : 'for-side' });
+    for (const p of parties)
+      out.push({ lawyer, party: p.entity, role: p.role, method: fromText ? 'text' : exact ? 'for-role' : 'for-side' });
   };
   const byChunk = new Map<string, GraphMention[]>();
   for (const m of mentions) byChunk.set(m.chunkUuid, [...(byChunk.get(m.chunkUuid) ?? []), m]);
@@ -59,7 +62,13 @@ export function representations(
       }
       const next = sorted.slice(i + 1).find((n) => n.start >= m.end && (n.type === 'ORG' || n.type === 'PERSON'));
       if (next?.canonicalUuid && next.start - m.end < 120 && REPRESENTS.test(text.slice(m.end, next.start))) {
-        out.push({ lawyer: m, party: next.canonicalUuid, ...optionalRole(roleOfEntity(next.canonicalUuid)), method: 'text', partyMention: next });
+        out.push({
+          lawyer: m,
+          party: next.canonicalUuid,
+          ...optionalRole(roleOfEntity(next.canonicalUuid)),
+          method: 'text',
+          partyMention: next,
+        });
         return;
       }
       const roleOnly = ROLE_ONLY.exec(text.slice(m.end, m.end + 60));

@@ -33,8 +33,20 @@ export interface GraphMention {
 }
 
 export const PARTY_ROLES = [
-  'plaintiff', 'defendant', 'party', 'debtor', 'in-re', 'appellant', 'petitioner', 'respondent', 'creditor',
-  'applicant', 'appellee', 'complainant', 'accused', 'claimant',
+  'plaintiff',
+  'defendant',
+  'party',
+  'debtor',
+  'in-re',
+  'appellant',
+  'petitioner',
+  'respondent',
+  'creditor',
+  'applicant',
+  'appellee',
+  'complainant',
+  'accused',
+  'claimant',
 ] as const;
 export type PartyRole = (typeof PARTY_ROLES)[number];
 
@@ -73,7 +85,12 @@ export function metadataRoles(metadata: unknown): MetadataRoles {
   const out: MetadataRoles = { parties: [], judges: [] };
   if (!metadata || typeof metadata !== 'object') return out;
   const m = metadata as Record<string, unknown>;
-  const nameOf = (x: unknown) => (typeof x === 'string' ? x : x && typeof x === 'object' && typeof (x as { name?: unknown }).name === 'string' ? (x as { name: string }).name : undefined);
+  const nameOf = (x: unknown) =>
+    typeof x === 'string'
+      ? x
+      : x && typeof x === 'object' && typeof (x as { name?: unknown }).name === 'string'
+        ? (x as { name: string }).name
+        : undefined;
   if (Array.isArray(m['parties'])) {
     for (const p of m['parties']) {
       const name = nameOf(p);
@@ -90,7 +107,11 @@ export function metadataRoles(metadata: unknown): MetadataRoles {
       }
     }
   }
-  if (Array.isArray(m['judges'])) for (const j of m['judges']) { const name = nameOf(j); if (name) out.judges.push(name); }
+  if (Array.isArray(m['judges']))
+    for (const j of m['judges']) {
+      const name = nameOf(j);
+      if (name) out.judges.push(name);
+    }
   return out;
 }
 

@@ -3,9 +3,21 @@
 export type NodeLabel = 'Document' | 'Chunk' | 'EntityMention' | 'CanonicalEntity' | 'Project' | 'ProjectEntity' | 'Case';
 
 export type RelationshipType =
-  | 'PART_OF' | 'FIRST_CHUNK' | 'NEXT_CHUNK' | 'HAS_ENTITY' | 'MEMBER_OF_CLUSTER' | 'BELONGS_TO'
-  | 'PLAINTIFF_IN' | 'DEFENDANT_IN' | 'JUDGE_OF' | 'REPRESENTS' | 'PARTY_TO'
-  | 'IN_CASE' | 'PRESIDES_OVER' | 'FILED_IN' | 'RESOLVES_TO';
+  | 'PART_OF'
+  | 'FIRST_CHUNK'
+  | 'NEXT_CHUNK'
+  | 'HAS_ENTITY'
+  | 'MEMBER_OF_CLUSTER'
+  | 'BELONGS_TO'
+  | 'PLAINTIFF_IN'
+  | 'DEFENDANT_IN'
+  | 'JUDGE_OF'
+  | 'REPRESENTS'
+  | 'PARTY_TO'
+  | 'IN_CASE'
+  | 'PRESIDES_OVER'
+  | 'FILED_IN'
+  | 'RESOLVES_TO';
 
 export type StagedProperty = string | number | boolean | string[];
 

@@ -4,9 +4,25 @@ export type { Logger };
 
 /** Keys never written to logs: document text and secrets. */
 const REDACT_PATHS = [
-  'text', 'raw_extracted_text', 'cleaned_text', 'content', 'password', 'apiKey', 'api_key', 'token', 'authorization',
-  '*.text', '*.raw_extracted_text', '*.cleaned_text', '*.password', '*.apiKey', '*.api_key', '*.token', '*.authorization',
-  'url', '*.url',
+  'text',
+  'raw_extracted_text',
+  'cleaned_text',
+  'content',
+  'password',
+  'apiKey',
+  'api_key',
+  'token',
+  'authorization',
+  '*.text',
+  '*.raw_extracted_text',
+  '*.cleaned_text',
+  '*.password',
+  '*.apiKey',
+  '*.api_key',
+  '*.token',
+  '*.authorization',
+  'url',
+  '*.url',
 ];
 
 export interface LogOptions {
@@ -34,7 +50,9 @@ function prettyStream(): pino.DestinationStream {
       try {
         const { level, time, msg, pid: _pid, hostname: _h, ...rest } = JSON.parse(line) as Record<string, unknown>;
         const t = new Date(Number(time)).toISOString().slice(11, 23);
-        const extra = Object.entries(rest).map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ');
+        const extra = Object.entries(rest)
+          .map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+          .join(' ');
         process.stderr.write(`${t} ${(names[Number(level)] ?? level)!.toString().padEnd(5)} ${String(msg ?? '')} ${extra}\n`);
       } catch {
         process.stderr.write(line);

@@ -52,7 +52,12 @@ function isEnvelopeField(name: string): boolean {
 }
 
 /** The envelope from its raw field values (a foreign message without attempt_count is attempt 1). */
-function readEnvelope(attemptRaw: string | undefined, trace: string | undefined, pipelineVersion: string | undefined, enqueuedRaw: string | undefined): { envelope: Envelope; problem: string | undefined } {
+function readEnvelope(
+  attemptRaw: string | undefined,
+  trace: string | undefined,
+  pipelineVersion: string | undefined,
+  enqueuedRaw: string | undefined,
+): { envelope: Envelope; problem: string | undefined } {
   let attempt = 1;
   let problem: string | undefined;
   if (attemptRaw !== undefined) {
@@ -89,9 +94,14 @@ export function payloadDecoder(schema: JsonSchema): PayloadDecoder {
   const plans = new Map<string, FieldPlan>();
   for (const [name, prop] of Object.entries((schema['properties'] ?? {}) as Record<string, { type?: string | string[] }>)) {
     const types = prop?.type === undefined ? [] : Array.isArray(prop.type) ? prop.type : [prop.type];
-    const kind = types.includes('object') || types.includes('array') ? 'json'
-      : isNumericOnly(types) ? (types.includes('number') ? 'number' : 'integer')
-      : 'plain';
+    const kind =
+      types.includes('object') || types.includes('array')
+        ? 'json'
+        : isNumericOnly(types)
+          ? types.includes('number')
+            ? 'number'
+            : 'integer'
+          : 'plain';
     plans.set(name, { kind, nullable: types.includes('null') });
   }
   const undeclared: FieldPlan = { kind: 'undeclared', nullable: false };
@@ -117,7 +127,24 @@ function looksLikeJson(v: string): boolean {
   for (let i = 0; i < v.length; i++) {
     const c = v.charCodeAt(i);
     if (c === 0x5b || c === 0x7b) return true;
-    if (c !== 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0b && c !== 0x0c && c !== 0xa0 && c !== 0xfeff && !(c >= 0x2000 && c <= 0x200a) && c !== 0x1680 && c !== 0x2028 && c !== 0x2029 && c !== 0x202f && c !== 0x205f && c !== 0x3000) return false;
+    if (
+      c !== 0x20 &&
+      c !== 0x09 &&
+      c !== 0x0a &&
+      c !== 0x0d &&
+      c !== 0x0b &&
+      c !== 0x0c &&
+      c !== 0xa0 &&
+      c !== 0xfeff &&
+      !(c >= 0x2000 && c <= 0x200a) &&
+      c !== 0x1680 &&
+      c !== 0x2028 &&
+      c !== 0x2029 &&
+      c !== 0x202f &&
+      c !== 0x205f &&
+      c !== 0x3000
+    )
+      return false;
   }
   return false;
 }
@@ -157,11 +184,20 @@ export function decodeEntry(list: readonly string[], decode: PayloadDecoder): De
     const k = list[i]!;
     const v = list[i + 1]!;
     switch (k) {
-      case 'attempt_count': attemptRaw = v; break;
-      case 'trace': trace = v; break;
-      case 'pipeline_version': pipelineVersion = v; break;
-      case 'enqueued_at': enqueuedRaw = v; break;
-      default: message[k] = decode(k, v);
+      case 'attempt_count':
+        attemptRaw = v;
+        break;
+      case 'trace':
+        trace = v;
+        break;
+      case 'pipeline_version':
+        pipelineVersion = v;
+        break;
+      case 'enqueued_at':
+        enqueuedRaw = v;
+        break;
+      default:
+        message[k] = decode(k, v);
     }
   }
   const { envelope, problem } = readEnvelope(attemptRaw, trace, pipelineVersion, enqueuedRaw);
@@ -224,7 +260,10 @@ function randomHex(bytes: number): string {
  * A handler's output as an entry's flat field list with the envelope appended: `encodePayload` +
  * `withEnvelope` in one pass, straight into the array the handoff sends.
  */
-export function encodeEntry(value: Record<string, unknown>, envelope: { attempt: number; trace: string; pipelineVersion: string; now: number }): string[] {
+export function encodeEntry(
+  value: Record<string, unknown>,
+  envelope: { attempt: number; trace: string; pipelineVersion: string; now: number },
+): string[] {
   const out: string[] = [];
   for (const k in value) {
     if (!Object.hasOwn(value, k)) continue;
@@ -233,7 +272,16 @@ export function encodeEntry(value: Record<string, unknown>, envelope: { attempt:
     if (isEnvelopeField(k)) continue;
     out.push(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
   }
-  out.push('attempt_count', String(envelope.attempt), 'trace', envelope.trace, 'pipeline_version', envelope.pipelineVersion, 'enqueued_at', String(envelope.now));
+  out.push(
+    'attempt_count',
+    String(envelope.attempt),
+    'trace',
+    envelope.trace,
+    'pipeline_version',
+    envelope.pipelineVersion,
+    'enqueued_at',
+    String(envelope.now),
+  );
   return out;
 }
 

@@ -36,7 +36,11 @@ export function schemaName(ref: URL | Record<string, unknown>): string {
  * Checks a stage's `options:` against the schema its handler declares. Returns each problem with
  * the option key it concerns (when one), so validate can point at it.
  */
-export function optionsProblems(ajv: Ajv2020, schema: JsonSchema, options: Readonly<Record<string, unknown>>): Array<{ key: string | undefined; message: string }> {
+export function optionsProblems(
+  ajv: Ajv2020,
+  schema: JsonSchema,
+  options: Readonly<Record<string, unknown>>,
+): Array<{ key: string | undefined; message: string }> {
   const validate = compileSchema(ajv, schema);
   if (validate(structuredClone(options))) return []; // a copy: coercion must not touch the config
   const allowed = Object.keys((schema['properties'] ?? {}) as Record<string, unknown>);
@@ -44,7 +48,10 @@ export function optionsProblems(ajv: Ajv2020, schema: JsonSchema, options: Reado
     const key = e.instancePath ? e.instancePath.slice(1).split('/')[0] : undefined;
     if (e.keyword === 'additionalProperties') {
       const unknown = (e.params as { additionalProperty: string }).additionalProperty;
-      return { key: unknown, message: `unknown option "${unknown}" (${allowed.length ? `allowed: ${allowed.join(', ')}` : 'this stage takes no options'})` };
+      return {
+        key: unknown,
+        message: `unknown option "${unknown}" (${allowed.length ? `allowed: ${allowed.join(', ')}` : 'this stage takes no options'})`,
+      };
     }
     return { key, message: `option ${key ? `"${key}"` : ''} ${e.message ?? 'is invalid'}`.replace('  ', ' ') };
   });
@@ -67,7 +74,11 @@ export function formatAjvErrors(errors: ErrorObject[] | null | undefined): strin
     .join('; ');
 }
 
-interface PropSchema { type?: string | string[]; const?: unknown; enum?: unknown[] }
+interface PropSchema {
+  type?: string | string[];
+  const?: unknown;
+  enum?: unknown[];
+}
 
 /**
  * Checks that every message valid under `output` is plausibly valid under `next`: each field the
@@ -90,7 +101,8 @@ export function schemaFitProblems(output: JsonSchema, next: JsonSchema): string[
     if (want.has('number')) want.add('integer');
     const have = Array.isArray(outProp.type) ? outProp.type : [outProp.type];
     const bad = have.filter((t) => !want.has(t));
-    if (bad.length) problems.push(`field "${field}" is ${have.join('|')} in the output but ${[...want].join('|')} in the next stage's input`);
+    if (bad.length)
+      problems.push(`field "${field}" is ${have.join('|')} in the output but ${[...want].join('|')} in the next stage's input`);
   }
   if (next['additionalProperties'] === false) {
     for (const field of Object.keys(outProps)) {

@@ -42,7 +42,14 @@ export function connectOpsRedis(config: PipelineConfig): RedisClient {
     const auth = new URL(config.redis.url);
     client = new Cluster(
       seeds.map((u) => ({ host: new URL(u).hostname, port: Number(new URL(u).port || 6379) })),
-      { redisOptions: { ...options, username: auth.username || undefined, password: auth.password ? decodeURIComponent(auth.password) : undefined, tls: auth.protocol === 'rediss:' ? {} : undefined } },
+      {
+        redisOptions: {
+          ...options,
+          username: auth.username || undefined,
+          password: auth.password ? decodeURIComponent(auth.password) : undefined,
+          tls: auth.protocol === 'rediss:' ? {} : undefined,
+        },
+      },
     );
   } else {
     client = new Redis(config.redis.url, options);

@@ -42,18 +42,42 @@ type Manifest = Record<string, unknown>;
 
 /** A Kubernetes object name (RFC 1123 label): lowercase letters, digits and '-', at most 63 chars. */
 export function k8sName(...parts: string[]): string {
-  const name = parts.join('-').toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/-+/g, '-').replace(/^-|-$/g, '');
+  const name = parts
+    .join('-')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/-+/g, '-')
+    .replace(/^-|-$/g, '');
   return name.slice(0, 63).replace(/-$/, '') || 'docpipe';
 }
 
 function workerArgs(stage: StageConfig, o: Pick<DeployOptions, 'pipeline' | 'metricsPort' | 'graceSeconds'>): string[] {
   // inside a pod or container /metrics must answer on the pod's address (the CLI's default is loopback)
-  return [o.pipeline, '--stage', stage.name, '--metrics-port', String(o.metricsPort), '--metrics-host', '0.0.0.0', '--grace', String(o.graceSeconds)];
+  return [
+    o.pipeline,
+    '--stage',
+    stage.name,
+    '--metrics-port',
+    String(o.metricsPort),
+    '--metrics-host',
+    '0.0.0.0',
+    '--grace',
+    String(o.graceSeconds),
+  ];
 }
 
 /** Queue intake and the outcome write-back, without stage workers. */
 function coordinatorArgs(o: Pick<DeployOptions, 'pipeline' | 'metricsPort' | 'graceSeconds'>): string[] {
-  return [o.pipeline, '--coordinator', '--metrics-port', String(o.metricsPort), '--metrics-host', '0.0.0.0', '--grace', String(o.graceSeconds)];
+  return [
+    o.pipeline,
+    '--coordinator',
+    '--metrics-port',
+    String(o.metricsPort),
+    '--metrics-host',
+    '0.0.0.0',
+    '--grace',
+    String(o.graceSeconds),
+  ];
 }
 
 /** Intake and the outcome write-back both work on the store: without one there is nothing to coordinate. */
@@ -86,18 +110,25 @@ function deployment(name: string, labels: Record<string, string>, replicas: numb
         spec: {
           terminationGracePeriodSeconds: o.graceSeconds + 15,
           securityContext: { runAsNonRoot: true, runAsUser: IMAGE_UID, runAsGroup: IMAGE_UID },
-          containers: [{
-            name: 'worker',
-            image: o.image,
-            workingDir: o.workdir,
-            command: ['docpipe-run'],
-            args,
-            envFrom: [{ secretRef: { name: o.secret } }],
-            ports: [{ name: 'metrics', containerPort: o.metricsPort, protocol: 'TCP' }],
-            livenessProbe: { httpGet: { path: '/healthz', port: 'metrics' }, initialDelaySeconds: 10, periodSeconds: 15, failureThreshold: 4 },
-            resources: { requests: { cpu: '250m', memory: '256Mi' } },
-            securityContext: { allowPrivilegeEscalation: false },
-          }],
+          containers: [
+            {
+              name: 'worker',
+              image: o.image,
+              workingDir: o.workdir,
+              command: ['docpipe-run'],
+              args,
+              envFrom: [{ secretRef: { name: o.secret } }],
+              ports: [{ name: 'metrics', containerPort: o.metricsPort, protocol: 'TCP' }],
+              livenessProbe: {
+                httpGet: { path: '/healthz', port: 'metrics' },
+                initialDelaySeconds: 10,
+                periodSeconds: 15,
+                failureThreshold: 4,
+              },
+              resources: { requests: { cpu: '250m', memory: '256Mi' } },
+              securityContext: { allowPrivilegeEscalation: false },
+            },
+          ],
         },
       },
     },
@@ -125,24 +156,34 @@ export function k8sManifests(config: PipelineConfig, o: DeployOptions): Manifest
         maxReplicaCount: o.maxReplicas,
         pollingInterval: 15,
         cooldownPeriod: 300,
-        triggers: [{
-          type: cluster ? 'redis-cluster-streams' : 'redis-streams',
-          metadata: {
-            ...(cluster ? { addressesFromEnv: 'REDIS_ADDRESSES' } : { addressFromEnv: 'REDIS_ADDRESS' }),
-            passwordFromEnv: 'REDIS_PASSWORD',
-            stream: stage.stream,
-            consumerGroup: stage.group,
-            lagCount: String(lagTarget(stage, o)),
-            ...(tls ? { enableTLS: 'true' } : {}),
+        triggers: [
+          {
+            type: cluster ? 'redis-cluster-streams' : 'redis-streams',
+            metadata: {
+              ...(cluster ? { addressesFromEnv: 'REDIS_ADDRESSES' } : { addressFromEnv: 'REDIS_ADDRESS' }),
+              passwordFromEnv: 'REDIS_PASSWORD',
+              stream: stage.stream,
+              consumerGroup: stage.group,
+              lagCount: String(lagTarget(stage, o)),
+              ...(tls ? { enableTLS: 'true' } : {}),
+            },
           },
-        }],
+        ],
       },
     });
   }
   // One replica: intake claims rows with SKIP LOCKED and the write-back reads through a consumer group,
   // so a second one during a rollout is harmless, but more add nothing.
   if (needsCoordinator(config)) {
-    out.push(deployment(k8sName(config.name, coordinatorName(config)), { ...instance, 'docpipe.io/role': 'coordinator' }, 1, coordinatorArgs(o), o));
+    out.push(
+      deployment(
+        k8sName(config.name, coordinatorName(config)),
+        { ...instance, 'docpipe.io/role': 'coordinator' },
+        1,
+        coordinatorArgs(o),
+        o,
+      ),
+    );
   }
   return out;
 }

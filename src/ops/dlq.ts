@@ -6,7 +6,16 @@ import type { OpsContext } from './connect.ts';
 import { UUID_PATTERN as UUID } from '../util/uuid.ts';
 
 /** Fields the dead-letter step adds to an entry; a redriven entry goes back without them. */
-export const DLQ_FIELDS = ['error', 'error_kind', 'error_code', 'original_msg_id', 'original_stream', 'failed_at_attempt', 'failed_at', 'consumer'] as const;
+export const DLQ_FIELDS = [
+  'error',
+  'error_kind',
+  'error_code',
+  'original_msg_id',
+  'original_stream',
+  'failed_at_attempt',
+  'failed_at',
+  'consumer',
+] as const;
 
 export interface DeadLetterSummary {
   stage: string;
@@ -74,12 +83,20 @@ export function redriveFields(fields: Fields, now: number): Fields {
 export function selectedStages(ctx: OpsContext, stage: string | undefined): StageConfig[] {
   if (!stage) return ctx.config.stages;
   const s = ctx.config.stages.find((x) => x.name === stage);
-  if (!s) throw new DocpipeError('config', 'DP_ERR_CONFIG_INVALID', `unknown stage "${stage}" (stages: ${ctx.config.stages.map((x) => x.name).join(', ')})`);
+  if (!s)
+    throw new DocpipeError(
+      'config',
+      'DP_ERR_CONFIG_INVALID',
+      `unknown stage "${stage}" (stages: ${ctx.config.stages.map((x) => x.name).join(', ')})`,
+    );
   return [s];
 }
 
 /** Dead letters of the selected stages, oldest first, at most `limit` per stage. */
-export async function listDeadLetters(ctx: OpsContext, options: { stage?: string; limit?: number; now?: number } = {}): Promise<{ entries: DeadLetterSummary[]; sizes: Record<string, number> }> {
+export async function listDeadLetters(
+  ctx: OpsContext,
+  options: { stage?: string; limit?: number; now?: number } = {},
+): Promise<{ entries: DeadLetterSummary[]; sizes: Record<string, number> }> {
   const now = options.now ?? Date.now();
   const entries: DeadLetterSummary[] = [];
   const sizes: Record<string, number> = {};
@@ -111,7 +128,11 @@ function brokerOf(ctx: OpsContext): Broker {
 /** Refuses an action that names nothing: an id list or `--all` is required. */
 export function assertSelection(sel: Selection): void {
   if (!sel.all && !(sel.ids && sel.ids.length)) {
-    throw new DocpipeError('config', 'DP_ERR_CONFIG_INVALID', `name the entries with --id <id,...>, or pass --all (with --stage to limit it to one stage)`);
+    throw new DocpipeError(
+      'config',
+      'DP_ERR_CONFIG_INVALID',
+      `name the entries with --id <id,...>, or pass --all (with --stage to limit it to one stage)`,
+    );
   }
 }
 
@@ -122,7 +143,11 @@ async function eachSelected(ctx: OpsContext, sel: Selection, fn: (e: DeadLetterE
     for (const id of sel.ids ?? []) {
       const e = await findDeadLetter(ctx, id, sel.stage);
       if (!e) missing.push(id);
-      else await fn(e, ctx.config.stages.find((s) => s.name === e.stage)!);
+      else
+        await fn(
+          e,
+          ctx.config.stages.find((s) => s.name === e.stage)!,
+        );
     }
     return missing;
   }
@@ -150,7 +175,11 @@ export async function redrive(ctx: OpsContext, sel: Selection, now = Date.now())
   result.missing = await eachSelected(ctx, sel, async (e, s) => {
     const uuid = e.fields['document_uuid'];
     if (!uuid || !UUID.test(uuid)) {
-      result.skipped.push({ stage: e.stage, id: e.id, reason: 'no valid document_uuid: the entry would fail its input check again (fix it and produce it again, or purge it)' });
+      result.skipped.push({
+        stage: e.stage,
+        id: e.id,
+        reason: 'no valid document_uuid: the entry would fail its input check again (fix it and produce it again, or purge it)',
+      });
       return;
     }
     const doc = uuid.toLowerCase();

@@ -72,7 +72,11 @@ export function unpackHistory(packed: string): HistoryEvent[] {
  * completed (state.history_after_finish), then its history stream. One transaction: a completion
  * folding the stream in between cannot show events twice or not at all.
  */
-export async function readStateAndHistory(redis: RedisClient, hashKey: string, eventsKey: string): Promise<{ hash: Record<string, string>; history: HistoryEvent[] }> {
+export async function readStateAndHistory(
+  redis: RedisClient,
+  hashKey: string,
+  eventsKey: string,
+): Promise<{ hash: Record<string, string>; history: HistoryEvent[] }> {
   const replies = (await redis.multi().hgetall(hashKey).xrange(eventsKey, '-', '+').exec()) ?? [];
   for (const [err] of replies) if (err) throw err;
   const hash = (replies[0]?.[1] ?? {}) as Record<string, string>;

@@ -56,5 +56,11 @@ export function probeOcr(config: PipelineConfig): OcrFacts {
   const setting = ocr.engine ?? 'auto';
   if (ocr.provider === 'textract') return { provider: 'textract', setting, binary: 'tesseract' };
   const found = detectTesseract();
-  return { provider: 'local', setting, binary: found.binary, ...(found.version ? { version: found.version } : {}), ...(found.problem ? { problem: found.problem } : {}) };
+  return {
+    provider: 'local',
+    setting,
+    binary: found.binary,
+    ...(found.version ? { version: found.version } : {}),
+    ...(found.problem ? { problem: found.problem } : {}),
+  };
 }

@@ -42,11 +42,14 @@ export function matchesQuery(row: Pick<DocumentRow, 'document_uuid' | 'file_name
 }
 
 const text = (v: string | null | undefined): string | null => (v === null || v === undefined || v === '' ? null : v);
-const num = (v: string | null | undefined): number | null => (v === null || v === undefined || v === '' || !Number.isFinite(Number(v)) ? null : Number(v));
+const num = (v: string | null | undefined): number | null =>
+  v === null || v === undefined || v === '' || !Number.isFinite(Number(v)) ? null : Number(v);
 
 /** The newest-first top `limit` rows (pure). */
 export function newestFirst(rows: DocumentRow[], limit: number): DocumentRow[] {
-  return [...rows].sort((a, b) => (b.updated_at ?? 0) - (a.updated_at ?? 0) || a.document_uuid.localeCompare(b.document_uuid)).slice(0, limit);
+  return [...rows]
+    .sort((a, b) => (b.updated_at ?? 0) - (a.updated_at ?? 0) || a.document_uuid.localeCompare(b.document_uuid))
+    .slice(0, limit);
 }
 
 export async function listDocuments(ctx: OpsContext, query: DocumentQuery = {}): Promise<DocumentList> {
@@ -67,7 +70,15 @@ export async function listDocuments(ctx: OpsContext, query: DocumentQuery = {}):
       const state = f?.[0];
       if (err || !f || !state) return; // expired or not a hash meanwhile
       if (query.state && state !== query.state) return;
-      const row: DocumentRow = { document_uuid: k.slice(prefix.length + 5), state, stage: text(f[1]), attempt: num(f[2]), updated_at: num(f[3]), error: text(f[4]), file_name: text(f[5]) };
+      const row: DocumentRow = {
+        document_uuid: k.slice(prefix.length + 5),
+        state,
+        stage: text(f[1]),
+        attempt: num(f[2]),
+        updated_at: num(f[3]),
+        error: text(f[4]),
+        file_name: text(f[5]),
+      };
       if (query.stage && row.stage !== query.stage) return;
       if (matchesQuery(row, q)) rows.push(row);
     });

@@ -65,7 +65,10 @@ export class PipelineMetrics {
     const documentStates = () => this.documentStates();
     const stageGauge = (name: string, help: string, pick: (s: StatusReport['stages'][number]) => number | null) => {
       new Gauge({
-        name, help, labelNames: ['stage'], registers,
+        name,
+        help,
+        labelNames: ['stage'],
+        registers,
         async collect() {
           const report = await read();
           this.reset();
@@ -78,14 +81,31 @@ export class PipelineMetrics {
     };
     stageGauge('docpipe_stream_length', 'Entries in the stage stream (acknowledged entries stay until trimmed).', (s) => s.length);
     stageGauge('docpipe_stream_lag', 'Entries of the stage stream its consumer group has not read yet.', (s) => s.lag);
-    stageGauge('docpipe_stream_pending', 'Entries read by a stage worker and not acknowledged yet (in flight or left by a dead worker).', (s) => s.pending);
-    stageGauge('docpipe_stream_oldest_pending_idle_seconds', 'Longest idle time among the oldest pending entries of the stage.', (s) => (s.oldest_pending_idle_ms === null ? 0 : s.oldest_pending_idle_ms / 1000));
+    stageGauge(
+      'docpipe_stream_pending',
+      'Entries read by a stage worker and not acknowledged yet (in flight or left by a dead worker).',
+      (s) => s.pending,
+    );
+    stageGauge('docpipe_stream_oldest_pending_idle_seconds', 'Longest idle time among the oldest pending entries of the stage.', (s) =>
+      s.oldest_pending_idle_ms === null ? 0 : s.oldest_pending_idle_ms / 1000,
+    );
     stageGauge('docpipe_stage_consumers', 'Consumers registered in the stage consumer group.', (s) => s.consumers.length);
-    stageGauge('docpipe_stage_consumers_alive', 'Consumers of the stage whose worker is alive (its liveness key is fresh).', (s) => s.consumers_alive);
-    stageGauge('docpipe_retries_scheduled', 'Retries waiting for their backoff before going back to the stage stream.', (s) => s.scheduled_retries);
+    stageGauge(
+      'docpipe_stage_consumers_alive',
+      'Consumers of the stage whose worker is alive (its liveness key is fresh).',
+      (s) => s.consumers_alive,
+    );
+    stageGauge(
+      'docpipe_retries_scheduled',
+      'Retries waiting for their backoff before going back to the stage stream.',
+      (s) => s.scheduled_retries,
+    );
     stageGauge('docpipe_dlq_entries', 'Entries in the stage dead-letter stream.', (s) => s.dlq_size);
     new Gauge({
-      name: 'docpipe_documents', help: 'Documents by state (state mirror hashes in Redis; refreshed at most every documentsEveryMs).', labelNames: ['state'], registers,
+      name: 'docpipe_documents',
+      help: 'Documents by state (state mirror hashes in Redis; refreshed at most every documentsEveryMs).',
+      labelNames: ['state'],
+      registers,
       async collect() {
         const counts = await documentStates();
         this.reset();
@@ -94,7 +114,10 @@ export class PipelineMetrics {
     });
     const llmUsage = () => this.source?.llm?.usage;
     new Counter({
-      name: 'docpipe_llm_tokens_total', help: 'LLM tokens this process spent (from the responses\' usage), by kind (prompt, completion).', labelNames: ['kind'], registers,
+      name: 'docpipe_llm_tokens_total',
+      help: "LLM tokens this process spent (from the responses' usage), by kind (prompt, completion).",
+      labelNames: ['kind'],
+      registers,
       collect() {
         const u = llmUsage();
         this.reset();
@@ -105,7 +128,10 @@ export class PipelineMetrics {
       },
     });
     new Counter({
-      name: 'docpipe_llm_requests_total', help: 'LLM requests this process sent (retries and re-asks included), re-asks of malformed answers, and answers served from llm_cache.', labelNames: ['kind'], registers,
+      name: 'docpipe_llm_requests_total',
+      help: 'LLM requests this process sent (retries and re-asks included), re-asks of malformed answers, and answers served from llm_cache.',
+      labelNames: ['kind'],
+      registers,
       collect() {
         const u = llmUsage();
         this.reset();
@@ -117,7 +143,9 @@ export class PipelineMetrics {
       },
     });
     new Gauge({
-      name: 'docpipe_redis_up', help: '1 when the last scrape could read the pipeline state from Redis.', registers,
+      name: 'docpipe_redis_up',
+      help: '1 when the last scrape could read the pipeline state from Redis.',
+      registers,
       async collect() {
         this.set((await read()) ? 1 : 0);
       },
@@ -149,7 +177,9 @@ export class PipelineMetrics {
 
   private context(): OpsContext | undefined {
     const s = this.source;
-    return s ? { config: s.config, redis: s.redis, machine: s.machine, keys: new Keys(s.config.prefix), redisError: () => undefined } : undefined;
+    return s
+      ? { config: s.config, redis: s.redis, machine: s.machine, keys: new Keys(s.config.prefix), redisError: () => undefined }
+      : undefined;
   }
 
   /** One Redis read per scrape, shared by every gauge. */
@@ -195,7 +225,12 @@ export interface MetricsServer {
  * Serves `GET /metrics` (Prometheus text) and `GET /healthz` on `port` (0 = any free port), bound to
  * `host`: loopback by default, like the dashboard; a scraper on another host needs `0.0.0.0`.
  */
-export async function startMetricsServer(options: { port: number; host?: string; metrics: PipelineMetrics; log?: Logger }): Promise<MetricsServer> {
+export async function startMetricsServer(options: {
+  port: number;
+  host?: string;
+  metrics: PipelineMetrics;
+  log?: Logger;
+}): Promise<MetricsServer> {
   const { metrics, log } = options;
   const host = options.host ?? '127.0.0.1';
   const server: Server = createServer((req, res) => {
@@ -229,9 +264,10 @@ export async function startMetricsServer(options: { port: number; host?: string;
   return {
     port,
     url: `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${port}/metrics`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -80,7 +80,12 @@ async function stageStatus(ctx: OpsContext, stage: StageConfig, now: number): Pr
   const oldestIdle = group.pending > 0 ? await oldestPendingIdle(redis, stage.stream, stage.group) : null;
   // alive = its liveness key exists (XINFO idle is no guide before Redis 7.2: a quiet live worker's grows)
   const registered = await consumerInfo(redis, stage.stream, stage.group);
-  const alive = await liveConsumers(redis, keys, stage.name, registered.map((c) => c.name));
+  const alive = await liveConsumers(
+    redis,
+    keys,
+    stage.name,
+    registered.map((c) => c.name),
+  );
   const consumers = registered.map((c) => ({ ...c, alive: alive.has(c.name) }));
   const first = (await redis.call('ZRANGE', keys.retries(stage.name), 0, 0, 'WITHSCORES')) as string[];
   const minutes = windowMinutes(now, 60);
@@ -95,7 +100,7 @@ async function stageStatus(ctx: OpsContext, stage: StageConfig, now: number): Pr
     group: stage.group,
     dlq: stage.dlq,
     length,
-    lag: group.exists ? group.lag ?? (await lagByRange(redis, stage.stream, group.lastDelivered)) : length,
+    lag: group.exists ? (group.lag ?? (await lagByRange(redis, stage.stream, group.lastDelivered))) : length,
     pending: group.pending,
     oldest_pending_idle_ms: oldestIdle,
     consumers,

@@ -2,7 +2,8 @@
  * File type detection from content (magic bytes), with the extension as a hint only where the
  * content cannot tell (plain text). Returns the seed's `detected_file_type` values.
  */
-export type DetectedType = '.pdf' | '.docx' | '.doc' | '.txt' | '.eml' | '.mp3' | '.wav' | '.m4a' | '.png' | '.jpg' | '.tiff' | '.zip' | '.html' | 'unknown';
+export type DetectedType =
+  '.pdf' | '.docx' | '.doc' | '.txt' | '.eml' | '.mp3' | '.wav' | '.m4a' | '.png' | '.jpg' | '.tiff' | '.zip' | '.html' | 'unknown';
 
 const ascii = (b: Buffer, start: number, end: number) => b.subarray(start, end).toString('latin1');
 
@@ -28,7 +29,10 @@ export function detectFileType(bytes: Buffer, fileName = ''): DetectedType {
   if (ascii(bytes, 0, 4) === 'II*\u0000' || ascii(bytes, 0, 4) === 'MM\u0000*') return '.tiff';
   if (looksBinary(bytes)) return 'unknown';
   // Text-like: an e-mail has RFC 5322 headers at the top.
-  if (/^(?:[A-Za-z][A-Za-z0-9-]*:[^\n]*\r?\n(?:[ \t][^\n]*\r?\n)*){2,}/.test(head) && /^(from|to|subject|date|received|message-id|mime-version|return-path|delivered-to|x-[a-z-]+):/im.test(head)) {
+  if (
+    /^(?:[A-Za-z][A-Za-z0-9-]*:[^\n]*\r?\n(?:[ \t][^\n]*\r?\n)*){2,}/.test(head) &&
+    /^(from|to|subject|date|received|message-id|mime-version|return-path|delivered-to|x-[a-z-]+):/im.test(head)
+  ) {
     return '.eml';
   }
   if (/^\s*<(!doctype html|html)/i.test(head)) return '.html';

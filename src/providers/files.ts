@@ -52,7 +52,10 @@ export class LocalFileSource implements FileSource {
       const reader = this.remote?.[scheme];
       if (!reader) throw new PermanentError(`${scheme}:// sources are not configured`, { code: 'DP_ERR_PROVIDER_UNAVAILABLE' });
       const bytes = await reader(filePath, options.signal);
-      if (bytes.length > this.maxBytes) throw new PermanentError(`${filePath} is ${bytes.length} bytes, over files.max_bytes (${this.maxBytes})`, { code: 'DP_ERR_FILE_TOO_LARGE' });
+      if (bytes.length > this.maxBytes)
+        throw new PermanentError(`${filePath} is ${bytes.length} bytes, over files.max_bytes (${this.maxBytes})`, {
+          code: 'DP_ERR_FILE_TOO_LARGE',
+        });
       return { bytes, name: path.posix.basename(filePath), location: filePath };
     }
     const abs = this.resolveLocal(filePath);
@@ -63,7 +66,8 @@ export class LocalFileSource implements FileSource {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') throw new PermanentError(`file not found: ${filePath}`, { code: 'DP_ERR_FILE_NOT_FOUND' });
       // A symlink loop or a path through a non-directory never resolves on a retry.
-      if (code === 'ELOOP' || code === 'ENOTDIR' || code === 'ENAMETOOLONG') throw new PermanentError(`cannot resolve ${filePath} (${code})`, { code: 'DP_ERR_FILE_NOT_FOUND', cause: err });
+      if (code === 'ELOOP' || code === 'ENOTDIR' || code === 'ENAMETOOLONG')
+        throw new PermanentError(`cannot resolve ${filePath} (${code})`, { code: 'DP_ERR_FILE_NOT_FOUND', cause: err });
       throw err;
     }
     const roots = await (this.realRoots ??= Promise.all(this.roots.map((r) => realpath(r).catch(() => r))));
@@ -74,7 +78,10 @@ export class LocalFileSource implements FileSource {
     try {
       const stat = await handle.stat();
       if (!stat.isFile()) throw new PermanentError(`${filePath} is not a regular file`, { code: 'DP_ERR_FILE_NOT_FOUND' });
-      if (stat.size > this.maxBytes) throw new PermanentError(`${filePath} is ${stat.size} bytes, over files.max_bytes (${this.maxBytes})`, { code: 'DP_ERR_FILE_TOO_LARGE' });
+      if (stat.size > this.maxBytes)
+        throw new PermanentError(`${filePath} is ${stat.size} bytes, over files.max_bytes (${this.maxBytes})`, {
+          code: 'DP_ERR_FILE_TOO_LARGE',
+        });
       const bytes = await handle.readFile({ signal: options.signal });
       return { bytes, name: path.basename(real), location: real };
     } finally {
@@ -87,4 +94,3 @@ function isInside(p: string, root: string): boolean {
   const rel = path.relative(root, p);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
-

@@ -14,7 +14,19 @@ import { PermanentError } from '../errors.ts';
 const HEAD_BYTES = 64 * 1024;
 
 /** Types the default pipeline's first stage can read; others are reported by listInputFiles. */
-export const SUPPORTED_TYPES: ReadonlySet<DetectedType> = new Set<DetectedType>(['.pdf', '.docx', '.txt', '.eml', '.html', '.png', '.jpg', '.tiff', '.mp3', '.wav', '.m4a']);
+export const SUPPORTED_TYPES: ReadonlySet<DetectedType> = new Set<DetectedType>([
+  '.pdf',
+  '.docx',
+  '.txt',
+  '.eml',
+  '.html',
+  '.png',
+  '.jpg',
+  '.tiff',
+  '.mp3',
+  '.wav',
+  '.m4a',
+]);
 
 /** What the store records of a local file (store/documents.ts `SourceFileFacts`). */
 export interface ProbedFile {
@@ -56,7 +68,8 @@ export async function probeFile(file: string): Promise<ProbedFile> {
     if (!s.isFile()) throw new PermanentError(`${filePath} is not a regular file`, { code: 'DP_ERR_FILE_NOT_FOUND' });
     size = s.size;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new PermanentError(`file not found: ${filePath}`, { code: 'DP_ERR_FILE_NOT_FOUND', cause: err });
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new PermanentError(`file not found: ${filePath}`, { code: 'DP_ERR_FILE_NOT_FOUND', cause: err });
     throw err;
   }
   const fileName = path.basename(filePath);
@@ -105,8 +118,16 @@ export async function listInputFiles(paths: readonly string[], options: { suppor
       s = await stat(p);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      const dangling = code === 'ENOENT' && (await lstat(p).then(() => true, () => false));
-      skipped.push({ path: p, reason: dangling ? 'broken symlink' : code === 'ENOENT' ? 'not found' : `unreadable: ${code ?? (err as Error).message}` });
+      const dangling =
+        code === 'ENOENT' &&
+        (await lstat(p).then(
+          () => true,
+          () => false,
+        ));
+      skipped.push({
+        path: p,
+        reason: dangling ? 'broken symlink' : code === 'ENOENT' ? 'not found' : `unreadable: ${code ?? (err as Error).message}`,
+      });
       continue;
     }
     if (s.isDirectory()) await walk(p);

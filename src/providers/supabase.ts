@@ -35,7 +35,9 @@ export function createSupabaseReader(env: Readonly<Record<string, string | undef
     const { bucket, key: objectKey } = parseSupabaseLocation(location);
     // On Node 20 createClient throws without an explicit WebSocket transport for Realtime (unused here).
     client ??= createClient(url, key, {
-      realtime: { transport: WebSocket as unknown as NonNullable<NonNullable<Parameters<typeof createClient>[2]>['realtime']>['transport'] },
+      realtime: {
+        transport: WebSocket as unknown as NonNullable<NonNullable<Parameters<typeof createClient>[2]>['realtime']>['transport'],
+      },
       auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
     });
     let result: Awaited<ReturnType<ReturnType<SupabaseClient['storage']['from']>['download']>>;
@@ -56,10 +58,16 @@ function storageError(location: string, error: Error & { status?: number; status
   const code = String(error.statusCode ?? '');
   // Storage answers a missing object with 404, or (older servers) 400 with statusCode "404" / error "not_found".
   if (status === 404 || code === '404' || code === 'not_found' || /not.?found/i.test(error.message)) {
-    return new PermanentError(`${location}: object not found in Supabase Storage (${error.message})`, { code: 'DP_ERR_FILE_NOT_FOUND', cause: error });
+    return new PermanentError(`${location}: object not found in Supabase Storage (${error.message})`, {
+      code: 'DP_ERR_FILE_NOT_FOUND',
+      cause: error,
+    });
   }
   if (status === 401 || status === 403 || code === '401' || code === '403') {
-    return new PermanentError(`${location}: Supabase Storage refused the credentials (HTTP ${status}: ${error.message})`, { code: 'DP_ERR_PROVIDER_UNAVAILABLE', cause: error });
+    return new PermanentError(`${location}: Supabase Storage refused the credentials (HTTP ${status}: ${error.message})`, {
+      code: 'DP_ERR_PROVIDER_UNAVAILABLE',
+      cause: error,
+    });
   }
   return new Error(`${location}: Supabase Storage error (HTTP ${status || '?'}: ${error.message})`, { cause: error });
 }

@@ -41,7 +41,9 @@ export function connectStore(url: string, options: ConnectOptions = {}): Sql {
 export async function migrate(sql: Sql): Promise<string[]> {
   // nothing to do: touch nothing (a least-privilege role may not CREATE in the schema)
   if ((await pendingMigrations(sql)).length === 0) return [];
-  const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+  const files = readdirSync(MIGRATIONS_DIR)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   const applied: string[] = [];
   await sql.begin(async (tx) => {
     await tx`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`;
@@ -58,7 +60,9 @@ export async function migrate(sql: Sql): Promise<string[]> {
 }
 
 export async function pendingMigrations(sql: Sql): Promise<string[]> {
-  const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+  const files = readdirSync(MIGRATIONS_DIR)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   const [{ exists } = { exists: false }] = await sql<{ exists: boolean }[]>`SELECT to_regclass('schema_migrations') IS NOT NULL AS exists`;
   if (!exists) return files;
   const done = new Set((await sql<{ version: string }[]>`SELECT version FROM schema_migrations`).map((r) => r.version));

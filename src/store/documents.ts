@@ -93,7 +93,14 @@ function built(r: SourceDocumentDbRow, existing: boolean): CreatedDocument {
     fileSizeBytes: Number(r.file_size_bytes),
     fileSha256: r.file_sha256,
   };
-  const message = toOcrMessage({ documentUuid: row.documentUuid, sourceDocumentId: row.id, filePath: row.filePath, fileName: row.fileName, detectedFileType: row.detectedFileType, projectId: row.projectId });
+  const message = toOcrMessage({
+    documentUuid: row.documentUuid,
+    sourceDocumentId: row.id,
+    filePath: row.filePath,
+    fileName: row.fileName,
+    detectedFileType: row.detectedFileType,
+    projectId: row.projectId,
+  });
   return { row, message, existing };
 }
 

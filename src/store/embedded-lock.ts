@@ -31,7 +31,10 @@ export async function acquireLock(lock: string, log: Logger, waitMs = LOCK_WAIT_
     const [pidText, atText] = held.split(' ');
     const ownerAlive = pidText ? isAlive(Number(pidText)) : false;
     const age = Date.now() - Number(atText ?? 0);
-    const mtimeAge = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
+    const mtimeAge = await stat(lock).then(
+      (s) => Date.now() - s.mtimeMs,
+      () => 0,
+    );
     if (held && (!ownerAlive || age > LOCK_STALE_MS)) {
       // Re-read just before removing: only remove the exact stale content we judged.
       if ((await readFile(lock, 'utf8').catch(() => '')) === held) {
@@ -41,7 +44,8 @@ export async function acquireLock(lock: string, log: Logger, waitMs = LOCK_WAIT_
       continue;
     }
     if (!held && mtimeAge > 5_000) await unlink(lock).catch(() => {}); // an empty lock left by a crash mid-write
-    if (Date.now() > deadline) throw new InfrastructureError(`timed out waiting for ${lock} (held by pid ${pidText ?? '?'})`, { code: 'DP_ERR_STORE_UNAVAILABLE' });
+    if (Date.now() > deadline)
+      throw new InfrastructureError(`timed out waiting for ${lock} (held by pid ${pidText ?? '?'})`, { code: 'DP_ERR_STORE_UNAVAILABLE' });
     if (!logged) {
       log.info({ lock, owner: pidText }, 'embedded postgres: waiting for another docpipe process to start the server');
       logged = true;

@@ -76,7 +76,10 @@ export async function reachableDataDir(dataDir: string, log: Logger): Promise<st
   await mkdir(base, { recursive: true, mode: 0o755 });
   await chmod(base, 0o755);
   const moved = path.join(base, createHash('sha256').update(abs).digest('hex').slice(0, 16), path.basename(abs));
-  log.warn({ configured: abs, used: moved }, 'embedded postgres: the postgres system user cannot reach the configured data folder; keeping the data here instead');
+  log.warn(
+    { configured: abs, used: moved },
+    'embedded postgres: the postgres system user cannot reach the configured data folder; keeping the data here instead',
+  );
   return moved;
 }
 
@@ -104,7 +107,10 @@ export async function checkReachable(dir: string, uid: number): Promise<void> {
   for (let p = path.dirname(dir); ; p = path.dirname(p)) {
     const s = await stat(p);
     if (s.uid !== uid && (s.mode & 0o001) === 0) {
-      throw new InfrastructureError(`the postgres system user cannot reach ${dir}: ${p} is not world-searchable (chmod o+x ${p}, or set store.data_dir elsewhere)`, { code: 'DP_ERR_STORE_UNAVAILABLE' });
+      throw new InfrastructureError(
+        `the postgres system user cannot reach ${dir}: ${p} is not world-searchable (chmod o+x ${p}, or set store.data_dir elsewhere)`,
+        { code: 'DP_ERR_STORE_UNAVAILABLE' },
+      );
     }
     if (p === path.dirname(p)) return;
   }
@@ -113,14 +119,24 @@ export async function checkReachable(dir: string, uid: number): Promise<void> {
 /** Runs a Postgres binary (as the `postgres` user when root); its output, or an error with it. */
 export function run(bin: string, args: string[], runAs: RunAs): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { ...runAs, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C', LC_ALL: 'C' }, cwd: os.tmpdir() });
+    const child = spawn(bin, args, {
+      ...runAs,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LC_MESSAGES: 'C', LC_ALL: 'C' },
+      cwd: os.tmpdir(),
+    });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       if (code === 0) resolve(out);
-      else reject(new Error(`${path.basename(bin)} ${args[0] ?? ''} failed (code ${code ?? 'null'}, signal ${signal ?? 'null'}): ${out.trim().slice(-2000)}`));
+      else
+        reject(
+          new Error(
+            `${path.basename(bin)} ${args[0] ?? ''} failed (code ${code ?? 'null'}, signal ${signal ?? 'null'}): ${out.trim().slice(-2000)}`,
+          ),
+        );
     });
   });
 }

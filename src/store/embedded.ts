@@ -32,7 +32,16 @@ import { InfrastructureError } from '../errors.ts';
 import type { Logger } from '../log/logger.ts';
 import { acquireLock, isAlive } from './embedded-lock.ts';
 import { freePort, portIsFree } from './embedded-ports.ts';
-import { binaries, checkReachable, postgresUser, reachableBinaries, reachableDataDir, run, type Binaries, type RunAs } from './embedded-run-as.ts';
+import {
+  binaries,
+  checkReachable,
+  postgresUser,
+  reachableBinaries,
+  reachableDataDir,
+  run,
+  type Binaries,
+  type RunAs,
+} from './embedded-run-as.ts';
 
 export { acquireLock, isAlive } from './embedded-lock.ts';
 
@@ -159,7 +168,14 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
 }
 
 function leaseOptions(applicationName: string): postgres.Options<Record<string, postgres.PostgresType>> {
-  return { max: 1, idle_timeout: 0, max_lifetime: 0, connect_timeout: 5, onnotice: () => {}, connection: { application_name: applicationName } };
+  return {
+    max: 1,
+    idle_timeout: 0,
+    max_lifetime: 0,
+    connect_timeout: 5,
+    onnotice: () => {},
+    connection: { application_name: applicationName },
+  };
 }
 
 /** Client sessions other than this process's (its pool and lease carry `applicationName`). */
@@ -171,7 +187,10 @@ async function otherClients(sql: postgres.Sql, applicationName: string): Promise
 }
 
 /** Under the lock: reuse a running server, else init (first run) and start it. */
-async function attachOrStart(paths: ReturnType<typeof embeddedPaths>, log: Logger): Promise<{ inst: InstanceFile; started: boolean; initialised: boolean }> {
+async function attachOrStart(
+  paths: ReturnType<typeof embeddedPaths>,
+  log: Logger,
+): Promise<{ inst: InstanceFile; started: boolean; initialised: boolean }> {
   let inst = await readInstance(paths.instance);
   if (inst && inst.pid && isAlive(inst.pid) && (await canLogin(inst))) {
     log.info({ port: inst.port, postmasterPid: inst.pid, dataDir: paths.dataDir }, 'embedded postgres: reusing the running server');
@@ -184,7 +203,10 @@ async function attachOrStart(paths: ReturnType<typeof embeddedPaths>, log: Logge
     inst = await initialise(paths, bins, runAs, log);
     initialised = true;
   } else if (!inst) {
-    throw new InfrastructureError(`${paths.dataDir} holds a Postgres cluster but ${paths.instance} (its credentials) is missing; remove the folder to start afresh`, { code: 'DP_ERR_STORE_UNAVAILABLE' });
+    throw new InfrastructureError(
+      `${paths.dataDir} holds a Postgres cluster but ${paths.instance} (its credentials) is missing; remove the folder to start afresh`,
+      { code: 'DP_ERR_STORE_UNAVAILABLE' },
+    );
   }
   // A server may be running without a valid instance file (a crash between start and write).
   const running = await runningPostmaster(paths.dataDir);
@@ -207,14 +229,33 @@ async function initialise(paths: ReturnType<typeof embeddedPaths>, bins: Binarie
     await checkReachable(paths.dataDir, runAs.uid);
   }
   const inst: InstanceFile = {
-    version: 1, dataDir: paths.dataDir, user: 'docpipe', password: randomBytes(18).toString('base64url'), database: EMBEDDED_DATABASE,
-    port: 0, pid: null, startedBy: null, startedAt: null,
+    version: 1,
+    dataDir: paths.dataDir,
+    user: 'docpipe',
+    password: randomBytes(18).toString('base64url'),
+    database: EMBEDDED_DATABASE,
+    port: 0,
+    pid: null,
+    startedBy: null,
+    startedAt: null,
   };
   const pwfile = path.join(os.tmpdir(), `docpipe-pw-${process.pid}-${randomBytes(4).toString('hex')}`);
   await writeFile(pwfile, `${inst.password}\n`, { mode: 0o600 });
   try {
     if (runAs.uid !== undefined) await chown(pwfile, runAs.uid, runAs.gid ?? runAs.uid);
-    await run(bins.initdb, [`--pgdata=${paths.dataDir}`, '--auth=scram-sha-256', `--username=${inst.user}`, `--pwfile=${pwfile}`, '--encoding=UTF8', '--no-locale', '--no-instructions'], runAs);
+    await run(
+      bins.initdb,
+      [
+        `--pgdata=${paths.dataDir}`,
+        '--auth=scram-sha-256',
+        `--username=${inst.user}`,
+        `--pwfile=${pwfile}`,
+        '--encoding=UTF8',
+        '--no-locale',
+        '--no-instructions',
+      ],
+      runAs,
+    );
   } finally {
     await unlink(pwfile).catch(() => {});
   }
@@ -226,13 +267,23 @@ async function initialise(paths: ReturnType<typeof embeddedPaths>, bins: Binarie
   return inst;
 }
 
-async function startServer(paths: ReturnType<typeof embeddedPaths>, bins: Binaries, runAs: RunAs, inst: InstanceFile, log: Logger): Promise<InstanceFile> {
+async function startServer(
+  paths: ReturnType<typeof embeddedPaths>,
+  bins: Binaries,
+  runAs: RunAs,
+  inst: InstanceFile,
+  log: Logger,
+): Promise<InstanceFile> {
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = attempt === 0 && inst.port > 0 && (await portIsFree(inst.port)) ? inst.port : await freePort();
     const t0 = Date.now();
     try {
-      await run(bins.pg_ctl, ['start', '-w', '-t', String(START_TIMEOUT_S), '-D', paths.dataDir, '-l', paths.log, '-o', `-p ${port}`], runAs);
+      await run(
+        bins.pg_ctl,
+        ['start', '-w', '-t', String(START_TIMEOUT_S), '-D', paths.dataDir, '-l', paths.log, '-o', `-p ${port}`],
+        runAs,
+      );
     } catch (err) {
       lastError = err;
       log.warn({ port, err: (err as Error).message }, 'embedded postgres: start failed, retrying on another port');
@@ -244,7 +295,10 @@ async function startServer(paths: ReturnType<typeof embeddedPaths>, bins: Binari
     log.info({ port, postmasterPid: next.pid, dataDir: paths.dataDir, ms: Date.now() - t0 }, 'embedded postgres: started');
     return next;
   }
-  throw new InfrastructureError(`embedded postgres did not start (see ${paths.log}): ${(lastError as Error | undefined)?.message ?? 'unknown error'}`, { code: 'DP_ERR_STORE_UNAVAILABLE', cause: lastError });
+  throw new InfrastructureError(
+    `embedded postgres did not start (see ${paths.log}): ${(lastError as Error | undefined)?.message ?? 'unknown error'}`,
+    { code: 'DP_ERR_STORE_UNAVAILABLE', cause: lastError },
+  );
 }
 
 async function stopServer(paths: ReturnType<typeof embeddedPaths>, log: Logger): Promise<void> {
@@ -252,7 +306,11 @@ async function stopServer(paths: ReturnType<typeof embeddedPaths>, log: Logger):
   const running = await runningPostmaster(paths.dataDir);
   if (running) {
     const runAs = await postgresUser();
-    await run((await reachableBinaries(await binaries(), runAs)).pg_ctl, ['stop', '-w', '-t', '30', '-m', 'fast', '-D', paths.dataDir], runAs);
+    await run(
+      (await reachableBinaries(await binaries(), runAs)).pg_ctl,
+      ['stop', '-w', '-t', '30', '-m', 'fast', '-D', paths.dataDir],
+      runAs,
+    );
     log.info({ postmasterPid: running.pid, port: running.port }, 'embedded postgres: stopped');
   }
   if (inst) await writeInstance(paths.instance, { ...inst, pid: null, startedBy: null, startedAt: null });
@@ -311,4 +369,3 @@ async function writeInstance(file: string, inst: InstanceFile): Promise<void> {
   await writeFile(tmp, `${JSON.stringify(inst, null, 2)}\n`, { mode: 0o600 });
   await rename(tmp, file);
 }
-

@@ -113,7 +113,9 @@ export async function reclaimStuckRows(sql: Sql, options: { olderThanMs: number;
       UPDATE source_documents SET initial_processing_status = 'failed', error_message = 'stuck in processing', last_modified_at = now()
       WHERE document_uuid = ANY(${failed}::uuid[])`;
   }
-  return rows.map((r) => ({ queueId: Number(r.queue_id), documentUuid: r.document_uuid, attempts: r.attempts, status: r.status })).sort((a, b) => a.queueId - b.queueId);
+  return rows
+    .map((r) => ({ queueId: Number(r.queue_id), documentUuid: r.document_uuid, attempts: r.attempts, status: r.status }))
+    .sort((a, b) => a.queueId - b.queueId);
 }
 
 const MAX_ERROR_CHARS = 4000;
@@ -131,7 +133,10 @@ export interface OutcomeResult {
  * `error_message` follow. Idempotent: repeating the same outcome changes nothing observable
  * (`completed_at` keeps its first value).
  */
-export async function markOutcome(sql: Sql, options: { documentUuid: string; status: 'completed' | 'failed'; error?: string }): Promise<OutcomeResult> {
+export async function markOutcome(
+  sql: Sql,
+  options: { documentUuid: string; status: 'completed' | 'failed'; error?: string },
+): Promise<OutcomeResult> {
   if (!UUID_PATTERN.test(options.documentUuid)) return { sourceDocumentId: null, queueId: null };
   const error = options.status === 'failed' ? (options.error ?? 'failed').slice(0, MAX_ERROR_CHARS) : null;
   const [row] = await sql<{ source_document_id: string | null; queue_id: string | null }[]>`
@@ -158,7 +163,9 @@ export async function markOutcome(sql: Sql, options: { documentUuid: string; sta
 }
 
 /** The first stage's message for a claimed row (or a direct-mode document). */
-export function toOcrMessage(row: Pick<ClaimedRow, 'documentUuid' | 'sourceDocumentId' | 'filePath' | 'fileName' | 'detectedFileType' | 'projectId'>): OcrMessage {
+export function toOcrMessage(
+  row: Pick<ClaimedRow, 'documentUuid' | 'sourceDocumentId' | 'filePath' | 'fileName' | 'detectedFileType' | 'projectId'>,
+): OcrMessage {
   return {
     document_uuid: row.documentUuid,
     source_doc_sql_id: row.sourceDocumentId,

@@ -1,7 +1,10 @@
 /** The `llm_cache` table behind the LLM client's response cache (providers/llm/cache.ts `LlmCache`). */
 import type { Sql } from './db.ts';
 
-export function sqlLlmCache(sql: Sql): { read(key: string): Promise<unknown>; write(key: string, model: string, response: unknown): Promise<void> } {
+export function sqlLlmCache(sql: Sql): {
+  read(key: string): Promise<unknown>;
+  write(key: string, model: string, response: unknown): Promise<void>;
+} {
   return {
     async read(key) {
       const rows = await sql<{ response: unknown }[]>`SELECT response FROM llm_cache WHERE cache_key = ${key}`;

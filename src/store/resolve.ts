@@ -55,12 +55,17 @@ export function parseStoreUrl(raw: string): ParsedStoreUrl {
     // Multi-host URLs (h1:5432,h2:5432) are valid for postgres.js but not for WHATWG URL: pass them through.
     if (/^postgres(ql)?:\/\/[^/]*,/.test(raw)) {
       const pooled = /[?&]pgbouncer=(true|1)\b/.test(raw);
-      return { url: raw.replace(/([?&])pgbouncer=[^&]*&?/, '$1').replace(/[?&]$/, ''), prepare: !pooled && !/[?&]prepare=false\b/.test(raw) };
+      return {
+        url: raw.replace(/([?&])pgbouncer=[^&]*&?/, '$1').replace(/[?&]$/, ''),
+        prepare: !pooled && !/[?&]prepare=false\b/.test(raw),
+      };
     }
     throw new InfrastructureError(`store.url is not a valid URL: ${redactUrl(raw)}`, { code: 'DP_ERR_STORE_UNAVAILABLE' });
   }
   if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
-    throw new InfrastructureError(`store.url must be "embedded" or a postgres:// URL, got ${u.protocol}//…`, { code: 'DP_ERR_STORE_UNAVAILABLE' });
+    throw new InfrastructureError(`store.url must be "embedded" or a postgres:// URL, got ${u.protocol}//…`, {
+      code: 'DP_ERR_STORE_UNAVAILABLE',
+    });
   }
   const pgbouncer = u.searchParams.get('pgbouncer');
   const explicit = u.searchParams.get('prepare');
@@ -81,7 +86,11 @@ export async function openStore(storeConfig: StoreConfig, log: Logger, options: 
     ({ url, prepare } = parseStoreUrl(storeConfig.url));
   }
   // PGAPPNAME (libpq's variable) names the sessions when set, so operators can find a pipeline's connections
-  const sql = connectStore(url, { pool: storeConfig.pool, prepare, applicationName: embedded?.applicationName ?? (process.env['PGAPPNAME'] || 'docpipe') });
+  const sql = connectStore(url, {
+    pool: storeConfig.pool,
+    prepare,
+    applicationName: embedded?.applicationName ?? (process.env['PGAPPNAME'] || 'docpipe'),
+  });
   try {
     await waitForStore(sql, url, log, options.connectTimeoutMs ?? 30_000);
     const migrations = options.migrate === false ? [] : await migrate(sql);
@@ -121,10 +130,16 @@ async function waitForStore(sql: Sql, url: string, log: Logger, timeoutMs: numbe
       const code = (err as { code?: string }).code;
       const message = (err as Error).message;
       if (code && FATAL_CODES.has(code)) {
-        throw new InfrastructureError(`store ${redactUrl(url)} refused the connection: ${message}`, { code: 'DP_ERR_STORE_UNAVAILABLE', cause: err });
+        throw new InfrastructureError(`store ${redactUrl(url)} refused the connection: ${message}`, {
+          code: 'DP_ERR_STORE_UNAVAILABLE',
+          cause: err,
+        });
       }
       if (Date.now() + delay > deadline) {
-        throw new InfrastructureError(`store ${redactUrl(url)} unreachable after ${attempt} attempts over ${Math.round(timeoutMs / 1000)} s: ${message}`, { code: 'DP_ERR_STORE_UNAVAILABLE', cause: err });
+        throw new InfrastructureError(
+          `store ${redactUrl(url)} unreachable after ${attempt} attempts over ${Math.round(timeoutMs / 1000)} s: ${message}`,
+          { code: 'DP_ERR_STORE_UNAVAILABLE', cause: err },
+        );
       }
       log.warn({ store: redactUrl(url), attempt, retryInMs: delay, err: message }, 'store: unreachable, retrying');
       await sleep(delay);

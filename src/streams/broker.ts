@@ -78,9 +78,16 @@ export class Broker {
     const first = this.config.stages[0]!;
     const to = `${first.name}.queued`;
     const { outcome, idOrState } = await scripts.submit(this.redis, {
-      ...this.docKeys(documentUuid), stream: first.stream, to, snapshot: this.machine.snapshotOf(to), now: Date.now(),
-      pipelineVersion: this.config.pipelineVersion, historyMaxlen: this.config.state.history, stage: first.name,
-      allowedFrom: this.machine.legalFrom({ type: 'SUBMIT' }), entry: fieldsToArray(fields),
+      ...this.docKeys(documentUuid),
+      stream: first.stream,
+      to,
+      snapshot: this.machine.snapshotOf(to),
+      now: Date.now(),
+      pipelineVersion: this.config.pipelineVersion,
+      historyMaxlen: this.config.state.history,
+      stage: first.name,
+      allowedFrom: this.machine.legalFrom({ type: 'SUBMIT' }),
+      entry: fieldsToArray(fields),
     });
     return { published: outcome === 'published', id: idOrState };
   }
@@ -89,8 +96,17 @@ export class Broker {
     const event = stageEvent(stage.name, 'START');
     const to = `${stage.name}.running`;
     const { outcome, state } = await scripts.begin(this.redis, {
-      ...this.docKeys(documentUuid), allowedFrom: this.machine.legalFrom(event), to, snapshot: this.machine.snapshotOf(to),
-      entryId, consumer, now: Date.now(), attempt, pipelineVersion: this.config.pipelineVersion, historyMaxlen: this.config.state.history, stage: stage.name,
+      ...this.docKeys(documentUuid),
+      allowedFrom: this.machine.legalFrom(event),
+      to,
+      snapshot: this.machine.snapshotOf(to),
+      entryId,
+      consumer,
+      now: Date.now(),
+      attempt,
+      pipelineVersion: this.config.pipelineVersion,
+      historyMaxlen: this.config.state.history,
+      stage: stage.name,
     });
     return outcome === 'started' ? { started: true, previous: state } : { started: false, state };
   }
@@ -98,7 +114,10 @@ export class Broker {
   /** The states of a batch of documents in one call ("-" for none): the guard, read before handlers run. */
   async states(documentUuids: readonly string[]): Promise<string[]> {
     if (documentUuids.length === 0) return [];
-    return scripts.states(this.redis, documentUuids.map((u) => this.keys.doc(u)));
+    return scripts.states(
+      this.redis,
+      documentUuids.map((u) => this.keys.doc(u)),
+    );
   }
 
   /**
@@ -110,11 +129,26 @@ export class Broker {
     const to = this.machine.advance(`${stage.name}.running`, stageEvent(stage.name, 'SUCCEED'))!;
     const now = Date.now();
     return scripts.handoff(this.redis, {
-      stream: stage.stream, nextStream: this.nextStream(stage), ...this.statsKeys(stage, now), group: stage.group, now, consumer,
-      historyMaxlen: this.config.state.history, ttlMs: to === 'completed' ? this.config.state.ttlMs : 0,
-      allowedFrom: this.atStage(stage), to, snapshot: this.machine.snapshotOf(to), nextStage: this.config.stages[stage.index + 1]?.name ?? stage.name,
+      stream: stage.stream,
+      nextStream: this.nextStream(stage),
+      ...this.statsKeys(stage, now),
+      group: stage.group,
+      now,
+      consumer,
+      historyMaxlen: this.config.state.history,
+      ttlMs: to === 'completed' ? this.config.state.ttlMs : 0,
+      allowedFrom: this.atStage(stage),
+      to,
+      snapshot: this.machine.snapshotOf(to),
+      nextStage: this.config.stages[stage.index + 1]?.name ?? stage.name,
       foldHistory: to === 'completed' && this.config.state.historyAfterFinish === 'packed',
-      items: items.map((it) => ({ ...this.docKeys(it.documentUuid), entryId: it.entryId, attempt: it.attempt, durationMs: it.durationMs, next: it.next })),
+      items: items.map((it) => ({
+        ...this.docKeys(it.documentUuid),
+        entryId: it.entryId,
+        attempt: it.attempt,
+        durationMs: it.durationMs,
+        next: it.next,
+      })),
     });
   }
 
@@ -136,20 +170,49 @@ export class Broker {
     return s;
   }
 
-  async retry(stage: StageConfig, entryId: string, documentUuid: string, consumer: string, attempt: number, dueAt: number, next: Fields, error: string): Promise<boolean> {
+  async retry(
+    stage: StageConfig,
+    entryId: string,
+    documentUuid: string,
+    consumer: string,
+    attempt: number,
+    dueAt: number,
+    next: Fields,
+    error: string,
+  ): Promise<boolean> {
     const to = `${stage.name}.retrying`;
     const now = Date.now();
     const member = `${entryId}|${JSON.stringify(fieldsToArray(next))}`;
     const outcome = await scripts.retry(this.redis, {
-      ...this.docKeys(documentUuid), stream: stage.stream, retryZset: this.keys.retries(stage.name), ...this.statsKeys(stage, now),
-      group: stage.group, entryId, allowedFrom: this.atStage(stage), to, snapshot: this.machine.snapshotOf(to), now, consumer,
-      historyMaxlen: this.config.state.history, dueAt, member, error, attempt,
+      ...this.docKeys(documentUuid),
+      stream: stage.stream,
+      retryZset: this.keys.retries(stage.name),
+      ...this.statsKeys(stage, now),
+      group: stage.group,
+      entryId,
+      allowedFrom: this.atStage(stage),
+      to,
+      snapshot: this.machine.snapshotOf(to),
+      now,
+      consumer,
+      historyMaxlen: this.config.state.history,
+      dueAt,
+      member,
+      error,
+      attempt,
     });
     return outcome === 'scheduled';
   }
 
   /** Returns 'failed' (document failed), 'dead-lettered' (entry only) or 'stale'. */
-  async deadLetter(stage: StageConfig, entryId: string, documentUuid: string | undefined, consumer: string, attempt: number, dl: DeadLetter): Promise<'failed' | 'dead-lettered' | 'stale'> {
+  async deadLetter(
+    stage: StageConfig,
+    entryId: string,
+    documentUuid: string | undefined,
+    consumer: string,
+    attempt: number,
+    dl: DeadLetter,
+  ): Promise<'failed' | 'dead-lettered' | 'stale'> {
     const now = Date.now();
     const uuid = documentUuid ?? 'unknown';
     const fields: Fields = {
@@ -166,9 +229,22 @@ export class Broker {
     // a document with no state yet (a foreign producer's message) is at this stage too
     const allowed = documentUuid ? this.machine.legalFrom(stageEvent(stage.name, 'FAIL')) : [];
     return scripts.deadLetter(this.redis, {
-      ...this.docKeys(uuid), stream: stage.stream, dlq: stage.dlq, ...this.statsKeys(stage, now), group: stage.group, entryId,
-      allowedFrom: allowed.join(',') || 'none', ownerCheck: dl.ownerCheck, failedSnapshot: this.machine.snapshotOf('failed'), now, consumer,
-      historyMaxlen: this.config.state.history, ttlMs: this.config.state.ttlMs, error: dl.error.slice(0, 2000), attempt, entry: fieldsToArray(fields),
+      ...this.docKeys(uuid),
+      stream: stage.stream,
+      dlq: stage.dlq,
+      ...this.statsKeys(stage, now),
+      group: stage.group,
+      entryId,
+      allowedFrom: allowed.join(',') || 'none',
+      ownerCheck: dl.ownerCheck,
+      failedSnapshot: this.machine.snapshotOf('failed'),
+      now,
+      consumer,
+      historyMaxlen: this.config.state.history,
+      ttlMs: this.config.state.ttlMs,
+      error: dl.error.slice(0, 2000),
+      attempt,
+      entry: fieldsToArray(fields),
     });
   }
 
@@ -182,11 +258,25 @@ export class Broker {
    * `failed` document (or one with no state) moves back to `<stage>.queued` with a REDRIVE event.
    * Returns the new entry id, or undefined when the DLQ entry no longer exists.
    */
-  async redrive(stage: StageConfig, dlqEntryId: string, documentUuid: string, entry: Fields, now = Date.now()): Promise<string | undefined> {
+  async redrive(
+    stage: StageConfig,
+    dlqEntryId: string,
+    documentUuid: string,
+    entry: Fields,
+    now = Date.now(),
+  ): Promise<string | undefined> {
     const to = `${stage.name}.queued`;
     return scripts.redrive(this.redis, {
-      dlq: stage.dlq, stream: stage.stream, ...this.docKeys(documentUuid), dlqEntryId, to, snapshot: this.machine.snapshotOf(to), now,
-      historyMaxlen: this.config.state.history, stage: stage.name, entry: fieldsToArray(entry),
+      dlq: stage.dlq,
+      stream: stage.stream,
+      ...this.docKeys(documentUuid),
+      dlqEntryId,
+      to,
+      snapshot: this.machine.snapshotOf(to),
+      now,
+      historyMaxlen: this.config.state.history,
+      stage: stage.name,
+      entry: fieldsToArray(entry),
     });
   }
 
@@ -198,7 +288,9 @@ export class Broker {
 
   /** Pending entries idle longer than the stage's `idle` (their worker died), with delivery counts. */
   async idlePending(stage: StageConfig, count: number): Promise<Array<{ id: string; consumer: string; deliveries: number }>> {
-    const rows = (await this.redis.call('XPENDING', stage.stream, stage.group, 'IDLE', stage.idleMs, '-', '+', count)) as Array<[string, string, number, number]>;
+    const rows = (await this.redis.call('XPENDING', stage.stream, stage.group, 'IDLE', stage.idleMs, '-', '+', count)) as Array<
+      [string, string, number, number]
+    >;
     return rows.map(([id, consumer, , deliveries]) => ({ id, consumer, deliveries: Number(deliveries) }));
   }
 
@@ -208,7 +300,14 @@ export class Broker {
    */
   async claim(stage: StageConfig, consumer: string, idle: ReadonlyArray<{ id: string; deliveries: number }>): Promise<StreamEntry[]> {
     if (idle.length === 0) return [];
-    const raw = (await this.redis.call('XCLAIM', stage.stream, stage.group, consumer, stage.idleMs, ...idle.map((e) => e.id))) as RawEntry[];
+    const raw = (await this.redis.call(
+      'XCLAIM',
+      stage.stream,
+      stage.group,
+      consumer,
+      stage.idleMs,
+      ...idle.map((e) => e.id),
+    )) as RawEntry[];
     const before = new Map(idle.map((e) => [e.id, e.deliveries]));
     const entries = parseEntries(raw);
     for (const e of entries) e.deliveries = (before.get(e.id) ?? 0) + 1;

@@ -18,9 +18,20 @@ export async function liveConsumers(redis: RedisClient, keys: Keys, stage: strin
  * so XINFO does not grow without bound. XINFO's idle alone would also remove quiet live workers
  * on Redis before 7.2; the liveness key is what tells them apart.
  */
-export async function pruneDeadConsumers(redis: RedisClient, keys: Keys, stage: StageConfig, self: string, idleMs: number): Promise<string[]> {
+export async function pruneDeadConsumers(
+  redis: RedisClient,
+  keys: Keys,
+  stage: StageConfig,
+  self: string,
+  idleMs: number,
+): Promise<string[]> {
   const rows = (await redis.xinfo('CONSUMERS', stage.stream, stage.group)) as unknown[][];
-  const alive = await liveConsumers(redis, keys, stage.name, rows.map((r) => String(infoMap(r)['name'])));
+  const alive = await liveConsumers(
+    redis,
+    keys,
+    stage.name,
+    rows.map((r) => String(infoMap(r)['name'])),
+  );
   const removed: string[] = [];
   for (const row of rows) {
     const info = infoMap(row);

@@ -34,14 +34,21 @@ export function connectRedis(settings: RedisSettings, log: Logger, name: string,
         return { host: url.hostname, port: Number(url.port || 6379) };
       }),
       // reads that decide state always go to masters: never replicas
-      { redisOptions: { ...options, ...urlAuth(seeds[0]!) }, scaleReads: 'master', clusterRetryStrategy: options.retryStrategy, enableReadyCheck: true, enableAutoPipelining: options.enableAutoPipelining },
+      {
+        redisOptions: { ...options, ...urlAuth(seeds[0]!) },
+        scaleReads: 'master',
+        clusterRetryStrategy: options.retryStrategy,
+        enableReadyCheck: true,
+        enableAutoPipelining: options.enableAutoPipelining,
+      },
     );
   } else {
     client = new Redis(settings.url, options);
   }
   let down = false;
   client.on('error', (err: Error) => {
-    if (!down) log.warn({ err: err.message, redis: redactUrl(settings.url), connection: name }, 'redis unavailable; pausing until it returns');
+    if (!down)
+      log.warn({ err: err.message, redis: redactUrl(settings.url), connection: name }, 'redis unavailable; pausing until it returns');
     down = true;
   });
   client.on('ready', () => {

@@ -52,8 +52,17 @@ export interface SubmitCall extends DocKeys {
 
 export async function submit(redis: RedisClient, c: SubmitCall): Promise<{ outcome: ScriptOutcome<'submit'>; idOrState: string }> {
   const [code, idOrState] = await redis.dpSubmit(
-    c.doc, c.events, c.stream,
-    c.to, c.snapshot, c.now, c.pipelineVersion, c.historyMaxlen, c.stage, c.allowedFrom.join(','), ...c.entry,
+    c.doc,
+    c.events,
+    c.stream,
+    c.to,
+    c.snapshot,
+    c.now,
+    c.pipelineVersion,
+    c.historyMaxlen,
+    c.stage,
+    c.allowedFrom.join(','),
+    ...c.entry,
   );
   return { outcome: scriptOutcome('submit', code), idOrState };
 }
@@ -74,8 +83,18 @@ export interface BeginCall extends DocKeys {
 
 export async function begin(redis: RedisClient, c: BeginCall): Promise<{ outcome: ScriptOutcome<'begin'>; state: string }> {
   const [code, state] = await redis.dpBegin(
-    c.doc, c.events,
-    c.allowedFrom.join(','), c.to, c.snapshot, c.entryId, c.consumer, c.now, c.attempt, c.pipelineVersion, c.historyMaxlen, c.stage,
+    c.doc,
+    c.events,
+    c.allowedFrom.join(','),
+    c.to,
+    c.snapshot,
+    c.entryId,
+    c.consumer,
+    c.now,
+    c.attempt,
+    c.pipelineVersion,
+    c.historyMaxlen,
+    c.stage,
   );
   return { outcome: scriptOutcome('begin', code), state };
 }
@@ -108,7 +127,19 @@ export interface HandoffCall extends StatsKeys {
 /** Per item, the next entry id, or "" when the item was stale (its document had moved on). */
 export function handoff(redis: RedisClient, c: HandoffCall): Promise<string[]> {
   const keys: string[] = [c.stream, c.nextStream, c.stats, c.statsMinute];
-  const args: Array<string | number> = [c.group, c.now, c.consumer, c.historyMaxlen, c.ttlMs, c.allowedFrom, c.to, c.snapshot, c.items.length, c.nextStage, c.foldHistory ? '1' : '0'];
+  const args: Array<string | number> = [
+    c.group,
+    c.now,
+    c.consumer,
+    c.historyMaxlen,
+    c.ttlMs,
+    c.allowedFrom,
+    c.to,
+    c.snapshot,
+    c.items.length,
+    c.nextStage,
+    c.foldHistory ? '1' : '0',
+  ];
   for (const it of c.items) {
     keys.push(it.doc, it.events);
     // [msg id, attempt, duration, k1, v1, …] as one JSON argument (see handoff.lua); ids and
@@ -141,8 +172,24 @@ export interface RetryCall extends DocKeys, StatsKeys {
 
 export async function retry(redis: RedisClient, c: RetryCall): Promise<ScriptOutcome<'retry'>> {
   const code = await redis.dpRetry(
-    c.doc, c.events, c.stream, c.retryZset, c.stats, c.statsMinute,
-    c.group, c.entryId, c.allowedFrom, c.to, c.snapshot, c.now, c.consumer, c.historyMaxlen, c.dueAt, c.member, c.error, c.attempt,
+    c.doc,
+    c.events,
+    c.stream,
+    c.retryZset,
+    c.stats,
+    c.statsMinute,
+    c.group,
+    c.entryId,
+    c.allowedFrom,
+    c.to,
+    c.snapshot,
+    c.now,
+    c.consumer,
+    c.historyMaxlen,
+    c.dueAt,
+    c.member,
+    c.error,
+    c.attempt,
   );
   return scriptOutcome('retry', code);
 }
@@ -169,8 +216,24 @@ export interface DeadLetterCall extends DocKeys, StatsKeys {
 
 export async function deadLetter(redis: RedisClient, c: DeadLetterCall): Promise<ScriptOutcome<'deadLetter'>> {
   const [code] = await redis.dpDeadLetter(
-    c.doc, c.events, c.stream, c.dlq, c.stats, c.statsMinute,
-    c.group, c.entryId, c.allowedFrom, c.ownerCheck ? '1' : '0', c.failedSnapshot, c.now, c.consumer, c.historyMaxlen, c.ttlMs, c.error, c.attempt, ...c.entry,
+    c.doc,
+    c.events,
+    c.stream,
+    c.dlq,
+    c.stats,
+    c.statsMinute,
+    c.group,
+    c.entryId,
+    c.allowedFrom,
+    c.ownerCheck ? '1' : '0',
+    c.failedSnapshot,
+    c.now,
+    c.consumer,
+    c.historyMaxlen,
+    c.ttlMs,
+    c.error,
+    c.attempt,
+    ...c.entry,
   );
   return scriptOutcome('deadLetter', code);
 }
@@ -195,6 +258,18 @@ export interface RedriveCall extends DocKeys {
 
 /** The new entry id, or undefined when the DLQ entry no longer exists (nothing done). */
 export async function redrive(redis: RedisClient, c: RedriveCall): Promise<string | undefined> {
-  const id = await redis.dpRedrive(c.dlq, c.stream, c.doc, c.events, c.dlqEntryId, c.to, c.snapshot, c.now, c.historyMaxlen, c.stage, ...c.entry);
+  const id = await redis.dpRedrive(
+    c.dlq,
+    c.stream,
+    c.doc,
+    c.events,
+    c.dlqEntryId,
+    c.to,
+    c.snapshot,
+    c.now,
+    c.historyMaxlen,
+    c.stage,
+    ...c.entry,
+  );
   return id ?? undefined;
 }

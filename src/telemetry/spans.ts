@@ -16,7 +16,17 @@
  * context manager makes every promise of the process pay for propagation (it doubled the CPU per
  * document of a pipeline of no-op stages, sampled or not).
  */
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Span, type SpanContext, type Tracer } from '@opentelemetry/api';
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  TraceFlags,
+  type Attributes,
+  type Span,
+  type SpanContext,
+  type Tracer,
+} from '@opentelemetry/api';
 import type { StageConfig } from '../config/types.ts';
 import { nextTraceparent, type Fields } from '../messages/codec.ts';
 
@@ -80,13 +90,21 @@ function field(list: readonly string[], name: string): string | undefined {
  * Attributes (only when the span is sampled): pipeline, stage, attempt, outcome, error code,
  * document uuid, queue wait (enqueued → picked up) and handler time.
  */
-export async function traceAttempt<T>(stage: StageConfig, rec: AttemptRecord, run: (attempt: AttemptTrace | undefined) => Promise<T>): Promise<T> {
+export async function traceAttempt<T>(
+  stage: StageConfig,
+  rec: AttemptRecord,
+  run: (attempt: AttemptTrace | undefined) => Promise<T>,
+): Promise<T> {
   const t = tracer;
   if (!t) return run(undefined);
   const list = rec.entry.list;
   const parent = parseTraceparent(field(list, 'trace'));
   const now = Date.now();
-  const span = t.startSpan(`stage ${stage.name}`, { kind: SpanKind.CONSUMER, startTime: now }, parent ? trace.setSpanContext(ROOT_CONTEXT, parent) : ROOT_CONTEXT);
+  const span = t.startSpan(
+    `stage ${stage.name}`,
+    { kind: SpanKind.CONSUMER, startTime: now },
+    parent ? trace.setSpanContext(ROOT_CONTEXT, parent) : ROOT_CONTEXT,
+  );
   if (span.isRecording()) {
     const enqueued = Number(field(list, 'enqueued_at'));
     const attributes: Attributes = {
@@ -130,7 +148,8 @@ function endAttempt(rec: AttemptRecord, s: AttemptTrace): void {
   if (s.code) attributes['docpipe.error.code'] = s.code;
   if (s.error) attributes['docpipe.error.message'] = s.error.slice(0, 500);
   span.setAttributes(attributes);
-  if (s.outcome !== undefined && FAILED.has(s.outcome)) span.setStatus({ code: SpanStatusCode.ERROR, message: s.code ?? s.error ?? s.outcome });
+  if (s.outcome !== undefined && FAILED.has(s.outcome))
+    span.setStatus({ code: SpanStatusCode.ERROR, message: s.code ?? s.error ?? s.outcome });
   span.end();
 }
 
@@ -191,7 +210,13 @@ export function submitTraceparent(attributes: { documentUuid?: string; fileName?
  * the attempt's `ctx.span`). With no parent, tracing off, or a parent that is not sampled, `fn`
  * runs with no span and `attributes` is not called.
  */
-export async function withSpan<T>(parent: Span | undefined, name: string, attributes: () => Attributes, fn: (span: Span | undefined) => Promise<T>, kind: SpanKind = SpanKind.CLIENT): Promise<T> {
+export async function withSpan<T>(
+  parent: Span | undefined,
+  name: string,
+  attributes: () => Attributes,
+  fn: (span: Span | undefined) => Promise<T>,
+  kind: SpanKind = SpanKind.CLIENT,
+): Promise<T> {
   const t = tracer;
   if (!t || !parent?.isRecording()) return fn(undefined);
   const span = t.startSpan(name, { kind, attributes: attributes() }, trace.setSpan(ROOT_CONTEXT, parent));
@@ -206,10 +231,20 @@ export async function withSpan<T>(parent: Span | undefined, name: string, attrib
 }
 
 /** An OCR call (one PDF page or one image) in an `ocr page` span under `parent`: provider, page, confidence. */
-export function ocrSpan<T extends { confidence: number }>(parent: Span | undefined, provider: string, page: number, fn: () => Promise<T>): Promise<T> {
-  return withSpan(parent, 'ocr page', () => ({ 'docpipe.ocr.provider': provider, 'docpipe.page': page }), async (span) => {
-    const ocr = await fn();
-    span?.setAttribute('docpipe.ocr.confidence', Math.round(ocr.confidence * 10) / 10);
-    return ocr;
-  });
+export function ocrSpan<T extends { confidence: number }>(
+  parent: Span | undefined,
+  provider: string,
+  page: number,
+  fn: () => Promise<T>,
+): Promise<T> {
+  return withSpan(
+    parent,
+    'ocr page',
+    () => ({ 'docpipe.ocr.provider': provider, 'docpipe.page': page }),
+    async (span) => {
+      const ocr = await fn();
+      span?.setAttribute('docpipe.ocr.confidence', Math.round(ocr.confidence * 10) / 10);
+      return ocr;
+    },
+  );
 }

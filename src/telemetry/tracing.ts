@@ -32,11 +32,17 @@ type Env = Record<string, string | undefined>;
 /** The exporter the environment asks for: undefined when tracing stays off. */
 export function tracesExporterOf(env: Env): 'otlp' | 'console' | undefined {
   if ((env['OTEL_SDK_DISABLED'] ?? '').trim().toLowerCase() === 'true') return undefined;
-  const named = (env['OTEL_TRACES_EXPORTER'] ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const named = (env['OTEL_TRACES_EXPORTER'] ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
   if (named.includes('none')) return undefined;
   if (named.includes('otlp')) return 'otlp';
   if (named.includes('console')) return 'console';
-  if (named.length) throw new Error(`OTEL_TRACES_EXPORTER=${env['OTEL_TRACES_EXPORTER']}: docpipe exports traces with "otlp" (OTLP/HTTP JSON) or "console"`);
+  if (named.length)
+    throw new Error(
+      `OTEL_TRACES_EXPORTER=${env['OTEL_TRACES_EXPORTER']}: docpipe exports traces with "otlp" (OTLP/HTTP JSON) or "console"`,
+    );
   return env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] || env['OTEL_EXPORTER_OTLP_ENDPOINT'] ? 'otlp' : undefined;
 }
 
@@ -79,11 +85,14 @@ export function startTracing(options: { pipeline: string; log?: Logger }): Traci
   let stopped: Promise<void> | undefined;
   const tracing: Tracing = {
     target,
-    flush: () => provider.forceFlush().catch((err: unknown) => options.log?.warn({ err: (err as Error).message }, 'exporting spans failed')),
+    flush: () =>
+      provider.forceFlush().catch((err: unknown) => options.log?.warn({ err: (err as Error).message }, 'exporting spans failed')),
     shutdown: () =>
       (stopped ??= (async () => {
         setTracer(undefined, undefined);
-        await provider.shutdown().catch((err: unknown) => options.log?.warn({ err: (err as Error).message }, 'exporting spans at shutdown failed'));
+        await provider
+          .shutdown()
+          .catch((err: unknown) => options.log?.warn({ err: (err as Error).message }, 'exporting spans at shutdown failed'));
         trace.disable();
         context.disable();
         propagation.disable();

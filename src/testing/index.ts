@@ -77,7 +77,11 @@ export function createTestContext(options: TestContextOptions): TestContext {
  * undefined), no transcriber; files are read from under the current directory and `allowedRoots`.
  */
 export function localProviders(options: { allowedRoots?: readonly string[] } = {}): Providers {
-  const loaded = loadPipelineText(path.join(process.cwd(), 'pipeline.yaml'), 'version: 1\nname: test\nstages: [{ name: test, handler: ./test.ts, input: ./test.json }]\n', {});
+  const loaded = loadPipelineText(
+    path.join(process.cwd(), 'pipeline.yaml'),
+    'version: 1\nname: test\nstages: [{ name: test, handler: ./test.ts, input: ./test.json }]\n',
+    {},
+  );
   if (!loaded.config) throw new Error(`docpipe/testing: default providers: ${loaded.problems.map((p) => p.message).join('; ')}`);
   return createProviders(loaded.config, { extraRoots: options.allowedRoots });
 }

@@ -17,7 +17,10 @@ export interface TestStore extends Store {
  * migration in it and connects to it; one per test file or test, `drop()` it afterwards.
  */
 export async function createTestStore(url: string, options: { label?: string } = {}): Promise<TestStore> {
-  const schema = `dp_${(options.label ?? 't').replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 20)}_${randomBytes(4).toString('hex')}`;
+  const schema = `dp_${(options.label ?? 't')
+    .replace(/[^a-z0-9]/gi, '')
+    .toLowerCase()
+    .slice(0, 20)}_${randomBytes(4).toString('hex')}`;
   const admin = connectStore(url, { pool: 1 });
   await admin.unsafe(`CREATE SCHEMA ${schema}`);
   await admin.end();

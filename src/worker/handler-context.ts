@@ -52,7 +52,9 @@ export class HandlerContext implements StageContext {
     const providers = this.worker.deps.providers;
     const span = this.rec.trace?.span;
     // tracing on: the same providers, with an LLM client whose requests hang under this attempt
-    return span && providers.llm ? (Object.create(providers, { llm: { value: tracedLlm(providers.llm, span), enumerable: true } }) as Providers) : providers;
+    return span && providers.llm
+      ? (Object.create(providers, { llm: { value: tracedLlm(providers.llm, span), enumerable: true } }) as Providers)
+      : providers;
   }
 
   get llm(): LlmClient | undefined {

@@ -28,9 +28,10 @@ export async function runHandler(
 ): Promise<[RunFacts, Record<string, unknown> | undefined]> {
   rec.handlerAt = Date.now();
   try {
-    const output = rt.handler.transaction !== false && store.transactions !== false
-      ? await inTransaction(store, (tx) => attempt(rt, rec, msg, ctx, tx), signalOf(rec), rec.trace?.span)
-      : await attempt(rt, rec, msg, ctx, undefined);
+    const output =
+      rt.handler.transaction !== false && store.transactions !== false
+        ? await inTransaction(store, (tx) => attempt(rt, rec, msg, ctx, tx), signalOf(rec), rec.trace?.span)
+        : await attempt(rt, rec, msg, ctx, undefined);
     return [hardStopped() ? { result: 'stopped' } : { result: 'output' }, output];
   } catch (err) {
     if (hardStopped()) return [{ result: 'stopped' }, undefined];
@@ -48,7 +49,13 @@ export async function runHandler(
  * it is an object that fits the stage's output schema and the next stage's input. Rejects on the
  * handler's error, its abort (timeout or hard stop), or an invalid output (OutputRejected).
  */
-async function attempt(rt: StageRuntime, rec: InFlight, msg: StageMessage, ctx: HandlerContext, store: Store | undefined): Promise<Record<string, unknown>> {
+async function attempt(
+  rt: StageRuntime,
+  rec: InFlight,
+  msg: StageMessage,
+  ctx: HandlerContext,
+  store: Store | undefined,
+): Promise<Record<string, unknown>> {
   const name = rt.stage.name;
   ctx.txStore = store;
   // the handler's promise, or the abort (timeout or hard stop) if that comes first
@@ -59,14 +66,22 @@ async function attempt(rt: StageRuntime, rec: InFlight, msg: StageMessage, ctx: 
     const started = trace ? performance.now() : 0;
     const result = rt.handler.run(msg, ctx) as unknown;
     const timed = trace ? () => recordHandlerRun(trace, performance.now() - started) : undefined;
-    if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') (result as PromiseLike<unknown>).then(timed ? (v) => (timed(), resolve(v)) : resolve, timed ? (e: unknown) => (timed(), reject(e)) : reject);
+    if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function')
+      (result as PromiseLike<unknown>).then(
+        timed ? (v) => (timed(), resolve(v)) : resolve,
+        timed ? (e: unknown) => (timed(), reject(e)) : reject,
+      );
     else {
       timed?.();
       resolve(result);
     }
   });
   if (!output || typeof output !== 'object' || Array.isArray(output)) {
-    throw new DocpipeError('permanent', 'DP_ERR_MESSAGE_OUTPUT_INVALID', `handler of stage "${name}" returned ${JSON.stringify(output)?.slice(0, 100)}, not an object`);
+    throw new DocpipeError(
+      'permanent',
+      'DP_ERR_MESSAGE_OUTPUT_INVALID',
+      `handler of stage "${name}" returned ${JSON.stringify(output)?.slice(0, 100)}, not an object`,
+    );
   }
   const out = output as Record<string, unknown>;
   const own = rt.validateOwnOutput;

@@ -104,7 +104,8 @@ export class Housekeeping {
         rec.shownRunning = true;
         void this.w.deps.broker.begin(s, rec.entry.id, rec.uuid, this.w.deps.consumer, rec.attempt).catch(() => undefined);
       }
-      if (ran >= s.timeoutMs) abortRecord(rec, new DocpipeError('retryable', 'DP_ERR_HANDLER_TIMEOUT', `handler exceeded its ${s.timeoutMs}ms timeout`));
+      if (ran >= s.timeoutMs)
+        abortRecord(rec, new DocpipeError('retryable', 'DP_ERR_HANDLER_TIMEOUT', `handler exceeded its ${s.timeoutMs}ms timeout`));
     }
   }
 
@@ -126,7 +127,11 @@ export class Housekeeping {
     const idle = await broker.idlePending(stage, free);
     const suspect = (d: number) => d >= 2 || d + 1 >= stage.retries.max;
     table.suspects.push(...idle.filter((e) => suspect(e.deliveries)));
-    const entries = await broker.claim(stage, consumer, idle.filter((e) => !suspect(e.deliveries)));
+    const entries = await broker.claim(
+      stage,
+      consumer,
+      idle.filter((e) => !suspect(e.deliveries)),
+    );
     for (const e of entries) log.info({ msg_id: e.id, deliveries: e.deliveries }, 'reclaimed an entry from a dead worker');
     this.w.dispatch(entries);
     if (table.suspects.length) table.releaseSlot();

@@ -84,8 +84,21 @@ export class InFlightTable {
     const uuidRaw = rawDocumentUuid(entry.list);
     const uuid = uuidRaw !== undefined && UUID.test(uuidRaw) ? uuidRaw.toLowerCase() : undefined;
     const rec: InFlight = {
-      entry, since, uuidRaw, uuid, attempt: 1, handlerAt: 0, shownRunning: false, decided: false,
-      abort: undefined, abortReason: undefined, fail: undefined, logger: undefined, trace: undefined, after: undefined, done: Promise.resolve(),
+      entry,
+      since,
+      uuidRaw,
+      uuid,
+      attempt: 1,
+      handlerAt: 0,
+      shownRunning: false,
+      decided: false,
+      abort: undefined,
+      abortReason: undefined,
+      fail: undefined,
+      logger: undefined,
+      trace: undefined,
+      after: undefined,
+      done: Promise.resolve(),
     };
     if (uuid !== undefined) {
       rec.after = this.byDocument.get(uuid);

@@ -11,7 +11,10 @@ import { outageDelay } from './backoff.ts';
 /** The first stage's entry for a document: the seed's flat fields plus the runtime's envelope. */
 export function firstStageFields(msg: OcrMessage | Record<string, unknown>, pipelineVersion: string): Record<string, string> {
   const fields = encodePayload(msg as Record<string, unknown>);
-  const trace = submitTraceparent({ documentUuid: fields['document_uuid'], fileName: fields['file_name'] ?? fields['file_path']?.split('/').pop() });
+  const trace = submitTraceparent({
+    documentUuid: fields['document_uuid'],
+    fileName: fields['file_name'] ?? fields['file_path']?.split('/').pop(),
+  });
   return withEnvelope(fields, { attempt: 1, trace, pipelineVersion, now: Date.now() });
 }
 
@@ -28,9 +31,7 @@ export class QueueIntake {
   private busy = false;
   claimed = 0;
 
-  constructor(
-    private readonly deps: { sql: Sql; broker: Broker; config: PipelineConfig; log: Logger; processorId: string },
-  ) {}
+  constructor(private readonly deps: { sql: Sql; broker: Broker; config: PipelineConfig; log: Logger; processorId: string }) {}
 
   start(): void {
     this.loop = this.run();
@@ -76,8 +77,10 @@ export class QueueIntake {
         for (const row of rows) {
           const { published, id } = await broker.submit(row.documentUuid, firstStageFields(toOcrMessage(row), config.pipelineVersion));
           this.claimed++;
-          if (published) log.info({ document_uuid: row.documentUuid, queue_id: row.queueId, msg_id: id }, 'queued document handed to the pipeline');
-          else if (id === 'completed' || id === 'failed') await markOutcome(sql, { documentUuid: row.documentUuid, status: id, error: 'already processed' });
+          if (published)
+            log.info({ document_uuid: row.documentUuid, queue_id: row.queueId, msg_id: id }, 'queued document handed to the pipeline');
+          else if (id === 'completed' || id === 'failed')
+            await markOutcome(sql, { documentUuid: row.documentUuid, status: id, error: 'already processed' });
           else log.warn({ document_uuid: row.documentUuid, state: id }, 'queued document is already in flight; not published twice');
         }
         this.busy = false;

@@ -8,6 +8,5 @@ import type { Outcome } from './verdict.ts';
 
 export type { Outcome, OutcomeDetail };
 
-
 /** Told of each finished message: its stage, outcome, handler time (0 when no handler ran) and, for a retry or a dead letter, why. */
 export type OutcomeObserver = (stage: string, outcome: Outcome, durationMs: number, detail?: OutcomeDetail) => void;

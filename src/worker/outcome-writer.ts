@@ -23,9 +23,14 @@ export class OutcomeWriter {
   private readonly streams: Array<{ stream: string; status: 'completed' | 'failed' }>;
   written = 0;
 
-  constructor(private readonly deps: { sql: Sql; broker: Broker; redis: RedisClient; config: PipelineConfig; log: Logger; consumer: string }) {
+  constructor(
+    private readonly deps: { sql: Sql; broker: Broker; redis: RedisClient; config: PipelineConfig; log: Logger; consumer: string },
+  ) {
     const c = deps.config;
-    this.streams = [{ stream: c.completed.stream, status: 'completed' }, ...c.stages.map((s) => ({ stream: s.dlq, status: 'failed' as const }))];
+    this.streams = [
+      { stream: c.completed.stream, status: 'completed' },
+      ...c.stages.map((s) => ({ stream: s.dlq, status: 'failed' as const })),
+    ];
   }
 
   async start(): Promise<void> {
@@ -63,14 +68,28 @@ export class OutcomeWriter {
       try {
         let any = false;
         for (const s of this.streams) {
-          const reply = (await redis.xreadgroup('GROUP', OUTCOME_GROUP, consumer, 'COUNT', 100, 'STREAMS', s.stream, cursor === '0' ? '0' : '>')) as Array<[string, Array<[string, string[] | null]>]> | null;
+          const reply = (await redis.xreadgroup(
+            'GROUP',
+            OUTCOME_GROUP,
+            consumer,
+            'COUNT',
+            100,
+            'STREAMS',
+            s.stream,
+            cursor === '0' ? '0' : '>',
+          )) as Array<[string, Array<[string, string[] | null]>]> | null;
           const entries = reply?.[0]?.[1] ?? [];
           for (const [id, list] of entries) {
             any = true;
             if (list) {
               const f = fieldsFromArray(list);
               const uuid = f['document_uuid'];
-              if (uuid) await markOutcome(sql, { documentUuid: uuid, status: s.status, error: s.status === 'failed' ? `${f['error_code'] ?? ''} ${f['error'] ?? ''}`.trim() : undefined });
+              if (uuid)
+                await markOutcome(sql, {
+                  documentUuid: uuid,
+                  status: s.status,
+                  error: s.status === 'failed' ? `${f['error_code'] ?? ''} ${f['error'] ?? ''}`.trim() : undefined,
+                });
               this.written++;
             }
             await redis.xack(s.stream, OUTCOME_GROUP, id);

@@ -12,7 +12,16 @@ import { loadPipeline, type ConfigCheck } from '../config/load.ts';
 import type { Env } from '../config/interpolate.ts';
 import type { Problem, YamlSource } from '../config/source.ts';
 import type { PipelineConfig } from '../config/types.ts';
-import { compileSchema, createMessageAjv, optionsProblems, readSchema, schemaFitProblems, schemaName, schemaOf, type JsonSchema } from '../messages/schemas.ts';
+import {
+  compileSchema,
+  createMessageAjv,
+  optionsProblems,
+  readSchema,
+  schemaFitProblems,
+  schemaName,
+  schemaOf,
+  type JsonSchema,
+} from '../messages/schemas.ts';
 import { Keys } from '../streams/keys.ts';
 import { slotsOf } from '../streams/slots.ts';
 
@@ -30,8 +39,10 @@ export const clusterSlotProblems: ConfigCheck = (config, source) => {
   const where = config.stages.find((s) => slotsOf([doc, s.stream, s.dlq]).size > 1);
   const overridden = where && source.doc.getIn(['stages', where.index, 'stream']) !== undefined;
   return [
-    source.at(overridden ? ['stages', where.index, 'stream'] : ['prefix'],
-      `on Redis Cluster all keys of a pipeline must share one hash slot, but they span ${slots.size} slots: use a hash tag in the prefix (e.g. prefix: "{${config.prefix.replace(/[{}]/g, '')}}") and keep it in every stream name`),
+    source.at(
+      overridden ? ['stages', where.index, 'stream'] : ['prefix'],
+      `on Redis Cluster all keys of a pipeline must share one hash slot, but they span ${slots.size} slots: use a hash tag in the prefix (e.g. prefix: "{${config.prefix.replace(/[{}]/g, '')}}") and keep it in every stream name`,
+    ),
   ];
 };
 
@@ -84,7 +95,12 @@ export async function checkRawStages(raw: unknown, file: string, source: YamlSou
   return checkStages(refs, undefined, source, false);
 }
 
-async function checkStages(stages: readonly StageRef[], completedSchema: string | undefined, source: YamlSource, checkFit = true): Promise<Problem[]> {
+async function checkStages(
+  stages: readonly StageRef[],
+  completedSchema: string | undefined,
+  source: YamlSource,
+  checkFit = true,
+): Promise<Problem[]> {
   const problems: Problem[] = [];
   const ajv = createMessageAjv();
   const inputs: Array<JsonSchema | undefined> = [];
@@ -145,7 +161,13 @@ async function loadHandler(stage: StageRef, problems: Problem[], source: YamlSou
 }
 
 /** The handler's declared schemas: checks its options schema against `options:`; returns its output schema. */
-function handlerSchemas(def: StageDefinition, stage: StageRef, problems: Problem[], source: YamlSource, ajv: ReturnType<typeof createMessageAjv>): JsonSchema | undefined {
+function handlerSchemas(
+  def: StageDefinition,
+  stage: StageRef,
+  problems: Problem[],
+  source: YamlSource,
+  ajv: ReturnType<typeof createMessageAjv>,
+): JsonSchema | undefined {
   const at = ['stages', stage.index];
   const load = (ref: NonNullable<StageDefinition['output']>, what: string): JsonSchema | undefined => {
     try {
@@ -153,7 +175,12 @@ function handlerSchemas(def: StageDefinition, stage: StageRef, problems: Problem
       compileSchema(ajv, schema);
       return schema;
     } catch (err) {
-      problems.push(source.at([...at, 'handler'], `the ${what} schema ${schemaName(ref)} declared by ${stage.handlerSpec} cannot be used: ${(err as Error).message.split('\n')[0]}`));
+      problems.push(
+        source.at(
+          [...at, 'handler'],
+          `the ${what} schema ${schemaName(ref)} declared by ${stage.handlerSpec} cannot be used: ${(err as Error).message.split('\n')[0]}`,
+        ),
+      );
       return undefined;
     }
   };

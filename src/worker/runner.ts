@@ -50,7 +50,18 @@ export class Runner {
   private readonly closers: Array<() => Promise<void>>;
   private stopped = false;
 
-  private constructor(init: { config: PipelineConfig; broker: Broker; redis: RedisClient; machine: DocumentMachine; consumer: string; providers: Providers; workers: StageWorker[]; readers: RedisClient[]; log: Logger; closers: Array<() => Promise<void>> }) {
+  private constructor(init: {
+    config: PipelineConfig;
+    broker: Broker;
+    redis: RedisClient;
+    machine: DocumentMachine;
+    consumer: string;
+    providers: Providers;
+    workers: StageWorker[];
+    readers: RedisClient[];
+    log: Logger;
+    closers: Array<() => Promise<void>>;
+  }) {
     this.config = init.config;
     this.broker = init.broker;
     this.redis = init.redis;
@@ -81,12 +92,22 @@ export class Runner {
     try {
       const broker = new Broker(redis, config, machine);
       await broker.ensureGroups(runtimes.map((r) => r.stage));
-      const providers = createProviders(config, { llmCache: options.store.sql ? sqlLlmCache(options.store.sql) : undefined, extraRoots: options.extraRoots, remote: options.remote });
+      const providers = createProviders(config, {
+        llmCache: options.store.sql ? sqlLlmCache(options.store.sql) : undefined,
+        extraRoots: options.extraRoots,
+        remote: options.remote,
+      });
       const gate = new ProcessGate();
       for (const rt of runtimes) {
         if (rt.handler.setup) {
           try {
-            await rt.handler.setup({ stage: rt.stage.name, log: log.child({ stage: rt.stage.name }), store: options.store, providers, options: rt.stage.options });
+            await rt.handler.setup({
+              stage: rt.stage.name,
+              log: log.child({ stage: rt.stage.name }),
+              store: options.store,
+              providers,
+              options: rt.stage.options,
+            });
           } catch (err) {
             throw new Error(`stage "${rt.stage.name}": setup() failed: ${(err as Error).message}`, { cause: err });
           }
@@ -94,11 +115,25 @@ export class Runner {
         if (rt.handler.close) closers.push(() => rt.handler.close!());
         const reader = connectRedis(config.redis, log, `docpipe:${consumer}:read:${rt.stage.name}`);
         readers.push(reader);
-        workers.push(new StageWorker(rt, { broker, reader, machine, consumer, pipelineVersion: config.pipelineVersion, log, store: options.store, providers, gate, onOutcome }));
+        workers.push(
+          new StageWorker(rt, {
+            broker,
+            reader,
+            machine,
+            consumer,
+            pipelineVersion: config.pipelineVersion,
+            log,
+            store: options.store,
+            providers,
+            gate,
+            onOutcome,
+          }),
+        );
       }
       return new Runner({ config, broker, redis, machine, consumer, providers, workers, readers, log, closers });
     } catch (err) {
-      for (const close of closers.reverse()) await close().catch((e: unknown) => log.warn({ err: (e as Error).message }, 'stage close failed'));
+      for (const close of closers.reverse())
+        await close().catch((e: unknown) => log.warn({ err: (e as Error).message }, 'stage close failed'));
       for (const r of readers) r.disconnect();
       redis.disconnect();
       throw err;
@@ -111,7 +146,10 @@ export class Runner {
 
   start(): void {
     for (const w of this.workers) w.start();
-    this.log.info({ consumer: this.consumer, stages: this.stageNames, pipeline: this.config.name, version: this.config.pipelineVersion }, 'workers started');
+    this.log.info(
+      { consumer: this.consumer, stages: this.stageNames, pipeline: this.config.name, version: this.config.pipelineVersion },
+      'workers started',
+    );
   }
 
   inFlight(): number {

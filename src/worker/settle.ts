@@ -55,13 +55,19 @@ export class Settler {
   /** Hands the output to the next stage (batched with the handoffs that finish together). */
   async handoff(rec: InFlight, envelope: Envelope, out: Record<string, unknown>, started: number): Promise<void> {
     const now = Date.now();
-    const next = encodeEntry(out, { attempt: 1, trace: handoffTraceparent(envelope.trace, rec.trace), pipelineVersion: this.w.deps.pipelineVersion, now });
+    const next = encodeEntry(out, {
+      attempt: 1,
+      trace: handoffTraceparent(envelope.trace, rec.trace),
+      pipelineVersion: this.w.deps.pipelineVersion,
+      now,
+    });
     const durationMs = now - started;
     const pending = this.w.handoffs.add({ entryId: rec.entry.id, documentUuid: rec.uuid!, attempt: rec.attempt, durationMs, next });
     this.w.decide(rec);
     const id = await pending;
     if (id === undefined) return; // shutting down with Redis away: left pending
-    if (this.w.log.isLevelEnabled('debug')) this.w.logFor(rec).debug({ duration_ms: durationMs, next_id: id }, id ? 'stage done' : 'stale entry: the document had moved on');
+    if (this.w.log.isLevelEnabled('debug'))
+      this.w.logFor(rec).debug({ duration_ms: durationMs, next_id: id }, id ? 'stage done' : 'stale entry: the document had moved on');
     this.outcome(rec, handoffOutcome(id), durationMs);
   }
 
@@ -70,7 +76,13 @@ export class Settler {
     const { broker, consumer } = this.w.deps;
     this.w.decide(rec);
     const result = await this.w.persist('dead-letter', () =>
-      broker.deadLetter(s, rec.entry.id, rec.uuid, consumer, rec.attempt, { fields: deadLetterFields(rec.entry.fields, rec.trace), error, errorKind: kind, errorCode: code, ownerCheck }),
+      broker.deadLetter(s, rec.entry.id, rec.uuid, consumer, rec.attempt, {
+        fields: deadLetterFields(rec.entry.fields, rec.trace),
+        error,
+        errorKind: kind,
+        errorCode: code,
+        ownerCheck,
+      }),
     );
     this.w.logFor(rec).warn({ error, code, result }, 'dead-lettered');
     this.outcome(rec, deadLetterOutcome(result), 0, { code, error });
@@ -83,8 +95,15 @@ export class Settler {
     const { entry, attempt } = rec;
     this.w.decide(rec);
     const { payload } = splitEnvelope(entry.fields);
-    const again: Fields = withEnvelope(payload, { attempt: attempt + 1, trace: retryTraceparent(envelope.trace, rec.trace), pipelineVersion: envelope.pipelineVersion ?? pipelineVersion, now: Date.now() });
-    const scheduled = await this.w.persist('retry', () => broker.retry(s, entry.id, rec.uuid!, consumer, attempt, Date.now() + v.delayMs, again, v.reason.slice(0, 2000)));
+    const again: Fields = withEnvelope(payload, {
+      attempt: attempt + 1,
+      trace: retryTraceparent(envelope.trace, rec.trace),
+      pipelineVersion: envelope.pipelineVersion ?? pipelineVersion,
+      now: Date.now(),
+    });
+    const scheduled = await this.w.persist('retry', () =>
+      broker.retry(s, entry.id, rec.uuid!, consumer, attempt, Date.now() + v.delayMs, again, v.reason.slice(0, 2000)),
+    );
     this.w.logFor(rec).warn({ err: v.reason, code: v.code, retry_in_ms: v.delayMs, scheduled }, 'attempt failed; retry scheduled');
     this.outcome(rec, 'retried', Date.now() - started, { code: v.code, error: v.reason });
   }

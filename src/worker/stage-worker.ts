@@ -87,14 +87,27 @@ export class StageWorker {
     this.log = deps.log.child({ stage: rt.stage.name });
     this.decode = payloadDecoder(rt.inputSchema);
     this.atStage = new Set(deps.machine.legalFrom(stageEvent(rt.stage.name, 'START')));
-    this.handoffs = new HandoffBatcher((items) => deps.broker.handoff(rt.stage, deps.consumer, items), this.log, () => this.hardStopped);
+    this.handoffs = new HandoffBatcher(
+      (items) => deps.broker.handoff(rt.stage, deps.consumer, items),
+      this.log,
+      () => this.hardStopped,
+    );
     this.housekeeping = new Housekeeping({
-      stage: this.stage, deps, log: this.log, table: this.table, stopped: this.stopSignal.signal,
+      stage: this.stage,
+      deps,
+      log: this.log,
+      table: this.table,
+      stopped: this.stopSignal.signal,
       dispatch: (entries, exclusive) => this.dispatchBatch(entries, exclusive),
     });
     this.settler = new Settler({
-      stage: this.stage, deps, log: this.log, handoffs: this.handoffs,
-      decide: (rec) => this.decide(rec), logFor: (rec) => this.logFor(rec), persist: (what, step) => this.persist(what, step),
+      stage: this.stage,
+      deps,
+      log: this.log,
+      handoffs: this.handoffs,
+      decide: (rec) => this.decide(rec),
+      logFor: (rec) => this.logFor(rec),
+      persist: (what, step) => this.persist(what, step),
     });
   }
 
@@ -125,8 +138,12 @@ export class StageWorker {
     this.housekeeping.stopSweep();
     if (this.table.size > 0) {
       this.hardStopped = true;
-      this.log.warn({ in_flight: this.table.size }, 'grace period over: aborting in-flight handlers (their entries stay pending for reclaim)');
-      for (const f of this.table.records()) abortRecord(f, new DocpipeError('infrastructure', 'DP_ERR_HANDLER_FAILED', 'worker shutting down'));
+      this.log.warn(
+        { in_flight: this.table.size },
+        'grace period over: aborting in-flight handlers (their entries stay pending for reclaim)',
+      );
+      for (const f of this.table.records())
+        abortRecord(f, new DocpipeError('infrastructure', 'DP_ERR_HANDLER_FAILED', 'worker shutting down'));
       await Promise.race([this.table.settled(), sleep(2_000)]);
       await this.housekeeping.retire();
       return;
@@ -258,8 +275,15 @@ export class StageWorker {
       if (!this.rt.validateInput(msg)) inputErrors = formatAjvErrors(this.rt.validateInput.errors);
     }
     const facts: Facts = {
-      stage: s.name, oversize: fits ? undefined : { bytes: entry.bytes, max: s.maxMessageBytes },
-      uuidRaw: rec.uuidRaw, uuid, problems, inputErrors, attempt, deliveries, retries: s.retries,
+      stage: s.name,
+      oversize: fits ? undefined : { bytes: entry.bytes, max: s.maxMessageBytes },
+      uuidRaw: rec.uuidRaw,
+      uuid,
+      problems,
+      inputErrors,
+      attempt,
+      deliveries,
+      retries: s.retries,
     };
     let v = verdict(facts);
     if (v.type === 'read-state') {

@@ -19,26 +19,31 @@ export async function inTransaction<T>(store: Store, attempt: (store: Store) => 
   let ended!: () => void;
   const tx: TxState = { open: true, ended: false, end: new Promise<void>((resolve) => (ended = resolve)) };
   try {
-    return await withSpan(span, 'store transaction', () => ({ 'db.system.name': 'postgresql', 'db.operation.name': 'transaction' }), async () => {
-      const begun = store.sql.begin((sql) =>
-        untilConnectionLost(tx, async () => {
-          try {
-            return await attempt({ sql: guard(sql as unknown as Sql, tx) });
-          } finally {
-            tx.open = false; // a handler still running (timed out, aborted) cannot write any more
-          }
-        }),
-      );
-      // however the transaction ends (even before the handler's run does: its connection closed),
-      // the handler's `ctx.store` takes no more queries
-      const settle = () => {
-        tx.ended = true;
-        tx.open = false;
-        ended();
-      };
-      begun.then(settle, settle);
-      return (await boundBy(begun, tx, signal)) as T;
-    });
+    return await withSpan(
+      span,
+      'store transaction',
+      () => ({ 'db.system.name': 'postgresql', 'db.operation.name': 'transaction' }),
+      async () => {
+        const begun = store.sql.begin((sql) =>
+          untilConnectionLost(tx, async () => {
+            try {
+              return await attempt({ sql: guard(sql as unknown as Sql, tx) });
+            } finally {
+              tx.open = false; // a handler still running (timed out, aborted) cannot write any more
+            }
+          }),
+        );
+        // however the transaction ends (even before the handler's run does: its connection closed),
+        // the handler's `ctx.store` takes no more queries
+        const settle = () => {
+          tx.ended = true;
+          tx.open = false;
+          ended();
+        };
+        begun.then(settle, settle);
+        return (await boundBy(begun, tx, signal)) as T;
+      },
+    );
   } finally {
     tx.open = false;
     slots.release();
@@ -92,7 +97,12 @@ function boundBy<T>(begun: Promise<T>, tx: TxState, signal: AbortSignal | undefi
     const onAbort = () => {
       timer = setTimeout(() => {
         tx.open = false;
-        reject(new InfrastructureError(`the attempt's transaction did not end within ${END_AFTER_ABORT_MS}ms of its abort (its Postgres connection is gone)`, { code: 'DP_ERR_STORE_UNAVAILABLE', cause: signal.reason }));
+        reject(
+          new InfrastructureError(
+            `the attempt's transaction did not end within ${END_AFTER_ABORT_MS}ms of its abort (its Postgres connection is gone)`,
+            { code: 'DP_ERR_STORE_UNAVAILABLE', cause: signal.reason },
+          ),
+        );
       }, END_AFTER_ABORT_MS);
       timer.unref();
     };
@@ -155,7 +165,9 @@ function guard(tx: Sql, state: TxState): Sql {
   };
   // a savepoint's ROLLBACK TO must not go to a lost connection either
   const nested = (fn: (sql: Sql) => unknown) =>
-    (tx as unknown as { savepoint: (cb: (inner: Sql) => unknown) => Promise<unknown> }).savepoint((inner) => untilConnectionLost(state, async () => fn(guard(inner, state))));
+    (tx as unknown as { savepoint: (cb: (inner: Sql) => unknown) => Promise<unknown> }).savepoint((inner) =>
+      untilConnectionLost(state, async () => fn(guard(inner, state))),
+    );
   return new Proxy(tx, {
     apply(target, thisArg, args: unknown[]) {
       if (Array.isArray((args[0] as { raw?: unknown } | undefined)?.raw)) check();

@@ -77,12 +77,20 @@ export type Verdict =
   /** Nothing to do here: the entry stays pending (reclaimed after a restart). */
   | { type: 'abandon'; why: 'state-unknown' | 'stopped' };
 
-const invalid = (reason: string): Verdict => ({ type: 'dead-letter', kind: 'invalid-message', code: 'DP_ERR_MESSAGE_INVALID', reason, ownerCheck: false });
+const invalid = (reason: string): Verdict => ({
+  type: 'dead-letter',
+  kind: 'invalid-message',
+  code: 'DP_ERR_MESSAGE_INVALID',
+  reason,
+  ownerCheck: false,
+});
 
 export function verdict(f: Facts): Verdict {
   // 1. The message itself: size, document uuid, envelope, input schema.
-  if (f.oversize) return invalid(`entry is ${f.oversize.bytes} bytes, over the ${f.oversize.max}-byte limit (messages carry ids and pointers, not text)`);
-  if (!f.uuid) return invalid(f.uuidRaw === undefined ? 'missing field "document_uuid"' : `document_uuid "${f.uuidRaw.slice(0, 64)}" is not a uuid`);
+  if (f.oversize)
+    return invalid(`entry is ${f.oversize.bytes} bytes, over the ${f.oversize.max}-byte limit (messages carry ids and pointers, not text)`);
+  if (!f.uuid)
+    return invalid(f.uuidRaw === undefined ? 'missing field "document_uuid"' : `document_uuid "${f.uuidRaw.slice(0, 64)}" is not a uuid`);
   if (f.problems?.length) return invalid(f.problems.join('; '));
   if (f.inputErrors !== undefined) return invalid(`input schema: ${f.inputErrors}`);
 
@@ -94,7 +102,9 @@ export function verdict(f: Facts): Verdict {
       type: 'dead-letter',
       kind: 'retries-exhausted',
       code: crashed ? 'DP_ERR_WORKER_CRASHED' : 'DP_ERR_RETRIES_EXHAUSTED',
-      reason: crashed ? `delivered ${f.deliveries} times without finishing (its worker died each time); attempts exhausted (${max})` : `attempts exhausted (${max})`,
+      reason: crashed
+        ? `delivered ${f.deliveries} times without finishing (its worker died each time); attempts exhausted (${max})`
+        : `attempts exhausted (${max})`,
       ownerCheck: false,
     };
   }
@@ -105,7 +115,13 @@ export function verdict(f: Facts): Verdict {
   if (g.state === undefined) return { type: 'abandon', why: 'state-unknown' };
   if (!g.atStage) {
     if (g.past) return { type: 'skip', state: g.state };
-    return { type: 'illegal', state: g.state, kind: 'illegal-transition', code: 'DP_ERR_STATE_ILLEGAL', reason: `illegal transition: ${f.stage}.START while the document is "${g.state}"` };
+    return {
+      type: 'illegal',
+      state: g.state,
+      kind: 'illegal-transition',
+      code: 'DP_ERR_STATE_ILLEGAL',
+      reason: `illegal transition: ${f.stage}.START while the document is "${g.state}"`,
+    };
   }
 
   // 4. The handler's result.
@@ -127,7 +143,8 @@ function judge(f: Facts, run: RunFacts): Verdict {
   const { error, outage } = run;
   // an outage pauses without charging an attempt, but a dependency that never comes back (a wrong
   // endpoint) must not loop forever: past MAX_OUTAGE_RERUNS (~5 minutes of outage) it counts again
-  if (error.kind === 'infrastructure' && outage <= MAX_OUTAGE_RERUNS) return { type: 'rerun', delayMs: outageDelay(outage), reason: error.message };
+  if (error.kind === 'infrastructure' && outage <= MAX_OUTAGE_RERUNS)
+    return { type: 'rerun', delayMs: outageDelay(outage), reason: error.message };
   if (error.kind === 'permanent' || error.kind === 'invalid-message' || error.kind === 'config') {
     return { type: 'dead-letter', kind: error.kind, code: error.code, reason: error.message, ownerCheck: true };
   }

@@ -33,12 +33,22 @@ test('ocr -> clean-cat -> chunking on the corpus: categories, dockets, case name
     const filePath = path.join(corpusDir, file);
     const [row] = await db.sql<{ id: string; document_uuid: string }[]>`
       INSERT INTO source_documents (file_name, file_path) VALUES (${path.basename(filePath)}, ${filePath}) RETURNING id, document_uuid`;
-    const m0 = { document_uuid: row!.document_uuid, source_doc_sql_id: Number(row!.id), file_path: filePath, file_name: path.basename(filePath) };
+    const m0 = {
+      document_uuid: row!.document_uuid,
+      source_doc_sql_id: Number(row!.id),
+      file_path: filePath,
+      file_name: path.basename(filePath),
+    };
     const m1 = await ocr.run(m0, createTestContext({ store: { sql: db.sql }, providers: testProviders(), msg: m0, stage: 'ocr' }));
-    const m2 = await cleanCat.run(m1 as typeof m1 & { source_doc_sql_id: number }, createTestContext({ store: { sql: db.sql }, providers: testProviders(), msg: m1, stage: 'clean-cat' }));
+    const m2 = await cleanCat.run(
+      m1 as typeof m1 & { source_doc_sql_id: number },
+      createTestContext({ store: { sql: db.sql }, providers: testProviders(), msg: m1, stage: 'clean-cat' }),
+    );
     await chunking.run(m2, createTestContext({ store: { sql: db.sql }, providers: testProviders(), msg: m2, stage: 'chunking' }));
 
-    const [doc] = await db.sql<{ cleaned_text: string; metadata_json: Facts }[]>`SELECT cleaned_text, metadata_json FROM neo4j_documents WHERE id = ${m2.neo4j_doc_sql_id}`;
+    const [doc] = await db.sql<
+      { cleaned_text: string; metadata_json: Facts }[]
+    >`SELECT cleaned_text, metadata_json FROM neo4j_documents WHERE id = ${m2.neo4j_doc_sql_id}`;
     const { cleaned_text: cleaned, metadata_json: facts } = doc!;
     if (expected.includes(m2.doc_category)) tally.categories++;
     else problems.push(`${file}: category ${m2.doc_category}`);
@@ -62,8 +72,13 @@ test('ocr -> clean-cat -> chunking on the corpus: categories, dockets, case name
     }
     const stampCase = EXPECTED_STAMP_CASES[file];
     if (stampCase) {
-      if (!facts.docket_numbers.some((x) => x.value.startsWith(stampCase) || x.text === stampCase)) problems.push(`${file}: stamp case ${stampCase} not in metadata`);
-      const survivors = cleaned.split('\n').filter((l) => /Case:?\s+\d[\d:-]*\S*[\s,]+(?:Doc|Document|\d{2}\/)|DktEntry|Entry ID|Date Filed|Page\s*\d+\s*of\s*\d+|Page ID/.test(l));
+      if (!facts.docket_numbers.some((x) => x.value.startsWith(stampCase) || x.text === stampCase))
+        problems.push(`${file}: stamp case ${stampCase} not in metadata`);
+      const survivors = cleaned
+        .split('\n')
+        .filter((l) =>
+          /Case:?\s+\d[\d:-]*\S*[\s,]+(?:Doc|Document|\d{2}\/)|DktEntry|Entry ID|Date Filed|Page\s*\d+\s*of\s*\d+|Page ID/.test(l),
+        );
       if (survivors.length) problems.push(`${file}: ECF lines survive: ${survivors[0]}`);
     }
   }

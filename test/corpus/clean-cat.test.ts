@@ -13,7 +13,6 @@ after(async () => {
   await db.drop();
 });
 
-
 test('clean-cat on the corpus: categories, ECF stamps out of the body and their case numbers kept', async () => {
   const wrong: string[] = [];
   for (const [file, expected] of Object.entries(EXPECTED_CATEGORY)) {
@@ -23,7 +22,15 @@ test('clean-cat on the corpus: categories, ECF stamps out of the body and their 
     const out = await cleanCat.run(msg, createTestContext({ store: { sql: db.sql }, providers: testProviders(), msg, stage: 'clean-cat' }));
     assert.deepEqual(Object.keys(out).sort(), ['doc_category', 'document_uuid', 'neo4j_doc_sql_id', 'source_doc_sql_id']);
     if (!expected.includes(out.doc_category)) wrong.push(`${file}: ${out.doc_category}`);
-    const [doc] = await db.sql<{ category: string; category_confidence: number; cleaned_text: string; cleaning_metadata_json: { ecf_stamps: Array<{ case_number: string }>; offset_map: unknown[] }; metadata_json: Record<string, unknown> }[]>`
+    const [doc] = await db.sql<
+      {
+        category: string;
+        category_confidence: number;
+        cleaned_text: string;
+        cleaning_metadata_json: { ecf_stamps: Array<{ case_number: string }>; offset_map: unknown[] };
+        metadata_json: Record<string, unknown>;
+      }[]
+    >`
       SELECT category, category_confidence, cleaned_text, cleaning_metadata_json, metadata_json FROM neo4j_documents WHERE id = ${out.neo4j_doc_sql_id}`;
     assert.equal(doc!.category, out.doc_category);
     assert.ok(doc!.category_confidence > 0 && doc!.category_confidence <= 1);
@@ -33,9 +40,18 @@ test('clean-cat on the corpus: categories, ECF stamps out of the body and their 
     const stampCase = EXPECTED_STAMP_CASES[file];
     if (stampCase) {
       // no ECF header line survives in the body, and its case number is kept
-      const survivors = doc!.cleaned_text.split('\n').filter((l) => /\b(?:Case|Document|DktEntry|Entry ID|Date Filed|Page ID)\b[:#]?\s*[\d:]+[^\n]*\b(?:Page|Filed|Document|ID)\b/.test(l) || /Page\s*\d+\s*of\s*\d+/.test(l));
+      const survivors = doc!.cleaned_text
+        .split('\n')
+        .filter(
+          (l) =>
+            /\b(?:Case|Document|DktEntry|Entry ID|Date Filed|Page ID)\b[:#]?\s*[\d:]+[^\n]*\b(?:Page|Filed|Document|ID)\b/.test(l) ||
+            /Page\s*\d+\s*of\s*\d+/.test(l),
+        );
       assert.deepEqual(survivors, [], `${file}: ECF lines survive`);
-      assert.ok(doc!.cleaning_metadata_json.ecf_stamps.some((s) => s.case_number.startsWith(stampCase)), `${file}: stamp case ${stampCase}`);
+      assert.ok(
+        doc!.cleaning_metadata_json.ecf_stamps.some((s) => s.case_number.startsWith(stampCase)),
+        `${file}: stamp case ${stampCase}`,
+      );
     }
   }
   assert.deepEqual(wrong, [], 'every corpus document gets its expected category');

@@ -31,10 +31,15 @@ function newPrefix(label: string): string {
 /** Produces with the seed's Python produce_to_stream; returns n -> document_uuid. */
 function producePython(url: string, stream: string, count: number, invalidN: number): Map<number, string> {
   const out = execFileSync(PYTHON, [PRODUCER, url, stream, String(count), String(invalidN)], { encoding: 'utf8' });
-  return new Map(out.trim().split('\n').map((l) => {
-    const [n, uuid] = l.split(' ');
-    return [Number(n), uuid!] as const;
-  }));
+  return new Map(
+    out
+      .trim()
+      .split('\n')
+      .map((l) => {
+        const [n, uuid] = l.split(' ');
+        return [Number(n), uuid!] as const;
+      }),
+  );
 }
 
 describe('delivery engine with a Python producer', { timeout: 240_000 }, () => {
@@ -47,7 +52,8 @@ describe('delivery engine with a Python producer', { timeout: 240_000 }, () => {
       const env = { DOCPIPE_PREFIX: prefix, FAIL_EVERY: '10', POISON: '301', SLOW_MS: '40', STAGE_IDLE: '2s' };
 
       const first = startRunner([PIPELINE], env);
-      for (let i = 0; i < 300 && (await redis.xlen(`${prefix}:processing:completed`)) < 40; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 300 && (await redis.xlen(`${prefix}:processing:completed`)) < 40; i++)
+        await new Promise((r) => setTimeout(r, 50));
       first.proc.kill('SIGKILL');
       const killed = await first.exited;
       assert.equal(killed.signal, 'SIGKILL');

@@ -19,14 +19,19 @@ after(async () => {
 async function fresh(label: string): Promise<{ db: TestDb; env: Record<string, string> }> {
   const db = await createTestDb(label);
   const prefix = uniquePrefix(label);
-  cleanups.push(() => db.drop(), () => dropPrefix(TEST_REDIS_URL, prefix));
+  cleanups.push(
+    () => db.drop(),
+    () => dropPrefix(TEST_REDIS_URL, prefix),
+  );
   return { db, env: { DATABASE_URL: db.url, DOCPIPE_PREFIX: prefix, DOCPIPE_DOCUMENTS: CORPUS, REDIS_URL: TEST_REDIS_URL } };
 }
 
 describe('store and intake on the corpus', { timeout: 300_000 }, () => {
   test('queue rows inserted by SQL are processed to completed; a missing file ends failed with the reason', async () => {
     const { db, env } = await fresh('queue');
-    const files = readdirSync(path.join(CORPUS, 'txt')).sort().map((f) => path.join(CORPUS, 'txt', f));
+    const files = readdirSync(path.join(CORPUS, 'txt'))
+      .sort()
+      .map((f) => path.join(CORPUS, 'txt', f));
     assert.equal(files.length, 10);
     const missing = path.join(CORPUS, 'txt', 'no-such-contract.txt');
     for (const f of [...files, missing]) {

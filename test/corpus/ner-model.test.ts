@@ -8,7 +8,8 @@ import { evaluateNer, formatEvaluation } from '../../bench/stage-bench/ner-eval.
 import { recogniseWithModel } from '../../src/nlp/ner/model/index.ts';
 import { readTrainingData, splitOf } from '../../src/nlp/ner/model/training-data.ts';
 
-const DIR = process.env.NER_TRAIN_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'ner-train');
+const DIR =
+  process.env.NER_TRAIN_DIR ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'ner-train');
 
 test('the corpora split into train, dev and test by a fixed rule, every document in one part', () => {
   assert.ok(existsSync(DIR), `NER training corpora not found at ${DIR} (set NER_TRAIN_DIR)`);
@@ -18,7 +19,10 @@ test('the corpora split into train, dev and test by a fixed rule, every document
   const sentences = (split: string) => docs.filter((d) => splitOf(d) === split).reduce((n, d) => n + d.sentences.length, 0);
   const total = sentences('train') + sentences('dev') + sentences('test');
   assert.ok(sentences('test') > total * 0.08 && sentences('dev') > total * 0.08, 'test and dev each hold about a tenth');
-  assert.ok(docs.filter((d) => d.id.startsWith('FIN3')).every((d) => splitOf(d) === 'test'), 'SEC FIN3 is test');
+  assert.ok(
+    docs.filter((d) => d.id.startsWith('FIN3')).every((d) => splitOf(d) === 'test'),
+    'SEC FIN3 is test',
+  );
   assert.equal(new Set(docs.map((d) => d.id)).size, docs.length, 'document ids are unique');
 });
 

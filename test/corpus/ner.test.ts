@@ -14,7 +14,6 @@ after(async () => {
 
 const runNerAndResolution = (doc: SeededDocument) => runEntityStages(db.sql, doc);
 
-
 /** The parties of each court e-mail's "Case Name", read by hand from the e-mails. */
 const CASE_PARTIES: Record<string, string[]> = {
   'eml/nef_almd_1.eml': ['Stapler', 'Automatic Food Service, Inc.'],
@@ -37,8 +36,11 @@ test('in each court e-mail the parties of its case name are canonical entities',
     const rows = await db.sql<Array<{ entity_type: string; normalized_name: string; canonical_name: string; aliases: string[] }>>`
       SELECT entity_type, normalized_name, canonical_name, aliases FROM neo4j_canonical_entities WHERE document_id = ${doc.docId}`;
     for (const party of parties) {
-      const found = rows.some((r) => ['ORG', 'PERSON', 'OTHER'].includes(r.entity_type)
-        && [r.canonical_name, ...r.aliases].some((n) => normalizeName(r.entity_type, n) === normalizeName(r.entity_type, party)));
+      const found = rows.some(
+        (r) =>
+          ['ORG', 'PERSON', 'OTHER'].includes(r.entity_type) &&
+          [r.canonical_name, ...r.aliases].some((n) => normalizeName(r.entity_type, n) === normalizeName(r.entity_type, party)),
+      );
       if (!found) missing.push(`${file}: ${party}`);
     }
   }
@@ -50,7 +52,17 @@ test('every mention slices its chunk to its value, once per document span, acros
   const doc = await seedDocument(db.sql, { name: file, text: corpusText(file), size: 1200, overlap: 300 });
   const { mentionCount } = await runNerAndResolution(doc);
   assert.ok(mentionCount > 50, `mentions: ${mentionCount}`);
-  const rows = await db.sql<Array<{ value: string; offset_start: number; offset_end: number; text: string; char_start: number; chunk_index: number; entity_type: string }>>`
+  const rows = await db.sql<
+    Array<{
+      value: string;
+      offset_start: number;
+      offset_end: number;
+      text: string;
+      char_start: number;
+      chunk_index: number;
+      entity_type: string;
+    }>
+  >`
     SELECT m.value, m.offset_start, m.offset_end, c.text, c.char_start, c.chunk_index, m.entity_type
     FROM neo4j_entity_mentions m JOIN neo4j_chunks c ON c.id = m.chunk_id WHERE m.document_uuid = ${doc.documentUuid}`;
   assert.equal(rows.length, mentionCount);
@@ -79,8 +91,10 @@ test('re-running ner and resolution leaves the same rows', async () => {
   const doc = await seedDocument(db.sql, { name: file, text: await emailBody(file), size: 700, overlap: 120 });
   await runNerAndResolution(doc);
   const snapshot = async () => ({
-    mentions: await db.sql`SELECT id, mention_uuid, value, entity_type, offset_start, offset_end, canonical_entity_uuid, canonical_entity_id FROM neo4j_entity_mentions WHERE document_uuid = ${doc.documentUuid} ORDER BY id`,
-    entities: await db.sql`SELECT id, canonical_entity_uuid, entity_type, canonical_name, normalized_name, aliases, mention_count, merge_explanation FROM neo4j_canonical_entities WHERE document_id = ${doc.docId} ORDER BY id`,
+    mentions:
+      await db.sql`SELECT id, mention_uuid, value, entity_type, offset_start, offset_end, canonical_entity_uuid, canonical_entity_id FROM neo4j_entity_mentions WHERE document_uuid = ${doc.documentUuid} ORDER BY id`,
+    entities:
+      await db.sql`SELECT id, canonical_entity_uuid, entity_type, canonical_name, normalized_name, aliases, mention_count, merge_explanation FROM neo4j_canonical_entities WHERE document_id = ${doc.docId} ORDER BY id`,
   });
   const first = await snapshot();
   await runNerAndResolution(doc);

@@ -58,12 +58,17 @@ async function ocr(rel: string) {
 test('image-pdf.pdf page 1 OCRs to within 5% of vector-pdf.pdf page 1 (its text layer)', async (t) => {
   const scanned = await ocr('pdf-scanned/image-pdf.pdf');
   assert.equal(scanned.row.ocr_provider, 'tesseract');
-  assert.deepEqual(scanned.pages.map((p) => p.method), ['ocr', 'ocr']);
+  assert.deepEqual(
+    scanned.pages.map((p) => p.method),
+    ['ocr', 'ocr'],
+  );
   assert.ok(scanned.heartbeats >= 2, 'a heartbeat after each OCR page');
   const vector = await ocr('pdf-text/vector-pdf.pdf');
   assert.equal(vector.pages[0]?.method, 'text-layer');
   const d = relativeEditDistance(scanned.pageText(1), vector.pageText(1));
-  t.diagnostic(`page 1: OCR vs text layer edit distance ${(d.ratio * 100).toFixed(2)}% (${d.distance}/${d.length}), confidence ${scanned.pages[0]?.confidence}`);
+  t.diagnostic(
+    `page 1: OCR vs text layer edit distance ${(d.ratio * 100).toFixed(2)}% (${d.distance}/${d.length}), confidence ${scanned.pages[0]?.confidence}`,
+  );
   assert.ok(d.ratio <= 0.05, `edit distance ${(d.ratio * 100).toFixed(2)}%`);
 });
 

@@ -18,7 +18,10 @@ test('scanned pages go to DetectDocumentText over the JSON 1.1 protocol, throttl
   const r = await row();
   assert.equal(r?.ocr_provider, 'textract');
   assert.equal(r?.textract_job_status, 'succeeded');
-  assert.deepEqual(r?.ocr_metadata_json.pages.map((p) => p.method), ['ocr', 'ocr']);
+  assert.deepEqual(
+    r?.ocr_metadata_json.pages.map((p) => p.method),
+    ['ocr', 'ocr'],
+  );
   // Two pages rendered to PNG (the file has two pages), after 2 throttles and one 500.
   assert.equal(r?.raw_extracted_text?.match(/FAKE TEXTRACT \?PNG DOCUMENT/g)?.length, 2);
   const detect = harness.textract.requests.filter((q) => q.target === 'Textract.DetectDocumentText');

@@ -44,7 +44,9 @@ function providers(overrides: { transcription?: Partial<ProvidersConfig['transcr
 
 interface Row {
   raw_extracted_text: string | null;
-  ocr_metadata_json: Record<string, unknown> & { pages?: Array<{ page: number; method: string; chars: number; reason?: string; start?: number; end?: number }> };
+  ocr_metadata_json: Record<string, unknown> & {
+    pages?: Array<{ page: number; method: string; chars: number; reason?: string; start?: number; end?: number }>;
+  };
   ocr_provider: string | null;
   detected_file_type: string | null;
   initial_processing_status: string;
@@ -52,12 +54,26 @@ interface Row {
   ocr_completed_at: Date | null;
 }
 
-async function runOcr(filePath: string, options: { providers?: ReturnType<typeof providers>; stageOptions?: Record<string, unknown> } = {}) {
+async function runOcr(
+  filePath: string,
+  options: { providers?: ReturnType<typeof providers>; stageOptions?: Record<string, unknown> } = {},
+) {
   const [doc] = await db.sql<{ id: string; document_uuid: string }[]>`
     INSERT INTO source_documents (file_name, file_path) VALUES (${path.basename(filePath)}, ${filePath}) RETURNING id, document_uuid::text`;
   assert.ok(doc);
-  const msg = { document_uuid: doc.document_uuid, source_doc_sql_id: Number(doc.id), file_path: filePath, file_name: path.basename(filePath) };
-  const ctx = createTestContext({ store: { sql: db.sql }, providers: options.providers ?? providers(), msg, stage: 'ocr', options: options.stageOptions });
+  const msg = {
+    document_uuid: doc.document_uuid,
+    source_doc_sql_id: Number(doc.id),
+    file_path: filePath,
+    file_name: path.basename(filePath),
+  };
+  const ctx = createTestContext({
+    store: { sql: db.sql },
+    providers: options.providers ?? providers(),
+    msg,
+    stage: 'ocr',
+    options: options.stageOptions,
+  });
   const run = () => stage.run(msg, ctx);
   const row = async () => (await db.sql<Row[]>`SELECT * FROM source_documents WHERE id = ${doc.id}`)[0] as Row;
   return { msg, ctx, run, row };
@@ -66,7 +82,9 @@ async function runOcr(filePath: string, options: { providers?: ReturnType<typeof
 describe('text-layer PDFs of the corpus', () => {
   const dir = path.join(corpus, 'pdf-text');
   let total = { distance: 0, length: 0 };
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.pdf')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.pdf'))
+    .sort()) {
     test(`${file}: text layer only, within 2% of pdftotext`, async (t) => {
       const { run, row } = await runOcr(path.join(dir, file));
       const out = await run();
@@ -77,8 +95,17 @@ describe('text-layer PDFs of the corpus', () => {
       // only image-only pages go to OCR (each page routed by its own text layer); a figure among
       // typed pages (vector-pdf.pdf's maps) reads as noise and keeps no text
       const ocrPages = pages.filter((p) => p.method === 'ocr') as Array<{ page: number; chars: number; reason?: string }>;
-      for (const p of ocrPages) assert.match(p.reason ?? '', /image-only page in a born-digital PDF \(a figure\)/, `${file} page ${p.page} went to OCR: ${p.reason}`);
-      assert.deepEqual(ocrPages.filter((p) => p.chars > 0).map((p) => p.page), [], `${file}: OCR text kept for a figure`);
+      for (const p of ocrPages)
+        assert.match(
+          p.reason ?? '',
+          /image-only page in a born-digital PDF \(a figure\)/,
+          `${file} page ${p.page} went to OCR: ${p.reason}`,
+        );
+      assert.deepEqual(
+        ocrPages.filter((p) => p.chars > 0).map((p) => p.page),
+        [],
+        `${file}: OCR text kept for a figure`,
+      );
       assert.equal(r.ocr_provider, ocrPages.length ? 'tesseract' : 'pdf_text_layer');
       assert.ok(r.ocr_completed_at);
       assert.ok((r.raw_extracted_text ?? '').length > 200);
@@ -90,7 +117,11 @@ describe('text-layer PDFs of the corpus', () => {
       const d = pages.reduce(
         (acc, p, i) => {
           const one = relativeEditDistance((r.raw_extracted_text ?? '').slice(p.start, p.end), refPages[i] ?? '');
-          return { distance: acc.distance + one.distance, length: acc.length + one.length, ratio: (acc.distance + one.distance) / Math.max(1, acc.length + one.length) };
+          return {
+            distance: acc.distance + one.distance,
+            length: acc.length + one.length,
+            ratio: (acc.distance + one.distance) / Math.max(1, acc.length + one.length),
+          };
         },
         { distance: 0, length: 0, ratio: 0 },
       );
@@ -151,7 +182,12 @@ describe('other formats of the corpus', () => {
       const out = await run();
       const r = await row();
       assert.equal(out.detected_file_type, '.eml', file);
-      const email = r.ocr_metadata_json['email'] as { from: string | null; subject: string | null; date: string | null; attachments: unknown[] };
+      const email = r.ocr_metadata_json['email'] as {
+        from: string | null;
+        subject: string | null;
+        date: string | null;
+        attachments: unknown[];
+      };
       assert.ok(email.from, `${file}: from`);
       assert.ok(email.subject !== undefined, `${file}: subject`);
       assert.ok((r.raw_extracted_text ?? '').trim().length > 20, `${file}: text`);

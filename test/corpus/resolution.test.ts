@@ -48,12 +48,18 @@ const CONTRACTS: Array<{ file: string; same: string[][]; apart: string[] }> = [
   },
   {
     file: 'txt/software_license__1135906_2009-05-11_SOFTWARE_LICENSE_AGREEMENT.txt',
-    same: [['CombinatoRx, Incorporated', 'CombinatoRx', 'COMBINATORX, INCORPORATED'], ['Novartis Institutes for BioMedical Research, Inc.', 'Novartis']],
+    same: [
+      ['CombinatoRx, Incorporated', 'CombinatoRx', 'COMBINATORX, INCORPORATED'],
+      ['Novartis Institutes for BioMedical Research, Inc.', 'Novartis'],
+    ],
     apart: ['CombinatoRx, Incorporated', 'Novartis Institutes for BioMedical Research, Inc.'],
   },
   {
     file: 'txt/credit__784770_2008-02-05_CREDIT_AGREEMENT.txt',
-    same: [['DPAC Technologies Corp.', 'DPAC TECHNOLOGIES CORP.', 'Company'], ['Fifth Third Bank', 'FIFTH THIRD BANK', 'Bank']],
+    same: [
+      ['DPAC Technologies Corp.', 'DPAC TECHNOLOGIES CORP.', 'Company'],
+      ['Fifth Third Bank', 'FIFTH THIRD BANK', 'Bank'],
+    ],
     apart: ['DPAC Technologies Corp.', 'Quatech, Inc.', 'Fifth Third Bank'],
   },
   {
@@ -72,7 +78,11 @@ for (const c of CONTRACTS) {
       assert.equal(new Set(found.map((f) => f!.canonical_entity_uuid)).size, 1, `${group.join(' / ')} are not one entity`);
       assert.equal(found[0]!.canonical_name, group[0], 'the full name is the canonical name');
       // every merged alias is explained by a rule and a score
-      for (const alias of found[0]!.aliases) assert.ok(found[0]!.merge_explanation.some((x) => x.alias === alias || x.rule), alias);
+      for (const alias of found[0]!.aliases)
+        assert.ok(
+          found[0]!.merge_explanation.some((x) => x.alias === alias || x.rule),
+          alias,
+        );
     }
     const apart = c.apart.map((name) => entityOf(entities, name));
     assert.ok(apart.every(Boolean), c.apart.join(', '));
@@ -83,13 +93,15 @@ for (const c of CONTRACTS) {
 test('every mention points at its canonical entity and mention counts add up; a re-run leaves the same rows', async () => {
   const file = 'txt/severance__1104017_2006-12-11_SEVERANCE_AGREEMENT.txt';
   const { docId, documentUuid } = await resolve(file);
-  const unlinked = await db.sql`SELECT count(*)::int AS n FROM neo4j_entity_mentions WHERE document_uuid = ${documentUuid} AND canonical_entity_id IS NULL`;
+  const unlinked =
+    await db.sql`SELECT count(*)::int AS n FROM neo4j_entity_mentions WHERE document_uuid = ${documentUuid} AND canonical_entity_id IS NULL`;
   assert.equal(unlinked[0]!['n'], 0);
   const counts = await db.sql<Array<{ mention_count: number; linked: number }>>`
     SELECT c.mention_count, (SELECT count(*)::int FROM neo4j_entity_mentions m WHERE m.canonical_entity_id = c.id) AS linked
     FROM neo4j_canonical_entities c WHERE c.document_id = ${docId}`;
   for (const c of counts) assert.equal(c.mention_count, c.linked);
-  const snapshot = () => db.sql`SELECT id, canonical_entity_uuid, canonical_name, normalized_name, aliases, mention_count, merge_explanation FROM neo4j_canonical_entities WHERE document_id = ${docId} ORDER BY id`;
+  const snapshot = () =>
+    db.sql`SELECT id, canonical_entity_uuid, canonical_name, normalized_name, aliases, mention_count, merge_explanation FROM neo4j_canonical_entities WHERE document_id = ${docId} ORDER BY id`;
   const first = await snapshot();
   const msg2 = { document_uuid: documentUuid, neo4j_doc_sql_id: docId, mention_count: 1 };
   await resolution.run(msg2, createTestContext({ store: { sql: db.sql }, providers: entityProviders(), msg: msg2 }));

@@ -19,7 +19,12 @@ after(async () => {
 });
 
 test('createSourceDocument on corpus files of each kind, with a project', async () => {
-  const cases: Array<[string, string]> = [['docx/handbook-1p.docx', '.docx'], ['eml/nef_almd_1.eml', '.eml'], ['audio/ander_v._leo.mp3', '.mp3'], ['pdf-scanned/image-pdf.pdf', '.pdf']];
+  const cases: Array<[string, string]> = [
+    ['docx/handbook-1p.docx', '.docx'],
+    ['eml/nef_almd_1.eml', '.eml'],
+    ['audio/ander_v._leo.mp3', '.mp3'],
+    ['pdf-scanned/image-pdf.pdf', '.pdf'],
+  ];
   for (const [rel, type] of cases) {
     const { row } = await createSourceDocument(db.sql, { file: await probeFile(path.join(corpus, rel)), projectName: 'corpus' });
     assert.equal(row.detectedFileType, type, rel);

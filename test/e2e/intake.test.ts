@@ -22,12 +22,14 @@ after(async () => {
 async function fresh(label: string): Promise<{ db: TestDb; prefix: string; env: Record<string, string> }> {
   const db = await createTestDb(label);
   const prefix = uniquePrefix(label);
-  cleanups.push(() => db.drop(), () => dropPrefix(TEST_REDIS_URL, prefix));
+  cleanups.push(
+    () => db.drop(),
+    () => dropPrefix(TEST_REDIS_URL, prefix),
+  );
   return { db, prefix, env: { DATABASE_URL: db.url, DOCPIPE_PREFIX: prefix, DOCPIPE_DOCUMENTS: DOCUMENTS, REDIS_URL: TEST_REDIS_URL } };
 }
 
 describe('store and intake', { timeout: 300_000 }, () => {
-
   test('two intake processes started together on 200 queue rows claim each row exactly once', async () => {
     const { db, prefix, env } = await fresh('claim');
     const file = path.join(DOCUMENTS, 'supply-agreement.txt');
@@ -44,7 +46,10 @@ describe('store and intake', { timeout: 300_000 }, () => {
     const rows = await db.sql<{ status: string; attempts: number; processor_id: string; document_uuid: string }[]>`
       SELECT q.status, q.attempts, q.processor_id, d.document_uuid::text AS document_uuid FROM document_processing_queue q JOIN source_documents d ON d.id = q.source_document_id`;
     assert.equal(rows.length, 200);
-    assert.ok(rows.every((r) => r.status === 'completed' && r.attempts === 1), 'every row claimed once and completed');
+    assert.ok(
+      rows.every((r) => r.status === 'completed' && r.attempts === 1),
+      'every row claimed once and completed',
+    );
     const processors = new Set(rows.map((r) => r.processor_id));
     // each document was published exactly once: one SUBMIT in its history
     const redis = new Redis(TEST_REDIS_URL);
@@ -57,7 +62,9 @@ describe('store and intake', { timeout: 300_000 }, () => {
     } finally {
       redis.disconnect();
     }
-    process.stdout.write(`# claims by processor: ${[...processors].map((p) => `${p}=${rows.filter((r) => r.processor_id === p).length}`).join(', ')}\n`);
+    process.stdout.write(
+      `# claims by processor: ${[...processors].map((p) => `${p}=${rows.filter((r) => r.processor_id === p).length}`).join(', ')}\n`,
+    );
   });
 
   test('direct mode twice over the same documents leaves the same rows', async () => {
@@ -82,7 +89,10 @@ describe('store and intake', { timeout: 300_000 }, () => {
   test('docpipe submit publishes files without running workers; a runner then completes them', async () => {
     const { db, env } = await fresh('submit');
     const run = promisify(execFile);
-    const submitted = await run(process.execPath, [path.join(REPO, 'bin/docpipe.js'), 'submit', 'pipeline.yaml', 'examples/documents'], { cwd: REPO, env: { ...process.env, ...env } });
+    const submitted = await run(process.execPath, [path.join(REPO, 'bin/docpipe.js'), 'submit', 'pipeline.yaml', 'examples/documents'], {
+      cwd: REPO,
+      env: { ...process.env, ...env },
+    });
     const uuids = [...submitted.stdout.matchAll(/^([0-9a-f-]{36}) /gm)].map((m) => m[1]);
     assert.equal(uuids.length, 4, submitted.stdout + submitted.stderr);
     assert.match(submitted.stdout, /submitted 4 document\(s\)/);
@@ -90,8 +100,13 @@ describe('store and intake', { timeout: 300_000 }, () => {
     assert.equal(Number(queued[0]!.n), 4, 'rows created, not processed yet');
     const runner = startRunner(['pipeline.yaml', '--until-idle'], env);
     assert.equal((await runner.exited).code, 0, runner.output().slice(-2000));
-    const rows = await db.sql<{ document_uuid: string; initial_processing_status: string }[]>`SELECT document_uuid::text, initial_processing_status FROM source_documents ORDER BY id`;
-    assert.deepEqual(rows.map((r) => r.initial_processing_status), ['completed', 'completed', 'completed', 'completed']);
+    const rows = await db.sql<
+      { document_uuid: string; initial_processing_status: string }[]
+    >`SELECT document_uuid::text, initial_processing_status FROM source_documents ORDER BY id`;
+    assert.deepEqual(
+      rows.map((r) => r.initial_processing_status),
+      ['completed', 'completed', 'completed', 'completed'],
+    );
     assert.deepEqual(new Set(rows.map((r) => r.document_uuid)), new Set(uuids));
   });
 });

@@ -49,7 +49,9 @@ function runTestSnippet(): { status: number | null; output: string } {
   // without NODE_TEST_CONTEXT (set for this file's own run), the child runs its tests instead of reporting to this run
   const { NODE_TEST_CONTEXT: _, ...env } = process.env;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', path.join(dir, 'stages', 'redact.test.ts')], {
-    cwd: REPO, encoding: 'utf8', env: { ...env, TEST_DATABASE_URL },
+    cwd: REPO,
+    encoding: 'utf8',
+    env: { ...env, TEST_DATABASE_URL },
   });
   return { status: r.status, output: r.stdout + r.stderr };
 }
@@ -76,7 +78,10 @@ test('the README stage snippet and its YAML line pass docpipe validate in the sh
   const chunking = lines.findIndex((l) => l.includes('name: chunking'));
   lines.splice(chunking, 0, `  ${yamlLine}`);
   writeFileSync(path.join(dir, 'pipeline.yaml'), lines.join('\n'));
-  const r = spawnSync(process.execPath, [path.join(REPO, 'bin', 'docpipe.js'), 'validate', path.join(dir, 'pipeline.yaml')], { cwd: REPO, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [path.join(REPO, 'bin', 'docpipe.js'), 'validate', path.join(dir, 'pipeline.yaml')], {
+    cwd: REPO,
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /ok \(7 stages: ocr -> clean-cat -> redact -> chunking -> ner -> resolution -> relationships\)/);
 });

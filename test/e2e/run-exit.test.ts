@@ -86,7 +86,7 @@ describe('docpipe-run start-up errors', { timeout: 240_000 }, () => {
     assert.match(r.stderr, /docpipe: stage "resolution": cannot load \.\.\/\.\.\/\.\.\/stages\/resolve\.ts/);
   });
 
-  test("a stage whose setup() throws exits 1 naming the stage and stops the embedded Postgres it started", async () => {
+  test('a stage whose setup() throws exits 1 naming the stage and stops the embedded Postgres it started', async () => {
     const pgDir = path.join(dir, 'pg');
     const r = await run([path.join(FIXTURES, 'setup-fails.yaml'), '--log-level', 'info'], { DATABASE_URL: '', DOCPIPE_PG_DIR: pgDir });
     assert.equal(r.code, 1, r.stderr.slice(-3000));
@@ -100,10 +100,25 @@ describe('docpipe-run start-up errors', { timeout: 240_000 }, () => {
 
   test('docpipe sql runs a statement on the embedded store (the one the run above initialised) and stops it again', async () => {
     const env = { ...process.env, DATABASE_URL: '', DOCPIPE_PG_DIR: path.join(dir, 'pg'), REDIS_URL: TEST_REDIS_URL };
-    const sql = (...args: string[]) => spawnSync(process.execPath, [DOCPIPE_BIN, 'sql', path.join(FIXTURES, 'setup-fails.yaml'), ...args], { cwd: REPO, env, encoding: 'utf8' });
-    const ok = sql("SELECT count(*)::int AS documents, current_database() AS db FROM source_documents");
+    const sql = (...args: string[]) =>
+      spawnSync(process.execPath, [DOCPIPE_BIN, 'sql', path.join(FIXTURES, 'setup-fails.yaml'), ...args], {
+        cwd: REPO,
+        env,
+        encoding: 'utf8',
+      });
+    const ok = sql('SELECT count(*)::int AS documents, current_database() AS db FROM source_documents');
     assert.equal(ok.status, 0, ok.stderr);
-    assert.deepEqual(ok.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/)), [['documents', 'db'], ['0', 'docpipe'], ['(1', 'row)']]);
+    assert.deepEqual(
+      ok.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/)),
+      [
+        ['documents', 'db'],
+        ['0', 'docpipe'],
+        ['(1', 'row)'],
+      ],
+    );
     const bad = sql('SELECT * FROM no_such_table');
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /docpipe sql: relation "no_such_table" does not exist/);
@@ -112,7 +127,10 @@ describe('docpipe-run start-up errors', { timeout: 240_000 }, () => {
     assert.equal(inst.pid, null, 'the embedded server was stopped again (no docpipe process uses it)');
   });
 
-  for (const [flag, label] of [['--metrics-port', 'metrics'], ['--dashboard', 'dashboard']] as const) {
+  for (const [flag, label] of [
+    ['--metrics-port', 'metrics'],
+    ['--dashboard', 'dashboard'],
+  ] as const) {
     test(`a ${label} port already in use exits 1 with the port, and closes the workers`, async () => {
       const { port, server } = await occupy();
       try {
@@ -128,11 +146,16 @@ describe('docpipe-run start-up errors', { timeout: 240_000 }, () => {
 
   test('Redis unreachable: logged, bounded retries, then exit 1', async () => {
     const port = await freePort();
-    const r = await run([path.join(FIXTURES, 'setup-fails.yaml'), '--stage', 'first', '--redis-retries', '3'], { REDIS_URL: `redis://127.0.0.1:${port}` });
+    const r = await run([path.join(FIXTURES, 'setup-fails.yaml'), '--stage', 'first', '--redis-retries', '3'], {
+      REDIS_URL: `redis://127.0.0.1:${port}`,
+    });
     assert.equal(r.code, 1, r.stderr.slice(-3000));
     assert.match(r.stderr, new RegExp(`waiting for Redis at redis://127\\.0\\.0\\.1:${port}/?, attempt 1/3`));
     assert.match(r.stderr, /attempt 2\/3/);
-    assert.match(r.stderr, new RegExp(`docpipe: cannot reach Redis at redis://127\\.0\\.0\\.1:${port}/? after 3 attempts \\(connect ECONNREFUSED`));
+    assert.match(
+      r.stderr,
+      new RegExp(`docpipe: cannot reach Redis at redis://127\\.0\\.0\\.1:${port}/? after 3 attempts \\(connect ECONNREFUSED`),
+    );
   });
 
   test('--redis-retries that is not a number of attempts is a usage error (2)', async () => {
@@ -179,7 +202,9 @@ describe('docpipe-run --until-idle exit codes and output', { timeout: 240_000 },
     prefixes.push(prefix);
     const env = { DOCPIPE_DOCUMENTS: docs, DOCPIPE_PREFIX: prefix };
     const submit = spawn(process.execPath, [path.join(REPO, 'bin', 'docpipe.js'), 'submit', one, docs], {
-      cwd: REPO, env: { ...process.env, DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, ...env }, stdio: 'ignore',
+      cwd: REPO,
+      env: { ...process.env, DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, ...env },
+      stdio: 'ignore',
     });
     assert.equal(await new Promise((resolve) => submit.on('close', resolve)), 0);
     const r = await run([one, '--until-idle'], env);
@@ -202,12 +227,21 @@ function accepts(host: string, port: number): Promise<boolean> {
 
 describe('docpipe-run --metrics-port', { timeout: 120_000 }, () => {
   test('binds 127.0.0.1 by default, like the dashboard; --metrics-host widens it', async () => {
-    const external = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
-    for (const [extra, wide] of [[[], false], [['--metrics-host', '0.0.0.0'], true]] as const) {
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+    for (const [extra, wide] of [
+      [[], false],
+      [['--metrics-host', '0.0.0.0'], true],
+    ] as const) {
       const port = await freePort();
       const prefix = uniquePrefix('runexit-metrics');
       prefixes.push(prefix);
-      const runner = startRunner([path.join(FIXTURES, 'setup-fails.yaml'), '--stage', 'first', '--metrics-port', String(port), ...extra], { DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, DOCPIPE_PREFIX: prefix });
+      const runner = startRunner([path.join(FIXTURES, 'setup-fails.yaml'), '--stage', 'first', '--metrics-port', String(port), ...extra], {
+        DATABASE_URL: db.url,
+        REDIS_URL: TEST_REDIS_URL,
+        DOCPIPE_PREFIX: prefix,
+      });
       try {
         await runner.waitFor('metrics: serving /metrics');
         assert.match(runner.output(), new RegExp(`"host":"${wide ? '0\\.0\\.0\\.0' : '127\\.0\\.0\\.1'}","port":${port}`));

@@ -30,7 +30,11 @@ after(async () => {
   rmSync(elsewhere, { recursive: true, force: true });
 });
 
-function cli(bin: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(
+  bin: string,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   // DOCPIPE_DOCUMENTS unset: the fixture's only root is its own folder, so `elsewhere` is outside
   const base: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, DOCPIPE_PREFIX: prefix };
   delete base['DOCPIPE_DOCUMENTS'];
@@ -68,7 +72,12 @@ describe('files outside files.allowed_roots', { timeout: 240_000 }, () => {
     const second = await cli(RUN_BIN, [PIPELINE, '--until-idle'], { FAIL_BAD: '0' });
     assert.equal(second.code, 0, second.stdout + second.stderr.slice(-2000));
     assert.match(second.stdout, /documents: completed 1 \(in/);
-    const rows = await db.sql<{ file_name: string; initial_processing_status: string }[]>`SELECT file_name, initial_processing_status FROM source_documents ORDER BY file_name`;
-    assert.deepEqual(rows.map((r) => `${r.file_name} ${r.initial_processing_status}`), ['bad.txt completed', 'good.txt completed']);
+    const rows = await db.sql<
+      { file_name: string; initial_processing_status: string }[]
+    >`SELECT file_name, initial_processing_status FROM source_documents ORDER BY file_name`;
+    assert.deepEqual(
+      rows.map((r) => `${r.file_name} ${r.initial_processing_status}`),
+      ['bad.txt completed', 'good.txt completed'],
+    );
   });
 });

@@ -57,13 +57,19 @@ describe('docpipe submit with OTEL_* set', { timeout: 240_000 }, () => {
   test('each document: a submit root span, the runner attempt under it, the transaction under the attempt', async () => {
     const submitted = await cli(DOCPIPE_BIN, ['submit', PIPELINE, documents], 'docpipe-submit');
     assert.equal(submitted.code, 0, submitted.stdout + submitted.stderr);
-    const uuids = [...submitted.stdout.matchAll(/^([0-9a-f-]{36})\s+\.txt\s+(\S+)$/gm)].map((m) => ({ uuid: m[1]!, file: path.basename(m[2]!) }));
+    const uuids = [...submitted.stdout.matchAll(/^([0-9a-f-]{36})\s+\.txt\s+(\S+)$/gm)].map((m) => ({
+      uuid: m[1]!,
+      file: path.basename(m[2]!),
+    }));
     assert.deepEqual(uuids.map((u) => u.file).sort(), ['deed.txt', 'lease.txt'], submitted.stdout);
 
     const run = await cli(RUN_BIN, [PIPELINE, '--until-idle'], 'docpipe-run');
     assert.equal(run.code, 0, run.stdout + run.stderr.slice(-2000));
     assert.match(run.stdout, /documents: completed 2 \(in/);
-    assert.ok(receiver.requests.every((r) => r.status === 200 && r.contentType === 'application/json'), JSON.stringify(receiver.requests));
+    assert.ok(
+      receiver.requests.every((r) => r.status === 200 && r.contentType === 'application/json'),
+      JSON.stringify(receiver.requests),
+    );
 
     for (const { uuid, file } of uuids) {
       const root = receiver.spans.find((s) => s.name === 'submit one-stage' && s.attributes['docpipe.document.uuid'] === uuid);

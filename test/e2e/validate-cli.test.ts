@@ -9,7 +9,10 @@ import { fixture, positionOf, REPO_ROOT } from '../fixtures/pipelines/index.ts';
 /** Spawns the real CLI (`node bin/docpipe.js validate <file>`) from the repo root. */
 function docpipe(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/docpipe.js'), ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/docpipe.js'), ...args], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -55,7 +58,10 @@ test('docpipe validate names an unknown key at its line and a missing module at 
   assert.equal(lines(unknown.stderr)[0], `${at(rel('unknown-key.yaml'), 'retry: 3')}: unknown key "retry" in stages.3`);
   const missing = await docpipe('validate', rel('missing-handler.yaml'));
   assert.equal(missing.code, 1);
-  assert.equal(lines(missing.stderr)[0], `${at(rel('missing-handler.yaml'), '../../../stages/resolve.ts')}: handler module not found: ../../../stages/resolve.ts`);
+  assert.equal(
+    lines(missing.stderr)[0],
+    `${at(rel('missing-handler.yaml'), '../../../stages/resolve.ts')}: handler module not found: ../../../stages/resolve.ts`,
+  );
 });
 
 test('docpipe validate on a missing file exits 2', async () => {
@@ -81,7 +87,12 @@ test('one YAML syntax error (a missing colon) is one problem at its line, not a 
     assert.equal(r.code, 1);
     const out = lines(r.stderr);
     assert.equal(out.length, 2, r.stderr);
-    assert.match(out[0]!, new RegExp(`pipeline\\.yaml:${line}:1: Implicit keys need to be on a single line \\(\\d+ more YAML errors after it, most likely caused by it: fix this one first\\)$`));
+    assert.match(
+      out[0]!,
+      new RegExp(
+        `pipeline\\.yaml:${line}:1: Implicit keys need to be on a single line \\(\\d+ more YAML errors after it, most likely caused by it: fix this one first\\)$`,
+      ),
+    );
     assert.match(out[1]!, /pipeline\.yaml: 1 problem$/);
   } finally {
     rmSync(dir, { recursive: true, force: true });

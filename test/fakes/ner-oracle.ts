@@ -53,7 +53,8 @@ interface ItemSchema {
 
 /** The gold entities lying wholly inside each `<chunk id="N">` of an NER request, as the schema asks for them. */
 export function oracleAnswer(body: ChatRequestBody, docs: readonly OracleDocument[]): { entities: Array<Record<string, unknown>> } {
-  const items = (body.response_format?.json_schema?.schema as { properties?: { entities?: { items?: ItemSchema } } } | undefined)?.properties?.entities?.items;
+  const items = (body.response_format?.json_schema?.schema as { properties?: { entities?: { items?: ItemSchema } } } | undefined)
+    ?.properties?.entities?.items;
   const withOccurrence = Boolean(items?.properties?.['occurrence']);
   const entities: Array<Record<string, unknown>> = [];
   for (const m of documentOf(body).matchAll(/<chunk id="(\d+)">\n([\s\S]*?)\n<\/chunk>/g)) {
@@ -95,7 +96,12 @@ export async function storedMentions(sql: Sql, documentUuid: string): Promise<Ar
   const rows = await sql<Array<{ entity_type: string; offset_start: number; offset_end: number; char_start: number; method: string }>>`
     SELECT m.entity_type, m.offset_start, m.offset_end, c.char_start, m.method
     FROM neo4j_entity_mentions m JOIN neo4j_chunks c ON c.id = m.chunk_id WHERE m.document_uuid = ${documentUuid}`;
-  return rows.map((r) => ({ type: r.entity_type as GoldEntity['type'], start: r.char_start + r.offset_start, end: r.char_start + r.offset_end, method: r.method }));
+  return rows.map((r) => ({
+    type: r.entity_type as GoldEntity['type'],
+    start: r.char_start + r.offset_start,
+    end: r.char_start + r.offset_end,
+    method: r.method,
+  }));
 }
 
 export interface OracleScore {
@@ -110,8 +116,15 @@ export interface OracleScore {
   errors: string[];
 }
 
-export function score(docs: readonly OracleDocument[], stored: ReadonlyArray<ReadonlyArray<GoldEntity & { method: string }>>, failedDocuments: number): OracleScore {
-  const { overall } = evaluate(docs.map((d) => d.gold), stored.map((p) => [...p]));
+export function score(
+  docs: readonly OracleDocument[],
+  stored: ReadonlyArray<ReadonlyArray<GoldEntity & { method: string }>>,
+  failedDocuments: number,
+): OracleScore {
+  const { overall } = evaluate(
+    docs.map((d) => d.gold),
+    stored.map((p) => [...p]),
+  );
   let displacedByRules = 0;
   const errors: string[] = [];
   const keptGold: GoldEntity[][] = [];

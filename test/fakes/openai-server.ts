@@ -107,7 +107,12 @@ export async function startFakeOpenAi(responder: FakeResponder = () => ({})): Pr
         failures.count--;
         const type = failures.status === 429 ? 'rate_limit_exceeded' : 'server_error';
         failuresAnswered.push({ status: failures.status, at: Date.now() });
-        send(res, failures.status, { error: { message: `fake ${failures.status}`, type } }, { 'retry-after-ms': String(failures.retryAfterMs) });
+        send(
+          res,
+          failures.status,
+          { error: { message: `fake ${failures.status}`, type } },
+          { 'retry-after-ms': String(failures.retryAfterMs) },
+        );
         return;
       }
       if (rateLimit) {
@@ -117,7 +122,12 @@ export async function startFakeOpenAi(responder: FakeResponder = () => ({})): Pr
           const wait = String(rateLimit.windowStart + rateLimit.windowMs - now);
           failuresAnswered.push({ status: 429, at: now });
           faultCounts['429']++;
-          send(res, 429, { error: { message: 'fake rate limit', type: 'rate_limit_exceeded' } }, { 'retry-after-ms': wait, 'x-ratelimit-reset-requests': `${wait}ms` });
+          send(
+            res,
+            429,
+            { error: { message: 'fake rate limit', type: 'rate_limit_exceeded' } },
+            { 'retry-after-ms': wait, 'x-ratelimit-reset-requests': `${wait}ms` },
+          );
           return;
         }
       }
@@ -126,7 +136,12 @@ export async function startFakeOpenAi(responder: FakeResponder = () => ({})): Pr
       if (fault === '429' || fault === '500') {
         const wait = String(faults?.retryAfterMs ?? 5);
         failuresAnswered.push({ status: Number(fault), at: Date.now() });
-        send(res, Number(fault), { error: { message: `fake ${fault}`, type: fault === '429' ? 'rate_limit_exceeded' : 'server_error' } }, { 'retry-after-ms': wait });
+        send(
+          res,
+          Number(fault),
+          { error: { message: `fake ${fault}`, type: fault === '429' ? 'rate_limit_exceeded' : 'server_error' } },
+          { 'retry-after-ms': wait },
+        );
         return;
       }
       inFlight++;
@@ -135,16 +150,27 @@ export async function startFakeOpenAi(responder: FakeResponder = () => ({})): Pr
         if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
         const index = calls++;
         const answer = fault === 'malformed' ? { raw: '{"entities": [{"chunk": 0, "text": ' } : await script(body, index);
-        const refusal = answer && typeof answer === 'object' && 'refusal' in answer ? String((answer as { refusal: string }).refusal) : null;
-        const content = refusal !== null ? null : answer && typeof answer === 'object' && 'raw' in answer ? String((answer as { raw: string }).raw) : JSON.stringify(answer);
-        send(res, 200, {
-          id: `chatcmpl-fake-${index}`,
-          object: 'chat.completion',
-          created: Math.floor(Date.now() / 1000),
-          model: body.model,
-          choices: [{ index: 0, message: { role: 'assistant', content, refusal }, logprobs: null, finish_reason: 'stop' }],
-          usage: usageOf(body, content),
-        }, extraHeaders);
+        const refusal =
+          answer && typeof answer === 'object' && 'refusal' in answer ? String((answer as { refusal: string }).refusal) : null;
+        const content =
+          refusal !== null
+            ? null
+            : answer && typeof answer === 'object' && 'raw' in answer
+              ? String((answer as { raw: string }).raw)
+              : JSON.stringify(answer);
+        send(
+          res,
+          200,
+          {
+            id: `chatcmpl-fake-${index}`,
+            object: 'chat.completion',
+            created: Math.floor(Date.now() / 1000),
+            model: body.model,
+            choices: [{ index: 0, message: { role: 'assistant', content, refusal }, logprobs: null, finish_reason: 'stop' }],
+            usage: usageOf(body, content),
+          },
+          extraHeaders,
+        );
       } finally {
         inFlight--;
       }
@@ -192,7 +218,10 @@ export async function startFakeOpenAi(responder: FakeResponder = () => ({})): Pr
 }
 
 /** Token counts as a tokenizer would roughly give them (about 4 characters a token). */
-function usageOf(body: ChatRequestBody, content: string | null): { prompt_tokens: number; completion_tokens: number; total_tokens: number } {
+function usageOf(
+  body: ChatRequestBody,
+  content: string | null,
+): { prompt_tokens: number; completion_tokens: number; total_tokens: number } {
   const prompt = Math.ceil(body.messages.reduce((n, m) => n + m.content.length, 0) / 4);
   const completion = Math.ceil((content ?? '').length / 4);
   return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };

@@ -40,10 +40,18 @@ export interface OtlpReceiver {
   close(): Promise<void>;
 }
 
-interface JsonKeyValue { key: string; value?: JsonAnyValue }
+interface JsonKeyValue {
+  key: string;
+  value?: JsonAnyValue;
+}
 interface JsonAnyValue {
-  stringValue?: string; boolValue?: boolean; intValue?: string | number; doubleValue?: number | string;
-  arrayValue?: { values?: JsonAnyValue[] }; kvlistValue?: { values?: JsonKeyValue[] }; bytesValue?: string;
+  stringValue?: string;
+  boolValue?: boolean;
+  intValue?: string | number;
+  doubleValue?: number | string;
+  arrayValue?: { values?: JsonAnyValue[] };
+  kvlistValue?: { values?: JsonKeyValue[] };
+  bytesValue?: string;
 }
 
 function anyValue(v: JsonAnyValue | undefined): AttributeValue {
@@ -66,16 +74,29 @@ function attributes(list: JsonKeyValue[] | undefined): Record<string, AttributeV
 
 function hexId(value: unknown, bytes: number, what: string, optional = false): string {
   if ((value === undefined || value === '') && optional) return '';
-  if (typeof value !== 'string' || !new RegExp(`^[0-9a-f]{${bytes * 2}}$`).test(value)) throw new Error(`${what} is not ${bytes} hex-encoded bytes: ${JSON.stringify(value)}`);
+  if (typeof value !== 'string' || !new RegExp(`^[0-9a-f]{${bytes * 2}}$`).test(value))
+    throw new Error(`${what} is not ${bytes} hex-encoded bytes: ${JSON.stringify(value)}`);
   return value;
 }
 
-const KINDS: Record<string, number> = { SPAN_KIND_UNSPECIFIED: 0, SPAN_KIND_INTERNAL: 1, SPAN_KIND_SERVER: 2, SPAN_KIND_CLIENT: 3, SPAN_KIND_PRODUCER: 4, SPAN_KIND_CONSUMER: 5 };
+const KINDS: Record<string, number> = {
+  SPAN_KIND_UNSPECIFIED: 0,
+  SPAN_KIND_INTERNAL: 1,
+  SPAN_KIND_SERVER: 2,
+  SPAN_KIND_CLIENT: 3,
+  SPAN_KIND_PRODUCER: 4,
+  SPAN_KIND_CONSUMER: 5,
+};
 
 /** Decodes one OTLP JSON ExportTraceServiceRequest (throws on a malformed one). */
 export function decodeTraces(body: unknown): ReceivedSpan[] {
   const out: ReceivedSpan[] = [];
-  const request = body as { resourceSpans?: Array<{ resource?: { attributes?: JsonKeyValue[] }; scopeSpans?: Array<{ scope?: { name?: string }; spans?: Array<Record<string, unknown>> }> }> };
+  const request = body as {
+    resourceSpans?: Array<{
+      resource?: { attributes?: JsonKeyValue[] };
+      scopeSpans?: Array<{ scope?: { name?: string }; spans?: Array<Record<string, unknown>> }>;
+    }>;
+  };
   if (!request || !Array.isArray(request.resourceSpans)) throw new Error('not an ExportTraceServiceRequest: no resourceSpans');
   for (const rs of request.resourceSpans) {
     const resource = attributes(rs.resource?.attributes);
@@ -91,9 +112,17 @@ export function decodeTraces(body: unknown): ReceivedSpan[] {
           startNs: BigInt(s['startTimeUnixNano'] as string | number),
           endNs: BigInt(s['endTimeUnixNano'] as string | number),
           attributes: attributes(s['attributes'] as JsonKeyValue[] | undefined),
-          status: { code: typeof status.code === 'string' ? ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'].indexOf(status.code) : Number(status.code ?? 0), message: status.message ?? '' },
+          status: {
+            code:
+              typeof status.code === 'string'
+                ? ['STATUS_CODE_UNSET', 'STATUS_CODE_OK', 'STATUS_CODE_ERROR'].indexOf(status.code)
+                : Number(status.code ?? 0),
+            message: status.message ?? '',
+          },
           links: ((s['links'] ?? []) as Array<{ traceId?: string; spanId?: string; attributes?: JsonKeyValue[] }>).map((l) => ({
-            traceId: hexId(l.traceId, 16, 'link traceId'), spanId: hexId(l.spanId, 8, 'link spanId'), attributes: attributes(l.attributes),
+            traceId: hexId(l.traceId, 16, 'link traceId'),
+            spanId: hexId(l.spanId, 8, 'link spanId'),
+            attributes: attributes(l.attributes),
           })),
           resource,
           scope: ss.scope?.name ?? '',
@@ -113,13 +142,16 @@ export async function startOtlpReceiver(options: { keep?: boolean } = {}): Promi
     void (async () => {
       const chunks: Buffer[] = [];
       for await (const c of req) chunks.push(c as Buffer);
-      const contentType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim();
+      const contentType = String(req.headers['content-type'] ?? '')
+        .split(';')[0]!
+        .trim();
       const reply = (status: number, body: unknown) => {
         requests.push({ path: req.url ?? '', contentType, status });
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
       };
-      if (req.method !== 'POST' || req.url !== '/v1/traces') return reply(404, { code: 5, message: `no such endpoint: ${req.method} ${req.url}` });
+      if (req.method !== 'POST' || req.url !== '/v1/traces')
+        return reply(404, { code: 5, message: `no such endpoint: ${req.method} ${req.url}` });
       if (contentType !== 'application/json') return reply(415, { code: 3, message: `unsupported content type ${contentType}` });
       try {
         let raw = Buffer.concat(chunks);

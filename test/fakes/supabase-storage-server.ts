@@ -29,15 +29,23 @@ export async function startFakeStorage(options: { key?: string } = {}): Promise<
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://fake');
     const path = decodeURIComponent(url.pathname);
-    requests.push({ method: req.method ?? '', path, authorization: req.headers.authorization, apikey: req.headers['apikey'] as string | undefined });
+    requests.push({
+      method: req.method ?? '',
+      path,
+      authorization: req.headers.authorization,
+      apikey: req.headers['apikey'] as string | undefined,
+    });
     const m = /^\/storage\/v1\/object\/([^/]+)\/(.+)$/.exec(path);
     if (req.method !== 'GET' || !m) return json(res, 404, { statusCode: '404', error: 'not_found', message: 'Route not found' });
-    if (req.headers.authorization !== `Bearer ${key}`) return json(res, 403, { statusCode: '403', error: 'Unauthorized', message: 'invalid signature' });
+    if (req.headers.authorization !== `Bearer ${key}`)
+      return json(res, 403, { statusCode: '403', error: 'Unauthorized', message: 'invalid signature' });
     const [, bucket, objectKey] = m as unknown as [string, string, string];
-    if (objectKey.startsWith('fail-500/')) return json(res, 500, { statusCode: '500', error: 'internal', message: 'storage backend error' });
+    if (objectKey.startsWith('fail-500/'))
+      return json(res, 500, { statusCode: '500', error: 'internal', message: 'storage backend error' });
     const bytes = objects.get(`${bucket}/${objectKey}`);
     if (!bytes) {
-      if (objectKey.startsWith('legacy-404/')) return json(res, 400, { statusCode: '404', error: 'not_found', message: 'Object not found' });
+      if (objectKey.startsWith('legacy-404/'))
+        return json(res, 400, { statusCode: '404', error: 'not_found', message: 'Object not found' });
       return json(res, 404, { statusCode: '404', error: 'not_found', message: 'Object not found' });
     }
     res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(bytes.length) });

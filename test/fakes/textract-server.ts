@@ -41,8 +41,25 @@ function pageBlocks(lines: string[], page: number): Block[] {
   const blocks: Block[] = [{ BlockType: 'PAGE', Id: `p${page}`, Page: page, Geometry: geometry(0, 0, 1, 1) }];
   lines.forEach((text, i) => {
     const top = (i + 1) / (lines.length + 2);
-    blocks.push({ BlockType: 'LINE', Id: `p${page}l${i}`, Page: page, Text: text, Confidence: 99.1, Geometry: geometry(0.1, top, 0.8, 0.02) });
-    text.split(/\s+/).forEach((w, j) => blocks.push({ BlockType: 'WORD', Id: `p${page}l${i}w${j}`, Page: page, Text: w, Confidence: 98.7, TextType: 'PRINTED', Geometry: geometry(0.1 + j * 0.05, top, 0.04, 0.02) }));
+    blocks.push({
+      BlockType: 'LINE',
+      Id: `p${page}l${i}`,
+      Page: page,
+      Text: text,
+      Confidence: 99.1,
+      Geometry: geometry(0.1, top, 0.8, 0.02),
+    });
+    text.split(/\s+/).forEach((w, j) =>
+      blocks.push({
+        BlockType: 'WORD',
+        Id: `p${page}l${i}w${j}`,
+        Page: page,
+        Text: w,
+        Confidence: 98.7,
+        TextType: 'PRINTED',
+        Geometry: geometry(0.1 + j * 0.05, top, 0.04, 0.02),
+      }),
+    );
   });
   return blocks;
 }
@@ -50,7 +67,12 @@ function pageBlocks(lines: string[], page: number): Block[] {
 function geometry(left: number, top: number, width: number, height: number) {
   return {
     BoundingBox: { Left: left, Top: top, Width: width, Height: height },
-    Polygon: [{ X: left, Y: top }, { X: left + width, Y: top }, { X: left + width, Y: top + height }, { X: left, Y: top + height }],
+    Polygon: [
+      { X: left, Y: top },
+      { X: left + width, Y: top },
+      { X: left + width, Y: top + height },
+      { X: left, Y: top + height },
+    ],
   };
 }
 
@@ -71,12 +93,17 @@ export async function startFakeTextract(options: FakeTextractOptions = {}): Prom
       const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
       requests.push({ target, contentType: req.headers['content-type'], authorization: req.headers['authorization'], body });
       const send = (status: number, payload: unknown, errorType?: string) => {
-        res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': `req-${requests.length}`, ...(errorType ? { 'x-amzn-errortype': errorType } : {}) });
+        res.writeHead(status, {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amzn-requestid': `req-${requests.length}`,
+          ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
+        });
         res.end(JSON.stringify(payload));
       };
       const error = (status: number, type: string, message: string) => send(status, { __type: type, message }, type);
       if (req.method !== 'POST' || req.url !== '/') return error(404, 'UnknownOperationException', 'not found');
-      if (!String(req.headers['content-type']).startsWith('application/x-amz-json-1.1')) return error(400, 'SerializationException', 'bad content type');
+      if (!String(req.headers['content-type']).startsWith('application/x-amz-json-1.1'))
+        return error(400, 'SerializationException', 'bad content type');
       if ((options.throttle ?? 0) > 0) {
         options.throttle = (options.throttle ?? 1) - 1;
         return error(400, 'ThrottlingException', 'Rate exceeded');
@@ -90,7 +117,13 @@ export async function startFakeTextract(options: FakeTextractOptions = {}): Prom
           const doc = body['Document'] as { Bytes?: string } | undefined;
           if (!doc?.Bytes) return error(400, 'InvalidParameterException', 'Document.Bytes is required');
           const bytes = Buffer.from(doc.Bytes, 'base64');
-          const lines = options.linesFor?.(bytes) ?? [`FAKE TEXTRACT ${bytes.subarray(0, 4).toString('latin1').replace(/[^\x20-\x7e]/g, '?')} DOCUMENT`, `${bytes.length} bytes`];
+          const lines = options.linesFor?.(bytes) ?? [
+            `FAKE TEXTRACT ${bytes
+              .subarray(0, 4)
+              .toString('latin1')
+              .replace(/[^\x20-\x7e]/g, '?')} DOCUMENT`,
+            `${bytes.length} bytes`,
+          ];
           return send(200, { DocumentMetadata: { Pages: 1 }, Blocks: pageBlocks(lines, 1), DetectDocumentTextModelVersion: '1.0' });
         }
         case 'Textract.StartDocumentTextDetection': {
@@ -110,7 +143,12 @@ export async function startFakeTextract(options: FakeTextractOptions = {}): Prom
           const size = options.blocksPerResponse ?? 1000;
           const next = start + size < job.blocks.length ? String(start + size) : undefined;
           const pages = Math.max(...job.blocks.map((b) => Number(b['Page'])));
-          return send(200, { JobStatus: 'SUCCEEDED', DocumentMetadata: { Pages: pages }, Blocks: job.blocks.slice(start, start + size), ...(next ? { NextToken: next } : {}) });
+          return send(200, {
+            JobStatus: 'SUCCEEDED',
+            DocumentMetadata: { Pages: pages },
+            Blocks: job.blocks.slice(start, start + size),
+            ...(next ? { NextToken: next } : {}),
+          });
         }
         default:
           return error(400, 'UnknownOperationException', `unknown operation ${target}`);

@@ -29,21 +29,33 @@ export async function startFakeWhisper(options: { text?: string; status?: number
         res.writeHead(404, { 'content-type': 'application/json' });
         return res.end(JSON.stringify({ error: { message: 'not found', type: 'invalid_request_error' } }));
       }
-      const form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': String(req.headers['content-type']) }, body: Buffer.concat(chunks) }).formData();
+      const form = await new Request('http://fake/', {
+        method: 'POST',
+        headers: { 'content-type': String(req.headers['content-type']) },
+        body: Buffer.concat(chunks),
+      }).formData();
       const file = form.get('file');
       if (!(file instanceof Blob)) {
         res.writeHead(400, { 'content-type': 'application/json' });
         return res.end(JSON.stringify({ error: { message: 'file is required', type: 'invalid_request_error' } }));
       }
       const fileName = (file as Blob & { name?: string }).name ?? '';
-      requests.push({ model: String(form.get('model')), responseFormat: String(form.get('response_format')), fileName, fileBytes: file.size, authorization: req.headers['authorization'] });
+      requests.push({
+        model: String(form.get('model')),
+        responseFormat: String(form.get('response_format')),
+        fileName,
+        fileBytes: file.size,
+        authorization: req.headers['authorization'],
+      });
       if (options.status && options.status >= 400) {
         res.writeHead(options.status, { 'content-type': 'application/json' });
         return res.end(JSON.stringify({ error: { message: 'Invalid file format.', type: 'invalid_request_error' } }));
       }
       const text = options.text ?? `Transcript of ${fileName} (${file.size} bytes): may it please the court.`;
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ task: 'transcribe', language: 'english', duration: 15.1, text, segments: [{ id: 0, start: 0, end: 15.1, text }] }));
+      res.end(
+        JSON.stringify({ task: 'transcribe', language: 'english', duration: 15.1, text, segments: [{ id: 0, start: 0, end: 15.1, text }] }),
+      );
     })().catch((err: unknown) => {
       res.writeHead(500);
       res.end(String(err));

@@ -25,7 +25,9 @@ export class LocalCluster {
     const c = new LocalCluster(ports, mkdtempSync(path.join(tmpdir(), 'dp-cluster-')));
     for (const p of ports) c.spawnNode(p);
     for (const p of ports) await c.ping(p);
-    execFileSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '1', '--cluster-yes'], { stdio: 'ignore' });
+    execFileSync('redis-cli', ['--cluster', 'create', ...ports.map((p) => `127.0.0.1:${p}`), '--cluster-replicas', '1', '--cluster-yes'], {
+      stdio: 'ignore',
+    });
     await c.waitHealthy();
     await c.waitReplicasSynced();
     return c;
@@ -60,8 +62,34 @@ export class LocalCluster {
   private spawnNode(port: number): void {
     const dir = path.join(this.dir, String(port));
     execFileSync('mkdir', ['-p', dir]);
-    const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--cluster-enabled', 'yes',
-      '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '1500', '--repl-diskless-sync-delay', '0', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--logfile', path.join(dir, 'redis.log')], { stdio: 'ignore' });
+    const proc = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--cluster-enabled',
+        'yes',
+        '--cluster-config-file',
+        'nodes.conf',
+        '--cluster-node-timeout',
+        '1500',
+        '--repl-diskless-sync-delay',
+        '0',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--daemonize',
+        'no',
+        '--logfile',
+        path.join(dir, 'redis.log'),
+      ],
+      { stdio: 'ignore' },
+    );
     this.procs.set(port, proc);
   }
 
@@ -106,7 +134,10 @@ export class LocalCluster {
   }
 
   livePorts(): number[] {
-    return this.ports.filter((p) => { const proc = this.procs.get(p); return proc !== undefined && proc.exitCode === null && proc.signalCode === null; });
+    return this.ports.filter((p) => {
+      const proc = this.procs.get(p);
+      return proc !== undefined && proc.exitCode === null && proc.signalCode === null;
+    });
   }
 
   /** The port of the master serving a key's slot. */

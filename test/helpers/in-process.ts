@@ -24,7 +24,11 @@ export async function withEnv<T>(vars: Record<string, string | undefined>, fn: (
 }
 
 /** Runs a store-less fixture pipeline in this process until `until` resolves, then stops it. */
-export async function runFixturePipeline(pipeline: string, vars: Record<string, string | undefined>, until: (runner: Runner) => Promise<void>): Promise<void> {
+export async function runFixturePipeline(
+  pipeline: string,
+  vars: Record<string, string | undefined>,
+  until: (runner: Runner) => Promise<void>,
+): Promise<void> {
   await withEnv(vars, async () => {
     const runner = await Runner.create(loadPipeline(pipeline), { log: silentLog, store: noStore() });
     runner.start();

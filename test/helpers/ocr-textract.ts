@@ -55,8 +55,10 @@ export function textractHarness(root: string) {
     const ctx = createTestContext({ store: { sql: db.sql }, providers: providers(), msg, stage: 'ocr', options: tuning });
     const result = stage.run(msg, ctx);
     const row = async () =>
-      (await db.sql<TextractRow[]>`
-        SELECT raw_extracted_text, ocr_provider, textract_job_status, textract_job_id, error_message, ocr_metadata_json FROM source_documents WHERE id = ${doc.id}`)[0];
+      (
+        await db.sql<TextractRow[]>`
+        SELECT raw_extracted_text, ocr_provider, textract_job_status, textract_job_id, error_message, ocr_metadata_json FROM source_documents WHERE id = ${doc.id}`
+      )[0];
     return { result, row };
   }
   return harness;

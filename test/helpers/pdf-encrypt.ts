@@ -70,7 +70,10 @@ export function encryptedPdf(options: EncryptedPdfOptions): Buffer {
   const key = fileKey(options.userPassword, o, p, id);
   const u = Buffer.concat([rc4Twenty(key, md5(PAD, id)), Buffer.alloc(16)]);
   const escape = (s: string) => s.replace(/[()\\]/g, '\\$&');
-  const content = Buffer.from(['BT /F1 12 Tf 72 720 Td 16 TL', ...options.lines.map((l) => `(${escape(l)}) Tj T*`), 'ET'].join('\n'), 'latin1');
+  const content = Buffer.from(
+    ['BT /F1 12 Tf 72 720 Td 16 TL', ...options.lines.map((l) => `(${escape(l)}) Tj T*`), 'ET'].join('\n'),
+    'latin1',
+  );
   const stream = rc4(objectKey(key, 4, 0), content);
   const hex = (b: Buffer) => `<${b.toString('hex')}>`;
   const objects: Buffer[] = [
@@ -90,7 +93,16 @@ export function encryptedPdf(options: EncryptedPdfOptions): Buffer {
     parts.push(obj);
     at += obj.length;
   });
-  const xref = ['xref', `0 ${objects.length + 1}`, '0000000000 65535 f ', ...offsets.map((off) => `${String(off).padStart(10, '0')} 00000 n `)].join('\n');
-  parts.push(Buffer.from(`${xref}\ntrailer\n<< /Size ${objects.length + 1} /Root 1 0 R /Encrypt 6 0 R /ID [${hex(id)} ${hex(id)}] >>\nstartxref\n${at}\n%%EOF\n`));
+  const xref = [
+    'xref',
+    `0 ${objects.length + 1}`,
+    '0000000000 65535 f ',
+    ...offsets.map((off) => `${String(off).padStart(10, '0')} 00000 n `),
+  ].join('\n');
+  parts.push(
+    Buffer.from(
+      `${xref}\ntrailer\n<< /Size ${objects.length + 1} /Root 1 0 R /Encrypt 6 0 R /ID [${hex(id)} ${hex(id)}] >>\nstartxref\n${at}\n%%EOF\n`,
+    ),
+  );
   return Buffer.concat(parts);
 }

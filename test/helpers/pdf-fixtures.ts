@@ -13,7 +13,12 @@ const LETTER: [number, number] = [612, 792];
 function typePage(page: PDFPage, font: PDFFont, title: string, lines: number): void {
   page.drawText(title, { x: 72, y: 720, size: 14, font });
   for (let i = 0; i < lines; i++) {
-    page.drawText(`${i + 1}. The movant states that paragraph ${i + 1} of the record supports the relief requested here.`, { x: 72, y: 690 - i * 18, size: 11, font });
+    page.drawText(`${i + 1}. The movant states that paragraph ${i + 1} of the record supports the relief requested here.`, {
+      x: 72,
+      y: 690 - i * 18,
+      size: 11,
+      font,
+    });
   }
 }
 
@@ -30,7 +35,13 @@ export function scannedPagePng(lines: readonly string[]): Buffer {
 }
 
 /** Words the scanned exhibit page shows (OCR must find them). */
-export const SCANNED_EXHIBIT_LINES = ['EXHIBIT B', 'LEASE AGREEMENT', 'Landlord: Harbor Point Properties', 'Tenant: Meridian Supply Company', 'Monthly rent: four thousand dollars'];
+export const SCANNED_EXHIBIT_LINES = [
+  'EXHIBIT B',
+  'LEASE AGREEMENT',
+  'Landlord: Harbor Point Properties',
+  'Tenant: Meridian Supply Company',
+  'Monthly rent: four thousand dollars',
+];
 
 /** A colour figure: filled shapes in several colours, as a map or chart would be. */
 function colourFigurePng(): Buffer {
@@ -55,7 +66,7 @@ function greyFigurePng(): Buffer {
   g.fillStyle = '#ffffff';
   g.fillRect(0, 0, 1275, 1650);
   let seed = 7;
-  const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   for (let i = 0; i < 60; i++) {
     const v = Math.floor(60 + next() * 150);
     g.fillStyle = `rgb(${v},${v},${v})`;
@@ -73,7 +84,15 @@ function greyFigurePng(): Buffer {
 export async function briefWithScannedExhibit(): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   const font = await doc.embedFont(StandardFonts.Helvetica);
-  const titles = ['MOTION FOR SUMMARY JUDGMENT', 'INTRODUCTION', 'STATEMENT OF FACTS', 'STANDARD OF REVIEW', 'ARGUMENT', 'RELIEF REQUESTED', 'CONCLUSION'];
+  const titles = [
+    'MOTION FOR SUMMARY JUDGMENT',
+    'INTRODUCTION',
+    'STATEMENT OF FACTS',
+    'STANDARD OF REVIEW',
+    'ARGUMENT',
+    'RELIEF REQUESTED',
+    'CONCLUSION',
+  ];
   for (const title of titles) typePage(doc.addPage(LETTER), font, title, 30);
   for (const png of [scannedPagePng(SCANNED_EXHIBIT_LINES), colourFigurePng(), greyFigurePng()]) {
     const image = await doc.embedPng(png);
@@ -96,14 +115,22 @@ interface AnnotationSpec {
 function addAnnotation(doc: PDFDocument, page: PDFPage, fontRef: PDFRef, spec: AnnotationSpec): void {
   const [x0, y0, x1, y1] = spec.rect;
   const size = spec.size ?? 10;
-  const fields: Record<string, PDFObject | string | number | number[]> = { Type: 'Annot', Subtype: spec.subtype, Rect: spec.rect, F: spec.flags ?? 4 };
+  const fields: Record<string, PDFObject | string | number | number[]> = {
+    Type: 'Annot',
+    Subtype: spec.subtype,
+    Rect: spec.rect,
+    F: spec.flags ?? 4,
+  };
   if (spec.contents) fields['Contents'] = PDFString.of(spec.contents);
-  if (spec.subtype === 'Widget') Object.assign(fields, { FT: 'Tx', T: PDFString.of('reporter'), V: PDFString.of((spec.lines ?? []).join(' ')) });
+  if (spec.subtype === 'Widget')
+    Object.assign(fields, { FT: 'Tx', T: PDFString.of('reporter'), V: PDFString.of((spec.lines ?? []).join(' ')) });
   if (spec.subtype === 'FreeText') fields['DA'] = PDFString.of(`/Helv ${size} Tf 0 g`);
   const annot = doc.context.obj(fields);
   if (!(annot instanceof PDFDict)) throw new Error('annotation is not a dictionary');
   if (spec.lines) {
-    const body = spec.lines.map((l, i) => `BT /Helv ${size} Tf 2 ${(y1 - y0 - size * (i + 1)).toFixed(2)} Td (${l.replace(/[()\\]/g, '\\$&')}) Tj ET`).join('\n');
+    const body = spec.lines
+      .map((l, i) => `BT /Helv ${size} Tf 2 ${(y1 - y0 - size * (i + 1)).toFixed(2)} Td (${l.replace(/[()\\]/g, '\\$&')}) Tj ET`)
+      .join('\n');
     const ap = doc.context.stream(body, {
       Type: 'XObject',
       Subtype: 'Form',
@@ -137,7 +164,12 @@ export async function annotatedTranscript(): Promise<Uint8Array> {
   const font = await doc.embedFont(StandardFonts.Helvetica);
   const page = doc.addPage(LETTER);
   for (let i = 0; i < 25; i++) {
-    page.drawText(`${String(i + 1).padStart(2, ' ')}   Q. And what did you see when you reached the loading dock at ${i + 1}:00?`, { x: 72, y: 680 - i * 22, size: 11, font });
+    page.drawText(`${String(i + 1).padStart(2, ' ')}   Q. And what did you see when you reached the loading dock at ${i + 1}:00?`, {
+      x: 72,
+      y: 680 - i * 22,
+      size: 11,
+      font,
+    });
   }
   const t = ANNOTATION_TEXT;
   addAnnotation(doc, page, font.ref, { subtype: 'FreeText', rect: [72, 730, 540, 752], lines: [t.header], size: 12 });

@@ -15,7 +15,11 @@ export interface RunnerProcess {
 
 /** Starts `docpipe-run` as a child process (the real CLI) with extra environment. */
 export function startRunner(args: string[], env: Record<string, string>): RunnerProcess {
-  const proc = spawn(process.execPath, [RUN_BIN, ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [RUN_BIN, ...args], {
+    cwd: REPO,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const listeners: Array<() => void> = [];
   const onData = (d: Buffer) => {
@@ -24,7 +28,9 @@ export function startRunner(args: string[], env: Record<string, string>): Runner
   };
   proc.stdout!.on('data', onData);
   proc.stderr!.on('data', onData);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => proc.on('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    proc.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return {
     proc,
     output: () => out,

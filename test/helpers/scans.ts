@@ -69,7 +69,11 @@ export async function generatedScan(repoRoot: string, pageCount: number): Promis
     const image = await doc.embedPng(png(lines));
     doc.addPage([612, 792]).drawImage(image, { x: 0, y: 0, width: 612, height: 792 });
   }
-  return { name: `supply-agreement-scan-${pages.length}p.pdf`, pdf: Buffer.from(await doc.save()), pages: pages.map((l) => l.join('\n').trim()) };
+  return {
+    name: `supply-agreement-scan-${pages.length}p.pdf`,
+    pdf: Buffer.from(await doc.save()),
+    pages: pages.map((l) => l.join('\n').trim()),
+  };
 }
 
 /** Page 1 of the scan as a PNG image (300 dpi), and its text. */

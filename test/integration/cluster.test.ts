@@ -23,7 +23,10 @@ after(async () => {
 });
 
 function client(): Cluster {
-  const c = new Cluster(cluster.ports.map((port) => ({ host: '127.0.0.1', port })), { scaleReads: 'master', redisOptions: { maxRetriesPerRequest: null }, clusterRetryStrategy: () => 200 });
+  const c = new Cluster(
+    cluster.ports.map((port) => ({ host: '127.0.0.1', port })),
+    { scaleReads: 'master', redisOptions: { maxRetriesPerRequest: null }, clusterRetryStrategy: () => 200 },
+  );
   c.on('error', () => {});
   return c;
 }

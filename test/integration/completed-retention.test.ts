@@ -58,52 +58,68 @@ async function groupState(stream: string, group: string): Promise<{ lag: number;
   for (const g of groups) {
     const info: Record<string, unknown> = {};
     for (let i = 0; i + 1 < g.length; i += 2) info[String(g[i])] = g[i + 1];
-    if (info['name'] === group) return { lag: Number(info['lag'] ?? 0), pending: Number(info['pending'] ?? 0), read: Number(info['entries-read'] ?? 0) };
+    if (info['name'] === group)
+      return { lag: Number(info['lag'] ?? 0), pending: Number(info['pending'] ?? 0), read: Number(info['entries-read'] ?? 0) };
   }
   return { lag: -1, pending: -1, read: 0 };
 }
 
-test('a reader that creates its group after docpipe read and trimmed the completed stream still gets every entry of the retention window', { timeout: 60_000 }, async () => {
-  const prefix = newPrefix('late');
-  const N = 20;
-  await withEnv({ DOCPIPE_PREFIX: prefix, REDIS_URL: TEST_REDIS_URL }, async () => {
-    const config = loadPipeline(PIPELINE);
-    const completed = config.completed.stream;
-    // two entries from long before the retention window (explicit old ids: no waiting)
-    await redis.xadd(completed, '1000-0', 'document_uuid', randomUUID(), 'status', 'success');
-    await redis.xadd(completed, '2000-0', 'document_uuid', randomUUID(), 'status', 'success');
-    const uuids = await produce(config.stages[0]!.stream, N);
+test(
+  'a reader that creates its group after docpipe read and trimmed the completed stream still gets every entry of the retention window',
+  { timeout: 60_000 },
+  async () => {
+    const prefix = newPrefix('late');
+    const N = 20;
+    await withEnv({ DOCPIPE_PREFIX: prefix, REDIS_URL: TEST_REDIS_URL }, async () => {
+      const config = loadPipeline(PIPELINE);
+      const completed = config.completed.stream;
+      // two entries from long before the retention window (explicit old ids: no waiting)
+      await redis.xadd(completed, '1000-0', 'document_uuid', randomUUID(), 'status', 'success');
+      await redis.xadd(completed, '2000-0', 'document_uuid', randomUUID(), 'status', 'success');
+      const uuids = await produce(config.stages[0]!.stream, N);
 
-    const runner = await Runner.create(config, { log: silentLog, store: noStore() });
-    const outcomes = new OutcomeWriter({ sql: db.sql, broker: runner.broker, redis: runner.redis, config, log: silentLog, consumer: runner.consumer });
-    await outcomes.start();
-    runner.start();
-    try {
-      await runner.waitUntilIdle(undefined, () => outcomes.isIdle());
-      // docpipe's own outcome group has read and acknowledged everything
-      const own = await groupState(completed, OUTCOME_GROUP);
-      assert.deepEqual({ lag: own.lag, pending: own.pending }, { lag: 0, pending: 0 });
-    } finally {
-      await outcomes.stop(); // its last trim runs here
-      await runner.stop(2000);
-      await runner.close();
-    }
+      const runner = await Runner.create(config, { log: silentLog, store: noStore() });
+      const outcomes = new OutcomeWriter({
+        sql: db.sql,
+        broker: runner.broker,
+        redis: runner.redis,
+        config,
+        log: silentLog,
+        consumer: runner.consumer,
+      });
+      await outcomes.start();
+      runner.start();
+      try {
+        await runner.waitUntilIdle(undefined, () => outcomes.isIdle());
+        // docpipe's own outcome group has read and acknowledged everything
+        const own = await groupState(completed, OUTCOME_GROUP);
+        assert.deepEqual({ lag: own.lag, pending: own.pending }, { lag: 0, pending: 0 });
+      } finally {
+        await outcomes.stop(); // its last trim runs here
+        await runner.stop(2000);
+        await runner.close();
+      }
 
-    const left = await redis.xrange(completed, '-', '+');
-    assert.ok(!left.some(([id]) => id === '1000-0' || id === '2000-0'), 'entries older than the retention window were trimmed');
-    // a downstream reader deployed now: its group starts from 0 and reads the whole window
-    await redis.xgroup('CREATE', completed, 'late-reader-group', '0');
-    const reply = (await redis.xreadgroup('GROUP', 'late-reader-group', 'py-1', 'COUNT', 1000, 'STREAMS', completed, '>')) as Array<[string, Array<[string, string[]]>]> | null;
-    const read = (reply?.[0]?.[1] ?? []).map(([, f]) => f[f.indexOf('document_uuid') + 1]);
-    assert.equal(read.length, N, 'the late reader gets every completed document');
-    assert.deepEqual(new Set(read), new Set(uuids));
-  });
-});
+      const left = await redis.xrange(completed, '-', '+');
+      assert.ok(!left.some(([id]) => id === '1000-0' || id === '2000-0'), 'entries older than the retention window were trimmed');
+      // a downstream reader deployed now: its group starts from 0 and reads the whole window
+      await redis.xgroup('CREATE', completed, 'late-reader-group', '0');
+      const reply = (await redis.xreadgroup('GROUP', 'late-reader-group', 'py-1', 'COUNT', 1000, 'STREAMS', completed, '>')) as Array<
+        [string, Array<[string, string[]]>]
+      > | null;
+      const read = (reply?.[0]?.[1] ?? []).map(([, f]) => f[f.indexOf('document_uuid') + 1]);
+      assert.equal(read.length, N, 'the late reader gets every completed document');
+      assert.deepEqual(new Set(read), new Set(uuids));
+    });
+  },
+);
 
 test('max_length trims acknowledged entries beyond the cap within the retention window, never past an unacknowledged one', async () => {
   const prefix = newPrefix('maxlen');
   const text = readFileSync(PIPELINE, 'utf8').replace('retention: 1h', 'retention: 1h, max_length: 4');
-  const { config, problems } = await withEnv({ DOCPIPE_PREFIX: prefix, REDIS_URL: TEST_REDIS_URL }, async () => loadPipelineText(PIPELINE, text));
+  const { config, problems } = await withEnv({ DOCPIPE_PREFIX: prefix, REDIS_URL: TEST_REDIS_URL }, async () =>
+    loadPipelineText(PIPELINE, text),
+  );
   assert.deepEqual(problems, []);
   assert.equal(config!.completed.maxLength, 4);
   const completed = config!.completed.stream;
@@ -124,7 +140,10 @@ test('max_length trims acknowledged entries beyond the cap within the retention 
   await redis.xreadgroup('GROUP', 'slow', 'c', 'COUNT', 100, 'STREAMS', completed, '>');
   await redis.xack(completed, 'slow', ...all.slice(5).map(([id]) => id));
   assert.equal(await broker.trimCompleted(), 3, 'all acknowledged now: trimmed down to the cap');
-  assert.deepEqual((await redis.xrange(completed, '-', '+')).map(([id]) => id), all.slice(6).map(([id]) => id));
+  assert.deepEqual(
+    (await redis.xrange(completed, '-', '+')).map(([id]) => id),
+    all.slice(6).map(([id]) => id),
+  );
 });
 
 test('retention 0s trims the completed stream as soon as every group has acknowledged', async () => {
@@ -135,7 +154,9 @@ test('retention 0s trims the completed stream as soon as every group has acknowl
   const broker = new Broker(redis, config!, createDocumentMachine(config!.stages.map((s) => s.name)));
   for (let i = 0; i < 5; i++) await redis.xadd(completed, '*', 'document_uuid', randomUUID(), 'status', 'success');
   await redis.xgroup('CREATE', completed, 'g', '0');
-  const read = (await redis.xreadgroup('GROUP', 'g', 'c', 'COUNT', 2, 'STREAMS', completed, '>')) as Array<[string, Array<[string, string[]]>]>;
+  const read = (await redis.xreadgroup('GROUP', 'g', 'c', 'COUNT', 2, 'STREAMS', completed, '>')) as Array<
+    [string, Array<[string, string[]]>]
+  >;
   await redis.xack(completed, 'g', ...read[0]![1].map(([id]) => id));
   assert.equal(await broker.trimCompleted(), 2);
   assert.equal(await redis.xlen(completed), 3, 'unread entries stay');

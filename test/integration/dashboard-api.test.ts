@@ -40,7 +40,11 @@ interface Reply<T> {
 async function call<T = Record<string, unknown>>(base: string, p: string, init: RequestInit = {}): Promise<Reply<T>> {
   const res = await fetch(new URL(p, base), init);
   const text = await res.text();
-  return { status: res.status, body: (res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text) as T, headers: res.headers };
+  return {
+    status: res.status,
+    body: (res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text) as T,
+    headers: res.headers,
+  };
 }
 const post = (token: string | undefined, body: unknown): RequestInit => ({
   method: 'POST',
@@ -62,7 +66,18 @@ describe('dashboard API', { timeout: 60_000 }, () => {
     for (let n = 1; n <= 3; n++) {
       const uuid = randomUUID();
       docs.push(uuid);
-      pipe.xadd(`${prefix}:extract:pending`, '*', 'document_uuid', uuid, 'source_doc_sql_id', String(n), 'n', String(n), 'meta', '{"tags":["a"]}');
+      pipe.xadd(
+        `${prefix}:extract:pending`,
+        '*',
+        'document_uuid',
+        uuid,
+        'source_doc_sql_id',
+        String(n),
+        'n',
+        String(n),
+        'meta',
+        '{"tags":["a"]}',
+      );
     }
     await pipe.exec();
     await withEnv({ ...env, POISON: String(POISON) }, async () => {
@@ -99,29 +114,41 @@ describe('dashboard API', { timeout: 60_000 }, () => {
     assert.match(csp, /script-src 'sha256-[^']+'/);
     assert.doesNotMatch(csp, /unsafe-inline/);
     // a page on another site reaching it through DNS rebinding carries its own host name
-    const statusFor = (host: string) => new Promise<number>((resolve, reject) => {
-      const req = request(new URL('/api/overview', readOnly.url), { headers: { host } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
+    const statusFor = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request(new URL('/api/overview', readOnly.url), { headers: { host } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject).end();
       });
-      req.on('error', reject).end();
-    });
     assert.equal(await statusFor('evil.example:80'), 421);
     assert.equal(await statusFor(`localhost:${readOnly.port}`), 200);
   });
 
   test('overview: every stage figure and the documents by state agree with Redis', async () => {
-    const { status, body } = await call<{ stages: Array<Record<string, unknown> & { stage: string; series: number[]; total: { processed: number } }>; documents: Record<string, number>; allow_actions: boolean }>(readOnly.url, '/api/overview');
+    const { status, body } = await call<{
+      stages: Array<Record<string, unknown> & { stage: string; series: number[]; total: { processed: number } }>;
+      documents: Record<string, number>;
+      allow_actions: boolean;
+    }>(readOnly.url, '/api/overview');
     assert.equal(status, 200);
     assert.equal(body.allow_actions, false);
-    assert.deepEqual(body.stages.map((s) => s.stage), ['extract', 'enrich', 'publish']);
+    assert.deepEqual(
+      body.stages.map((s) => s.stage),
+      ['extract', 'enrich', 'publish'],
+    );
     for (const s of body.stages) {
       assert.equal(s['dlq_size'], await redis.xlen(`${prefix}:${s.stage}:dlq`), `${s.stage} dlq`);
       assert.equal(s['length'], await redis.xlen(`${prefix}:${s.stage}:pending`), `${s.stage} length`);
       assert.equal(s['scheduled_retries'], await redis.zcard(`${prefix}:${s.stage}:retry`), `${s.stage} retries`);
       assert.equal(s.total.processed, Number((await redis.hget(`${prefix}:stats:${s.stage}`, 'processed')) ?? 0), `${s.stage} processed`);
       assert.equal(s.series.length, 30);
-      assert.equal(s.series.reduce((a, b) => a + b, 0), s.total.processed, 'everything happened in the last 30 minutes');
+      assert.equal(
+        s.series.reduce((a, b) => a + b, 0),
+        s.total.processed,
+        'everything happened in the last 30 minutes',
+      );
     }
     assert.equal(body.documents['completed'], 2);
     assert.equal(body.documents['failed'], 1);
@@ -129,11 +156,23 @@ describe('dashboard API', { timeout: 60_000 }, () => {
 
   test('documents by state, by uuid prefix, and a timeline', async () => {
     const poisoned = docs[POISON - 1]!;
-    const failed = await call<{ documents: Array<{ document_uuid: string; state: string; error: string }>; matched: number }>(readOnly.url, '/api/documents?state=failed');
-    assert.deepEqual(failed.body.documents.map((d) => [d.document_uuid, d.state]), [[poisoned, 'failed']]);
+    const failed = await call<{ documents: Array<{ document_uuid: string; state: string; error: string }>; matched: number }>(
+      readOnly.url,
+      '/api/documents?state=failed',
+    );
+    assert.deepEqual(
+      failed.body.documents.map((d) => [d.document_uuid, d.state]),
+      [[poisoned, 'failed']],
+    );
     assert.match(failed.body.documents[0]!.error, /is poison/);
-    const byPrefix = await call<{ matched: number; documents: Array<{ document_uuid: string }> }>(readOnly.url, `/api/documents?q=${docs[0]!.slice(0, 13)}`);
-    assert.deepEqual(byPrefix.body.documents.map((d) => d.document_uuid), [docs[0]]);
+    const byPrefix = await call<{ matched: number; documents: Array<{ document_uuid: string }> }>(
+      readOnly.url,
+      `/api/documents?q=${docs[0]!.slice(0, 13)}`,
+    );
+    assert.deepEqual(
+      byPrefix.body.documents.map((d) => d.document_uuid),
+      [docs[0]],
+    );
     assert.equal((await call<{ matched: number }>(readOnly.url, '/api/documents?q=*')).body.matched, 0, 'no glob through the search box');
     const doc = await call<DocumentReport>(readOnly.url, `/api/documents/${poisoned}`);
     assert.equal(doc.status, 200);
@@ -166,7 +205,10 @@ describe('dashboard API', { timeout: 60_000 }, () => {
 
     const done = await call<ActionResult>(actions.url, '/api/dlq/redrive', post(TOKEN, sel));
     assert.equal(done.status, 200);
-    assert.deepEqual(done.body.done.map((d) => d.document_uuid), [docs[POISON - 1]]);
+    assert.deepEqual(
+      done.body.done.map((d) => d.document_uuid),
+      [docs[POISON - 1]],
+    );
     assert.equal(await redis.xlen(`${prefix}:enrich:dlq`), 0);
     assert.equal(await redis.hget(`${prefix}:doc:${docs[POISON - 1]}`, 'state'), 'enrich.queued');
   });
@@ -193,19 +235,31 @@ describe('dashboard API', { timeout: 60_000 }, () => {
     const errors: string[] = [];
     const lines: string[] = [];
     const out = { log: (s: string) => lines.push(s), error: (s: string) => errors.push(s) };
-    const refused = await withEnv(env, () => dashboardCommand(PIPELINE, { allowActions: true, port: '0' }, out, { ...process.env, DOCPIPE_DASHBOARD_TOKEN: '' }));
+    const refused = await withEnv(env, () =>
+      dashboardCommand(PIPELINE, { allowActions: true, port: '0' }, out, { ...process.env, DOCPIPE_DASHBOARD_TOKEN: '' }),
+    );
     assert.equal(refused, 2);
     assert.match(errors.join('\n'), /DOCPIPE_DASHBOARD_TOKEN/);
 
     const stop = new AbortController();
-    const running = withEnv(env, () => dashboardCommand(PIPELINE, { port: '0', signal: stop.signal, log: silent }, {
-      log: (s) => {
-        lines.push(s);
-        const url = /at (http:\S+)/.exec(s)?.[1];
-        if (url) void call(url, '/healthz').then((r) => { lines.push(`healthz ${r.status}`); stop.abort(); });
-      },
-      error: (s) => errors.push(s),
-    }));
+    const running = withEnv(env, () =>
+      dashboardCommand(
+        PIPELINE,
+        { port: '0', signal: stop.signal, log: silent },
+        {
+          log: (s) => {
+            lines.push(s);
+            const url = /at (http:\S+)/.exec(s)?.[1];
+            if (url)
+              void call(url, '/healthz').then((r) => {
+                lines.push(`healthz ${r.status}`);
+                stop.abort();
+              });
+          },
+          error: (s) => errors.push(s),
+        },
+      ),
+    );
     assert.equal(await running, 0);
     assert.match(lines.join('\n'), /at http:\/\/127\.0\.0\.1:\d+\/ \(read-only/);
     assert.ok(lines.includes('healthz 200'));

@@ -34,7 +34,9 @@ async function waitGone(pid: number): Promise<void> {
 
 if (process.env['DP_EMBEDDED_CHILD']) {
   const server = await startEmbedded({ dataDir: process.env['DP_EMBEDDED_CHILD'], log });
-  process.stdout.write(`${JSON.stringify({ started: server.started, initialised: server.initialised, port: server.port, pid: server.pid })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ started: server.started, initialised: server.initialised, port: server.port, pid: server.pid })}\n`,
+  );
   const stdin = createInterface({ input: process.stdin });
   await new Promise<void>((resolve) => stdin.once('line', () => resolve()));
   stdin.close();

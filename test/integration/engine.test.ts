@@ -38,7 +38,18 @@ async function produceNode(redis: Redis, stream: string, count: number): Promise
   for (let n = 1; n <= count; n++) {
     const uuid = randomUUID();
     docs.set(n, uuid);
-    pipe.xadd(stream, '*', 'document_uuid', uuid, 'source_doc_sql_id', String(n), 'n', String(n), 'meta', JSON.stringify({ tags: ['a', 'b'] }));
+    pipe.xadd(
+      stream,
+      '*',
+      'document_uuid',
+      uuid,
+      'source_doc_sql_id',
+      String(n),
+      'n',
+      String(n),
+      'meta',
+      JSON.stringify({ tags: ['a', 'b'] }),
+    );
   }
   await pipe.exec();
   return docs;
@@ -96,10 +107,19 @@ describe('delivery engine', { timeout: 240_000 }, () => {
       await produceNode(redis, `${prefix}:extract:pending`, 30);
       const runs = path.join(dir, 'runs.log');
       await runInProcess({ DOCPIPE_PREFIX: prefix, FAIL_EVERY: '10', LOG_RUNS: runs });
-      const lines = readFileSync(runs, 'utf8').trim().split('\n').map((l) => l.split(' '));
+      const lines = readFileSync(runs, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' '));
       for (const n of ['10', '20', '30']) {
-        const attempts = lines.filter(([stage, m]) => stage === 'enrich' && m === n).map(([, , a, t]) => ({ attempt: Number(a), at: Number(t) }));
-        assert.deepEqual(attempts.map((a) => a.attempt), [1, 2], `document ${n}: one failure, one retry`);
+        const attempts = lines
+          .filter(([stage, m]) => stage === 'enrich' && m === n)
+          .map(([, , a, t]) => ({ attempt: Number(a), at: Number(t) }));
+        assert.deepEqual(
+          attempts.map((a) => a.attempt),
+          [1, 2],
+          `document ${n}: one failure, one retry`,
+        );
         // delay 100ms with jitter: the retry is due at least 50ms after the failure
         assert.ok(attempts[1]!.at - attempts[0]!.at >= 50, `retry of ${n} ran ${attempts[1]!.at - attempts[0]!.at}ms after the failure`);
       }
@@ -171,9 +191,13 @@ describe('delivery engine', { timeout: 240_000 }, () => {
       await redis.xgroup('CREATE', stream, 'extract-service-group', '0');
       await redis.xgroup('CREATE', stream, 'slow-group', '0');
       // group 1 reads and acks 6, group 2 reads 3 and acks 1 (2 pending)
-      const r1 = (await redis.xreadgroup('GROUP', 'extract-service-group', 'c1', 'COUNT', 6, 'STREAMS', stream, '>')) as Array<[string, Array<[string, string[]]>]>;
+      const r1 = (await redis.xreadgroup('GROUP', 'extract-service-group', 'c1', 'COUNT', 6, 'STREAMS', stream, '>')) as Array<
+        [string, Array<[string, string[]]>]
+      >;
       await redis.xack(stream, 'extract-service-group', ...r1[0]![1].map(([id]) => id));
-      const r2 = (await redis.xreadgroup('GROUP', 'slow-group', 'c2', 'COUNT', 3, 'STREAMS', stream, '>')) as Array<[string, Array<[string, string[]]>]>;
+      const r2 = (await redis.xreadgroup('GROUP', 'slow-group', 'c2', 'COUNT', 3, 'STREAMS', stream, '>')) as Array<
+        [string, Array<[string, string[]]>]
+      >;
       await redis.xack(stream, 'slow-group', r2[0]![1][0]![0]);
       const { Broker } = await import('../../src/streams/broker.ts');
       const { createDocumentMachine } = await import('../../src/state/machine.ts');
@@ -195,7 +219,8 @@ describe('delivery engine', { timeout: 240_000 }, () => {
     try {
       const docs = await produceNode(redis, `${prefix}:extract:pending`, 200);
       await runInProcess({ DOCPIPE_PREFIX: prefix, REDIS_URL: own.url, SLOW_MS: '20' }, async () => {
-        for (let i = 0; i < 400 && (await redis.xlen(`${prefix}:processing:completed`).catch(() => 0)) < 30; i++) await new Promise((r) => setTimeout(r, 25));
+        for (let i = 0; i < 400 && (await redis.xlen(`${prefix}:processing:completed`).catch(() => 0)) < 30; i++)
+          await new Promise((r) => setTimeout(r, 25));
         await own.restart(700);
       });
       const completed = await completedDocs(redis, prefix);
@@ -218,17 +243,48 @@ describe('delivery engine', { timeout: 240_000 }, () => {
       const other = randomUUID();
       // three copies of one document, read in one batch, around another document
       for (let i = 0; i < 3; i++) {
-        await redis.xadd(`${prefix}:extract:pending`, '*', 'document_uuid', uuid, 'source_doc_sql_id', '1', 'n', '1', 'meta', '{"tags":["x"]}');
-        if (i === 1) await redis.xadd(`${prefix}:extract:pending`, '*', 'document_uuid', other, 'source_doc_sql_id', '2', 'n', '2', 'meta', '{"tags":["x"]}');
+        await redis.xadd(
+          `${prefix}:extract:pending`,
+          '*',
+          'document_uuid',
+          uuid,
+          'source_doc_sql_id',
+          '1',
+          'n',
+          '1',
+          'meta',
+          '{"tags":["x"]}',
+        );
+        if (i === 1)
+          await redis.xadd(
+            `${prefix}:extract:pending`,
+            '*',
+            'document_uuid',
+            other,
+            'source_doc_sql_id',
+            '2',
+            'n',
+            '2',
+            'meta',
+            '{"tags":["x"]}',
+          );
       }
       await runInProcess({ DOCPIPE_PREFIX: prefix, LOG_RUNS: runs });
       assert.deepEqual((await completedDocs(redis, prefix)).sort(), [uuid, other].sort());
       assert.equal(await pendingTotal(redis, prefix), 0);
       const lines = readFileSync(runs, 'utf8').trim().split('\n');
-      assert.equal(lines.filter((l) => l.startsWith('extract 1 ')).length, 1, `the duplicated document ran its first stage once: ${lines.join(' | ')}`);
+      assert.equal(
+        lines.filter((l) => l.startsWith('extract 1 ')).length,
+        1,
+        `the duplicated document ran its first stage once: ${lines.join(' | ')}`,
+      );
       assert.equal(lines.filter((l) => l.startsWith('extract 2 ')).length, 1);
       assert.equal(await redis.hget(`${prefix}:stats:extract`, 'skipped'), '2', 'both copies acknowledged as duplicates');
-      assert.deepEqual(await redis.hmget(`${prefix}:doc:${uuid}`, 'state', 'stage'), ['completed', 'publish'], 'the mirror names the stage the document finished at');
+      assert.deepEqual(
+        await redis.hmget(`${prefix}:doc:${uuid}`, 'state', 'stage'),
+        ['completed', 'publish'],
+        'the mirror names the stage the document finished at',
+      );
     } finally {
       redis.disconnect();
       rmSync(dir, { recursive: true, force: true });

@@ -35,7 +35,9 @@ const FILES: Record<number, string> = {
   5: '/cases/2021-03-15 order.pdf',
 };
 
-async function run(fn: (out: { log: (s: string) => void; error: (s: string) => void }) => Promise<number>): Promise<{ code: number; out: string; err: string }> {
+async function run(
+  fn: (out: { log: (s: string) => void; error: (s: string) => void }) => Promise<number>,
+): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
   const code = await withEnv(env, () => fn({ log: (s) => out.push(s), error: (s) => err.push(s) }));
@@ -56,7 +58,10 @@ describe('finding documents', { timeout: 60_000 }, () => {
       for (const [n, file] of Object.entries(FILES)) {
         const uuid = randomUUID();
         docs.set(Number(n), uuid);
-        const fields = firstStageFields({ document_uuid: uuid, source_doc_sql_id: n, n: Number(n), meta: { tags: ['a'] }, file_path: file }, config.pipelineVersion);
+        const fields = firstStageFields(
+          { document_uuid: uuid, source_doc_sql_id: n, n: Number(n), meta: { tags: ['a'] }, file_path: file },
+          config.pipelineVersion,
+        );
         traces.set(Number(n), fields['trace']!);
         assert.equal((await broker.submit(uuid, fields)).published, true);
       }
@@ -94,7 +99,11 @@ describe('finding documents', { timeout: 60_000 }, () => {
     assert.deepEqual(uuids(await listDocuments(ops, { q: '*' })), expect(4), 'a literal "*" in one file name');
     assert.deepEqual(uuids(await listDocuments(ops, { q: 's?ith' })), []);
     assert.deepEqual(uuids(await listDocuments(ops, { q: docs.get(3)!.slice(0, 13) })), expect(3), 'a uuid prefix');
-    assert.deepEqual(uuids(await listDocuments(ops, { q: docs.get(3)!.slice(0, 6).toUpperCase() })), expect(3), 'a short uuid prefix, any case');
+    assert.deepEqual(
+      uuids(await listDocuments(ops, { q: docs.get(3)!.slice(0, 6).toUpperCase() })),
+      expect(3),
+      'a short uuid prefix, any case',
+    );
     assert.deepEqual(uuids(await listDocuments(ops, { q: 'smith', state: 'failed' })), expect(2));
     assert.deepEqual(uuids(await listDocuments(ops, { q: 'smith', state: 'completed' })), expect(1));
     const failedStage = (await redis.hget(`${prefix}:doc:${docs.get(2)}`, 'stage'))!;

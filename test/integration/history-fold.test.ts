@@ -80,7 +80,10 @@ describe('history after a document finishes', { timeout: 60_000 }, () => {
     const doc = await readDocument(ops, uuid);
     assert.equal(doc.state, 'completed');
     assert.deepEqual(doc.history.slice(0, -1), inFlight, 'every event, field for field (ids, the escaped error)');
-    assert.deepEqual(doc.history.map((e) => e.event), ['SUBMIT', 'START', 'RETRY', 'SUCCEED', 'SUCCEED', 'SUCCEED']);
+    assert.deepEqual(
+      doc.history.map((e) => e.event),
+      ['SUBMIT', 'START', 'RETRY', 'SUCCEED', 'SUCCEED', 'SUCCEED'],
+    );
     assert.equal(doc.history.find((e) => e.event === 'RETRY')!.error, ERROR);
     assert.deepEqual(doc.history.at(-1)!.to, 'completed');
 
@@ -89,23 +92,39 @@ describe('history after a document finishes', { timeout: 60_000 }, () => {
     const again = await readDocument(ops, uuid);
     assert.equal(await redis.exists(eventsKey(uuid)), 0);
     assert.deepEqual(again.history.slice(0, doc.history.length), doc.history);
-    assert.deepEqual(again.history.slice(doc.history.length).map((e) => [e.event, e.from]), [['SUBMIT', 'completed'], ['START', 'extract.queued'], ['RETRY', 'extract.running'], ['SUCCEED', 'extract.retrying'], ['SUCCEED', 'enrich.queued'], ['SUCCEED', 'publish.queued']]);
+    assert.deepEqual(
+      again.history.slice(doc.history.length).map((e) => [e.event, e.from]),
+      [
+        ['SUBMIT', 'completed'],
+        ['START', 'extract.queued'],
+        ['RETRY', 'extract.running'],
+        ['SUCCEED', 'extract.retrying'],
+        ['SUCCEED', 'enrich.queued'],
+        ['SUCCEED', 'publish.queued'],
+      ],
+    );
   });
 
   test('packed history keeps the newest state.history events', async () => {
     const uuid = randomUUID();
     await runThrough(brokerWith({ history: 4 }), uuid);
     const doc = await readDocument(ops, uuid);
-    assert.deepEqual(doc.history.map((e) => e.event), ['RETRY', 'SUCCEED', 'SUCCEED', 'SUCCEED']);
+    assert.deepEqual(
+      doc.history.map((e) => e.event),
+      ['RETRY', 'SUCCEED', 'SUCCEED', 'SUCCEED'],
+    );
   });
 
-  test('history_after_finish: stream keeps the stream (with the hash\'s expiry) and packs nothing', async () => {
+  test("history_after_finish: stream keeps the stream (with the hash's expiry) and packs nothing", async () => {
     const uuid = randomUUID();
     await runThrough(brokerWith({ historyAfterFinish: 'stream' }), uuid);
     assert.equal(await redis.xlen(eventsKey(uuid)), 6);
     assert.ok((await redis.pttl(eventsKey(uuid))) > 0);
     assert.equal(await redis.hget(docKey(uuid), 'history'), null);
-    assert.deepEqual((await readDocument(ops, uuid)).history.map((e) => e.event), ['SUBMIT', 'START', 'RETRY', 'SUCCEED', 'SUCCEED', 'SUCCEED']);
+    assert.deepEqual(
+      (await readDocument(ops, uuid)).history.map((e) => e.event),
+      ['SUBMIT', 'START', 'RETRY', 'SUCCEED', 'SUCCEED', 'SUCCEED'],
+    );
   });
 
   test('a failed document keeps its history stream', async () => {
@@ -114,7 +133,13 @@ describe('history after a document finishes', { timeout: 60_000 }, () => {
     await broker.ensureGroups();
     await broker.submit(uuid, { document_uuid: uuid });
     const stage = config.stages[0]!;
-    const dl = { fields: { document_uuid: uuid, error: 'bad' }, error: 'bad', errorKind: 'permanent', errorCode: 'DP_ERR_HANDLER_PERMANENT', ownerCheck: true };
+    const dl = {
+      fields: { document_uuid: uuid, error: 'bad' },
+      error: 'bad',
+      errorKind: 'permanent',
+      errorCode: 'DP_ERR_HANDLER_PERMANENT',
+      ownerCheck: true,
+    };
     assert.equal(await broker.deadLetter(stage, '1-1', uuid, 'c1', 1, dl), 'failed');
     assert.equal(await redis.xlen(eventsKey(uuid)), 2);
     assert.equal(await redis.hget(docKey(uuid), 'history'), null);

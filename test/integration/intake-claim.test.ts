@@ -116,8 +116,14 @@ if (process.env['DP_INTAKE_CHILD']) {
     const rows = await claimQueueRows(db.sql, { limit: 10, processorId: 'p' });
     assert.equal(rows.length, 2);
     assert.deepEqual(rows[0], {
-      queueId: rows[0]!.queueId, attempts: 1, sourceDocumentId: Number(docs[0]!.id), documentUuid: docs[0]!.document_uuid,
-      filePath: '/data/a.pdf', fileName: 'a.pdf', detectedFileType: '.pdf', projectId: Number(project!.id),
+      queueId: rows[0]!.queueId,
+      attempts: 1,
+      sourceDocumentId: Number(docs[0]!.id),
+      documentUuid: docs[0]!.document_uuid,
+      filePath: '/data/a.pdf',
+      fileName: 'a.pdf',
+      detectedFileType: '.pdf',
+      projectId: Number(project!.id),
     });
     assert.equal(rows[1]!.detectedFileType, null);
     assert.deepEqual(await claimQueueRows(db.sql, { limit: 10, processorId: 'p' }), []);

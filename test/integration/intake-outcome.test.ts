@@ -59,11 +59,18 @@ test('markOutcome completes the latest queue row and the document; repeating it 
 test('markOutcome failed records the error on the queue row and the document', async () => {
   const doc = await insertDoc('missing.txt');
   await claimQueueRows(db.sql, { limit: 10, processorId: 'p' });
-  await markOutcome(db.sql, { documentUuid: doc.uuid, status: 'failed', error: 'DP_ERR_FILE_NOT_FOUND: file not found: /data/missing.txt' });
+  await markOutcome(db.sql, {
+    documentUuid: doc.uuid,
+    status: 'failed',
+    error: 'DP_ERR_FILE_NOT_FOUND: file not found: /data/missing.txt',
+  });
   const [row] = await queueRows(doc.id);
   assert.equal(row!.status, 'failed');
   assert.match(row!.error_message ?? '', /file not found/);
-  assert.deepEqual(await docStatus(doc.uuid), { initial_processing_status: 'failed', error_message: 'DP_ERR_FILE_NOT_FOUND: file not found: /data/missing.txt' });
+  assert.deepEqual(await docStatus(doc.uuid), {
+    initial_processing_status: 'failed',
+    error_message: 'DP_ERR_FILE_NOT_FOUND: file not found: /data/missing.txt',
+  });
   // A long error is truncated, not rejected.
   await markOutcome(db.sql, { documentUuid: doc.uuid, status: 'failed', error: 'x'.repeat(10_000) });
   assert.equal((await docStatus(doc.uuid))!.error_message!.length, 4000);
@@ -73,7 +80,10 @@ test('markOutcome on a direct-mode document (no queue row) and on an unknown uui
   const doc = await insertDoc('direct.txt', 0);
   assert.deepEqual(await markOutcome(db.sql, { documentUuid: doc.uuid, status: 'completed' }), { sourceDocumentId: doc.id, queueId: null });
   assert.equal((await docStatus(doc.uuid))!.initial_processing_status, 'completed');
-  assert.deepEqual(await markOutcome(db.sql, { documentUuid: '00000000-0000-4000-8000-000000000000', status: 'completed' }), { sourceDocumentId: null, queueId: null });
+  assert.deepEqual(await markOutcome(db.sql, { documentUuid: '00000000-0000-4000-8000-000000000000', status: 'completed' }), {
+    sourceDocumentId: null,
+    queueId: null,
+  });
   assert.deepEqual(await markOutcome(db.sql, { documentUuid: 'not-a-uuid', status: 'failed' }), { sourceDocumentId: null, queueId: null });
 });
 
@@ -86,7 +96,13 @@ test('reclaimStuckRows re-drives rows stuck in processing past the timeout, and 
   await db.sql`UPDATE document_processing_queue SET attempts = 3 WHERE source_document_id = ${tired.id}`;
 
   const reclaimed = await reclaimStuckRows(db.sql, { olderThanMs: 10 * 60_000, maxAttempts: 3 });
-  assert.deepEqual(reclaimed.map((r) => [r.documentUuid, r.status]), [[stuck.uuid, 'pending'], [tired.uuid, 'failed']]);
+  assert.deepEqual(
+    reclaimed.map((r) => [r.documentUuid, r.status]),
+    [
+      [stuck.uuid, 'pending'],
+      [tired.uuid, 'failed'],
+    ],
+  );
   assert.equal((await queueRows(fresh.id))[0]!.status, 'processing', 'a row within the timeout is left alone');
   const [tiredRow] = await queueRows(tired.id);
   assert.match(tiredRow!.error_message ?? '', /stuck in processing on 3 attempts \(last by dead-intake\)/);
@@ -94,7 +110,10 @@ test('reclaimStuckRows re-drives rows stuck in processing past the timeout, and 
 
   // The re-driven row is claimed again, its attempt counted.
   const again = await claimQueueRows(db.sql, { limit: 10, processorId: 'live-intake' });
-  assert.deepEqual(again.map((r) => [r.documentUuid, r.attempts]), [[stuck.uuid, 2]]);
+  assert.deepEqual(
+    again.map((r) => [r.documentUuid, r.attempts]),
+    [[stuck.uuid, 2]],
+  );
   assert.deepEqual(await reclaimStuckRows(db.sql, { olderThanMs: 10 * 60_000 }), []);
 });
 
@@ -105,7 +124,14 @@ test('toOcrMessage produces a message valid against schemas/ocr.json', async () 
   await db.sql`INSERT INTO document_processing_queue (source_document_id) VALUES (${doc!.id})`;
   const [row] = await claimQueueRows(db.sql, { limit: 1, processorId: 'p' });
   const msg = toOcrMessage(row!);
-  assert.deepEqual(Object.keys(msg).sort(), ['detected_file_type', 'document_uuid', 'file_name', 'file_path', 'project_sql_id', 'source_doc_sql_id']);
+  assert.deepEqual(Object.keys(msg).sort(), [
+    'detected_file_type',
+    'document_uuid',
+    'file_name',
+    'file_path',
+    'project_sql_id',
+    'source_doc_sql_id',
+  ]);
   const ajv = new Ajv2020({ strict: false });
   (addFormats as unknown as (a: Ajv2020) => void)(ajv);
   const validate = ajv.compile(JSON.parse(readFileSync(path.join(repoRoot, 'schemas/ocr.json'), 'utf8')) as object);

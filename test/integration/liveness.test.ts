@@ -41,54 +41,79 @@ function consumers(stream: string, group: string): Promise<Array<{ name: string;
   );
 }
 
-test('a live worker that has been quiet longer than the idle threshold shows alive, is not pruned, and leaves its groups at a graceful stop', { timeout: 90_000 }, async () => {
-  await withEnv({ DOCPIPE_PREFIX: prefix, REDIS_URL: TEST_REDIS_URL }, async () => {
-    const config = loadPipeline(PIPELINE);
-    const runner = await Runner.create(config, { log: silentLog, store: noStore() });
-    const metrics = new PipelineMetrics({ documentsEveryMs: 0, processMetrics: false });
-    metrics.attach({ redis: runner.redis, config, machine: runner.machine });
-    const ops = { config, keys: new Keys(config.prefix), machine: runner.machine, redis: runner.redis, redisError: () => undefined };
-    const first = config.stages[0]!;
-    for (let n = 1; n <= 3; n++) {
-      await redis.xadd(first.stream, '*', 'document_uuid', randomUUID(), 'source_doc_sql_id', String(n), 'n', String(n), 'meta', '{"tags":["a"]}');
-    }
-    runner.start();
-    let stopped = false;
-    try {
-      await runner.waitUntilIdle();
-      // every stage's consumer exists; a dead host's consumer too (registered, never heard from again)
-      await redis.call('XGROUP', 'CREATECONSUMER', first.stream, first.group, 'dead-host-1');
-      await new Promise((r) => setTimeout(r, QUIET_MS)); // nothing to read: the workers only block on empty streams
-
-      const report = await collectStatus(ops, Date.now(), { documents: false });
-      for (const s of report.stages) {
-        const mine = s.consumers.find((c) => c.name === runner.consumer);
-        assert.ok(mine, `${s.stage}: the runner's consumer is registered`);
-        assert.equal(mine.alive, true, `${s.stage}: the quiet live worker is alive (XINFO idle ${mine.idle_ms} ms)`);
+test(
+  'a live worker that has been quiet longer than the idle threshold shows alive, is not pruned, and leaves its groups at a graceful stop',
+  { timeout: 90_000 },
+  async () => {
+    await withEnv({ DOCPIPE_PREFIX: prefix, REDIS_URL: TEST_REDIS_URL }, async () => {
+      const config = loadPipeline(PIPELINE);
+      const runner = await Runner.create(config, { log: silentLog, store: noStore() });
+      const metrics = new PipelineMetrics({ documentsEveryMs: 0, processMetrics: false });
+      metrics.attach({ redis: runner.redis, config, machine: runner.machine });
+      const ops = { config, keys: new Keys(config.prefix), machine: runner.machine, redis: runner.redis, redisError: () => undefined };
+      const first = config.stages[0]!;
+      for (let n = 1; n <= 3; n++) {
+        await redis.xadd(
+          first.stream,
+          '*',
+          'document_uuid',
+          randomUUID(),
+          'source_doc_sql_id',
+          String(n),
+          'n',
+          String(n),
+          'meta',
+          '{"tags":["a"]}',
+        );
       }
-      assert.equal(report.stages[0]!.consumers.find((c) => c.name === 'dead-host-1')?.alive, false, 'a consumer with no live worker is dead');
-      assert.equal(report.stages[0]!.consumers_alive, 1);
-      const exposition = parsePrometheusText(await metrics.registry.metrics());
-      for (const s of config.stages) assert.equal(sampleValue(exposition, 'docpipe_stage_consumers_alive', { stage: s.name }), 1, `metric for ${s.name}`);
+      runner.start();
+      let stopped = false;
+      try {
+        await runner.waitUntilIdle();
+        // every stage's consumer exists; a dead host's consumer too (registered, never heard from again)
+        await redis.call('XGROUP', 'CREATECONSUMER', first.stream, first.group, 'dead-host-1');
+        await new Promise((r) => setTimeout(r, QUIET_MS)); // nothing to read: the workers only block on empty streams
 
-      // another process prunes consumers idle over 1 s that own nothing: only the dead one goes
-      const removed = await runner.broker.pruneConsumers(first, 'other-host-2', 1_000);
-      assert.deepEqual(removed, ['dead-host-1']);
-      assert.ok((await consumers(first.stream, first.group)).some((c) => c.name === runner.consumer), 'the live worker keeps its consumer');
+        const report = await collectStatus(ops, Date.now(), { documents: false });
+        for (const s of report.stages) {
+          const mine = s.consumers.find((c) => c.name === runner.consumer);
+          assert.ok(mine, `${s.stage}: the runner's consumer is registered`);
+          assert.equal(mine.alive, true, `${s.stage}: the quiet live worker is alive (XINFO idle ${mine.idle_ms} ms)`);
+        }
+        assert.equal(
+          report.stages[0]!.consumers.find((c) => c.name === 'dead-host-1')?.alive,
+          false,
+          'a consumer with no live worker is dead',
+        );
+        assert.equal(report.stages[0]!.consumers_alive, 1);
+        const exposition = parsePrometheusText(await metrics.registry.metrics());
+        for (const s of config.stages)
+          assert.equal(sampleValue(exposition, 'docpipe_stage_consumers_alive', { stage: s.name }), 1, `metric for ${s.name}`);
 
-      await runner.stop(2_000);
-      stopped = true;
-      for (const s of config.stages) {
-        assert.deepEqual(await consumers(s.stream, s.group), [], `${s.name}: the stopped runner's consumer left the group`);
-        assert.equal(await redis.exists(new Keys(config.prefix).consumerAlive(s.name, runner.consumer)), 0, 'liveness key deleted');
+        // another process prunes consumers idle over 1 s that own nothing: only the dead one goes
+        const removed = await runner.broker.pruneConsumers(first, 'other-host-2', 1_000);
+        assert.deepEqual(removed, ['dead-host-1']);
+        assert.ok(
+          (await consumers(first.stream, first.group)).some((c) => c.name === runner.consumer),
+          'the live worker keeps its consumer',
+        );
+
+        await runner.stop(2_000);
+        stopped = true;
+        for (const s of config.stages) {
+          assert.deepEqual(await consumers(s.stream, s.group), [], `${s.name}: the stopped runner's consumer left the group`);
+          assert.equal(await redis.exists(new Keys(config.prefix).consumerAlive(s.name, runner.consumer)), 0, 'liveness key deleted');
+        }
+        await waitFor('status sees no consumer', async () =>
+          (await collectStatus(ops, Date.now(), { documents: false })).stages.every((s) => s.consumers.length === 0),
+        );
+      } finally {
+        if (!stopped) await runner.stop(2_000);
+        await runner.close();
       }
-      await waitFor('status sees no consumer', async () => (await collectStatus(ops, Date.now(), { documents: false })).stages.every((s) => s.consumers.length === 0));
-    } finally {
-      if (!stopped) await runner.stop(2_000);
-      await runner.close();
-    }
-  });
-});
+    });
+  },
+);
 
 test('a graceful stop keeps a consumer that still owns pending entries (they stay for reclaim)', { timeout: 30_000 }, async () => {
   await withEnv({ DOCPIPE_PREFIX: prefix, REDIS_URL: TEST_REDIS_URL }, async () => {

@@ -22,7 +22,10 @@ interface DoctorJson {
   findings: Finding[];
 }
 
-async function doctor(env: Record<string, string>, opts: { production?: boolean; json?: boolean } = { json: true }): Promise<{ code: number; out: string; report?: DoctorJson }> {
+async function doctor(
+  env: Record<string, string>,
+  opts: { production?: boolean; json?: boolean } = { json: true },
+): Promise<{ code: number; out: string; report?: DoctorJson }> {
   const saved = { ...process.env };
   Object.assign(process.env, env);
   const lines: string[] = [];

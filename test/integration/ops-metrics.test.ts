@@ -33,7 +33,18 @@ async function scrape(url: string): Promise<Exposition> {
 function produce(redis: Redis, from: number, count: number): Promise<unknown> {
   const pipe = redis.pipeline();
   for (let n = from; n < from + count; n++) {
-    pipe.xadd(`${prefix}:extract:pending`, '*', 'document_uuid', randomUUID(), 'source_doc_sql_id', String(n), 'n', String(n), 'meta', '{"tags":["a"]}');
+    pipe.xadd(
+      `${prefix}:extract:pending`,
+      '*',
+      'document_uuid',
+      randomUUID(),
+      'source_doc_sql_id',
+      String(n),
+      'n',
+      String(n),
+      'meta',
+      '{"tags":["a"]}',
+    );
   }
   return pipe.exec();
 }
@@ -52,7 +63,15 @@ describe('metrics endpoint', { timeout: 60_000 }, () => {
       const before = await scrape(server.url);
       assert.equal(before.types.get('docpipe_stage_processed_total'), 'counter');
       assert.equal(before.types.get('docpipe_stage_handler_duration_seconds'), 'histogram');
-      for (const g of ['docpipe_stream_lag', 'docpipe_stream_pending', 'docpipe_dlq_entries', 'docpipe_documents', 'docpipe_retries_scheduled', 'docpipe_stage_consumers_alive']) assert.equal(before.types.get(g), 'gauge', g);
+      for (const g of [
+        'docpipe_stream_lag',
+        'docpipe_stream_pending',
+        'docpipe_dlq_entries',
+        'docpipe_documents',
+        'docpipe_retries_scheduled',
+        'docpipe_stage_consumers_alive',
+      ])
+        assert.equal(before.types.get(g), 'gauge', g);
       assert.ok(before.types.has('process_cpu_user_seconds_total'), 'process metrics');
       assert.equal(sampleValue(before, 'docpipe_stage_processed_total', { stage: 'extract', outcome: 'processed' }), undefined);
       assert.equal(sampleValue(before, 'docpipe_redis_up'), 1);

@@ -44,12 +44,15 @@ function cliInt(...args: string[]): number {
   return Number(out.split('\n')[0]);
 }
 function cliRaw(...args: string[]): string[] {
-  return execFileSync('redis-cli', ['-u', TEST_REDIS_URL, '--raw', ...args], { encoding: 'utf8' }).trimEnd().split('\n');
+  return execFileSync('redis-cli', ['-u', TEST_REDIS_URL, '--raw', ...args], { encoding: 'utf8' })
+    .trimEnd()
+    .split('\n');
 }
 
-
 /** Runs a command function with the test's environment; returns its exit code and output. */
-async function run(fn: (out: { log: (s: string) => void; error: (s: string) => void }) => Promise<number>): Promise<{ code: number; out: string; err: string }> {
+async function run(
+  fn: (out: { log: (s: string) => void; error: (s: string) => void }) => Promise<number>,
+): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
   const code = await withEnv(env, () => fn({ log: (s) => out.push(s), error: (s) => err.push(s) }));
@@ -62,12 +65,21 @@ function produce(redis: Redis, count: number): Promise<Map<number, string>> {
   for (let n = 1; n <= count; n++) {
     const uuid = randomUUID();
     docs.set(n, uuid);
-    pipe.xadd(`${prefix}:extract:pending`, '*', 'document_uuid', uuid, 'source_doc_sql_id', String(n), 'n', String(n), 'meta', JSON.stringify({ tags: ['a', 'b'] }));
+    pipe.xadd(
+      `${prefix}:extract:pending`,
+      '*',
+      'document_uuid',
+      uuid,
+      'source_doc_sql_id',
+      String(n),
+      'n',
+      String(n),
+      'meta',
+      JSON.stringify({ tags: ['a', 'b'] }),
+    );
   }
   return pipe.exec().then(() => docs);
 }
-
-
 
 describe('operator commands against a running pipeline', { timeout: 120_000 }, () => {
   const redis = new Redis(TEST_REDIS_URL);
@@ -90,16 +102,43 @@ describe('operator commands against a running pipeline', { timeout: 120_000 }, (
     try {
       const broker = new Broker(conn, config, machine);
       const extract = config.stages[0]!;
-      const fields = (n: number, uuid: string) => ({ document_uuid: uuid, source_doc_sql_id: String(n), n: String(n), meta: '{"tags":["x"]}', attempt_count: '1' });
+      const fields = (n: number, uuid: string) => ({
+        document_uuid: uuid,
+        source_doc_sql_id: String(n),
+        n: String(n),
+        meta: '{"tags":["x"]}',
+        attempt_count: '1',
+      });
       const take = async (uuid: string, n: number) => {
         await broker.submit(uuid, fields(n, uuid));
-        const reply = (await conn.xreadgroup('GROUP', extract.group, 'ops-test-worker', 'COUNT', 1, 'STREAMS', extract.stream, '>')) as Array<[string, Array<[string, string[]]>]>;
+        const reply = (await conn.xreadgroup(
+          'GROUP',
+          extract.group,
+          'ops-test-worker',
+          'COUNT',
+          1,
+          'STREAMS',
+          extract.stream,
+          '>',
+        )) as Array<[string, Array<[string, string[]]>]>;
         const id = reply[0]![1][0]![0];
         assert.deepEqual((await broker.begin(extract, id, uuid, 'ops-test-worker', 1)).started, true);
         return id;
       };
       const retryId = await take(extra.retrying, 101);
-      assert.equal(await broker.retry(extract, retryId, extra.retrying, 'ops-test-worker', 1, Date.now() + 3_600_000, fields(101, extra.retrying), 'transient failure of 101'), true);
+      assert.equal(
+        await broker.retry(
+          extract,
+          retryId,
+          extra.retrying,
+          'ops-test-worker',
+          1,
+          Date.now() + 3_600_000,
+          fields(101, extra.retrying),
+          'transient failure of 101',
+        ),
+        true,
+      );
       await take(extra.running, 102);
       await broker.submit(extra.queued, fields(103, extra.queued));
     } finally {
@@ -165,13 +204,19 @@ describe('operator commands against a running pipeline', { timeout: 120_000 }, (
     for (const tty of [true, false]) {
       const stop = new AbortController();
       const outputs: string[] = [];
-      const code = await withEnv(env, () => statusCommand(PIPELINE, { watch: true, interval: '50ms', tty, signal: stop.signal }, {
-        log: (s) => {
-          outputs.push(s);
-          if (outputs.length === 3) stop.abort();
-        },
-        error: (s) => outputs.push(`error: ${s}`),
-      }));
+      const code = await withEnv(env, () =>
+        statusCommand(
+          PIPELINE,
+          { watch: true, interval: '50ms', tty, signal: stop.signal },
+          {
+            log: (s) => {
+              outputs.push(s);
+              if (outputs.length === 3) stop.abort();
+            },
+            error: (s) => outputs.push(`error: ${s}`),
+          },
+        ),
+      );
       assert.equal(code, 0);
       assert.equal(outputs.length, 3);
       for (const o of outputs) {
@@ -190,10 +235,13 @@ describe('operator commands against a running pipeline', { timeout: 120_000 }, (
     assert.equal(doc.error, cliRaw('HGET', `${prefix}:doc:${uuid}`, 'error')[0]);
     assert.match(doc.error ?? '', /is poison/);
     const events = await redis.xrange(`${prefix}:doc:${uuid}:events`, '-', '+');
-    assert.deepEqual(doc.history.map((e) => [e.id, e.event, e.from, e.to]), events.map(([id, f]) => {
-      const m = fieldsFromArray(f);
-      return [id, m['event'], m['from'], m['to']];
-    }));
+    assert.deepEqual(
+      doc.history.map((e) => [e.id, e.event, e.from, e.to]),
+      events.map(([id, f]) => {
+        const m = fieldsFromArray(f);
+        return [id, m['event'], m['from'], m['to']];
+      }),
+    );
     // a START is recorded only for handlers that run long (the fixture's are fast)
     const seen = doc.history.map((e) => e.event).filter((e) => e !== 'START');
     assert.deepEqual(seen, ['SUBMIT', 'SUCCEED', 'FAIL'].slice(seen[0] === 'SUBMIT' ? 0 : 1));
@@ -219,11 +267,18 @@ describe('operator commands against a running pipeline', { timeout: 120_000 }, (
     const list = await run((o) => dlqCommand([PIPELINE, 'list'], { json: true }, o));
     assert.equal(list.code, 0);
     const { entries, sizes } = JSON.parse(list.out) as { entries: DeadLetterSummary[]; sizes: Record<string, number> };
-    assert.deepEqual(sizes, { extract: cliInt('XLEN', `${prefix}:extract:dlq`), enrich: cliInt('XLEN', `${prefix}:enrich:dlq`), publish: cliInt('XLEN', `${prefix}:publish:dlq`) });
+    assert.deepEqual(sizes, {
+      extract: cliInt('XLEN', `${prefix}:extract:dlq`),
+      enrich: cliInt('XLEN', `${prefix}:enrich:dlq`),
+      publish: cliInt('XLEN', `${prefix}:publish:dlq`),
+    });
     const raw = await redis.xrange(`${prefix}:enrich:dlq`, '-', '+');
     assert.equal(raw.length, 1);
     const f = fieldsFromArray(raw[0]![1]);
-    assert.deepEqual(entries.map((e) => [e.stage, e.id, e.document_uuid, e.error, e.error_code]), [['enrich', raw[0]![0], docs.get(poisonN), f['error'], f['error_code']]]);
+    assert.deepEqual(
+      entries.map((e) => [e.stage, e.id, e.document_uuid, e.error, e.error_code]),
+      [['enrich', raw[0]![0], docs.get(poisonN), f['error'], f['error_code']]],
+    );
     assert.equal(entries[0]!.error_code, 'DP_ERR_HANDLER_PERMANENT');
     assert.ok(entries[0]!.age_ms! >= 0);
 
@@ -260,16 +315,31 @@ describe('operator commands against a running pipeline', { timeout: 120_000 }, (
     const entry = fieldsFromArray(last[0]![1]);
     assert.equal(entry['document_uuid'], uuid);
     assert.equal(entry['attempt_count'], '1');
-    for (const k of ['error', 'error_kind', 'error_code', 'original_msg_id', 'original_stream', 'failed_at_attempt', 'failed_at', 'consumer']) assert.equal(entry[k], undefined, k);
+    for (const k of [
+      'error',
+      'error_kind',
+      'error_code',
+      'original_msg_id',
+      'original_stream',
+      'failed_at_attempt',
+      'failed_at',
+      'consumer',
+    ])
+      assert.equal(entry[k], undefined, k);
 
     // handler fixed (no POISON): the document goes through enrich and publish
-    await runPipeline({ POISON: undefined, STAGE_IDLE: '1s' }, () => waitFor('the redriven document to complete', async () => (await redis.hget(`${prefix}:doc:${uuid}`, 'state')) === 'completed'));
+    await runPipeline({ POISON: undefined, STAGE_IDLE: '1s' }, () =>
+      waitFor('the redriven document to complete', async () => (await redis.hget(`${prefix}:doc:${uuid}`, 'state')) === 'completed'),
+    );
     const fixed = JSON.parse((await run((o) => docCommand([PIPELINE, uuid], { json: true }, o))).out) as DocumentReport;
     assert.equal(fixed.state, 'completed');
     const events = fixed.history.map((e) => e.event);
     const at = events.indexOf('REDRIVE');
     assert.ok(at > 0, `history has REDRIVE: ${events.join(' ')}`);
-    assert.deepEqual(events.slice(at).filter((e) => e !== 'START'), ['REDRIVE', 'SUCCEED', 'SUCCEED']);
+    assert.deepEqual(
+      events.slice(at).filter((e) => e !== 'START'),
+      ['REDRIVE', 'SUCCEED', 'SUCCEED'],
+    );
     assert.deepEqual([fixed.history[at]!.from, fixed.history[at]!.to], ['failed', 'enrich.queued']);
   });
 

@@ -48,7 +48,15 @@ after(async () => {
 });
 
 test('ocr page, llm chat and store transaction spans hang under their attempt', { timeout: 120_000 }, async () => {
-  const env = { DOCPIPE_PREFIX: prefix, REDIS_URL: TEST_REDIS_URL, OPENAI_API_KEY: 'test', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', TEXTRACT_ENDPOINT: textract.endpoint, OPENAI_BASE_URL: openai.baseURL };
+  const env = {
+    DOCPIPE_PREFIX: prefix,
+    REDIS_URL: TEST_REDIS_URL,
+    OPENAI_API_KEY: 'test',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    TEXTRACT_ENDPOINT: textract.endpoint,
+    OPENAI_BASE_URL: openai.baseURL,
+  };
   const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_SERVICE_NAME: 'docpipe-providers' };
   await withEnv({ ...env, ...otel }, async () => {
     const config = loadPipeline(PIPELINE);
@@ -60,7 +68,11 @@ test('ocr page, llm chat and store transaction spans hang under their attempt', 
     try {
       runner.start();
       const broker = new Broker(redis, config, createDocumentMachine(config.stages.map((s) => s.name)));
-      assert.equal((await broker.submit(uuid, firstStageFields({ document_uuid: uuid, file_path: '/data/page.png' }, config.pipelineVersion))).published, true);
+      assert.equal(
+        (await broker.submit(uuid, firstStageFields({ document_uuid: uuid, file_path: '/data/page.png' }, config.pipelineVersion)))
+          .published,
+        true,
+      );
       const probe = new Redis(TEST_REDIS_URL);
       try {
         await waitFor('the document to complete', async () => (await completedDocs(probe, prefix)).includes(uuid));
@@ -74,7 +86,10 @@ test('ocr page, llm chat and store transaction spans hang under their attempt', 
       await tracing.shutdown();
     }
     assert.equal(openai.calls, 1, 'the LLM was asked');
-    assert.ok(textract.requests.some((r) => r.target.endsWith('DetectDocumentText')), 'Textract was asked');
+    assert.ok(
+      textract.requests.some((r) => r.target.endsWith('DetectDocumentText')),
+      'Textract was asked',
+    );
     const root = receiver.spans.find((s) => s.name === 'submit provider-spans' && s.attributes['docpipe.document.uuid'] === uuid);
     assert.ok(root, 'a submit span');
     const spans = receiver.spans.filter((s) => s.traceId === root.traceId);

@@ -38,13 +38,17 @@ test('createSourceDocument records the type probed from content: a PDF named .tx
   assert.equal(row.fileSizeBytes, bytes.length);
   assert.equal(row.fileSha256, createHash('sha256').update(bytes).digest('hex'));
   assert.deepEqual(message, {
-    document_uuid: row.documentUuid, source_doc_sql_id: row.id, file_path: disguised, file_name: 'not-really.txt', detected_file_type: '.pdf', project_sql_id: null,
+    document_uuid: row.documentUuid,
+    source_doc_sql_id: row.id,
+    file_path: disguised,
+    file_name: 'not-really.txt',
+    detected_file_type: '.pdf',
+    project_sql_id: null,
   });
   const [db1] = await db.sql<{ detected_file_type: string; initial_processing_status: string }[]>`
     SELECT detected_file_type, initial_processing_status FROM source_documents WHERE id = ${row.id}`;
   assert.deepEqual(db1, { detected_file_type: '.pdf', initial_processing_status: 'pending' });
 });
-
 
 test('reuseExisting returns the row of an unchanged file instead of inserting another', async () => {
   const f = path.join(dir, 'memo.txt');
@@ -61,7 +65,10 @@ test('reuseExisting returns the row of an unchanged file instead of inserting an
 });
 
 test('probing a missing file is a permanent not-found error', async () => {
-  await assert.rejects(probeFile(path.join(dir, 'nope.pdf')), (e: unknown) => e instanceof DocpipeError && e.code === 'DP_ERR_FILE_NOT_FOUND');
+  await assert.rejects(
+    probeFile(path.join(dir, 'nope.pdf')),
+    (e: unknown) => e instanceof DocpipeError && e.code === 'DP_ERR_FILE_NOT_FOUND',
+  );
 });
 
 test('ensureProject is idempotent under concurrency', async () => {
@@ -85,7 +92,10 @@ test('listInputFiles walks folders sorted, skips hidden, symlinked, empty and un
   writeFileSync(outside, 'named explicitly');
 
   const { files, skipped } = await listInputFiles([root, outside, path.join(root, 'a.txt'), path.join(dir, 'missing.pdf')]);
-  assert.deepEqual(files, [path.join(root, 'a.txt'), path.join(root, 'b/handbook.docx'), path.join(root, 'b/nested/z.txt'), outside].sort());
+  assert.deepEqual(
+    files,
+    [path.join(root, 'a.txt'), path.join(root, 'b/handbook.docx'), path.join(root, 'b/nested/z.txt'), outside].sort(),
+  );
   const reasons = Object.fromEntries(skipped.map((s) => [path.relative(dir, s.path), s.reason]));
   assert.deepEqual(reasons, {
     'input/escape.txt': 'symlink inside a folder (not followed)',
@@ -102,7 +112,10 @@ test('createSourceDocuments creates rows in order under one project and reports 
   writeFileSync(b, 'second');
   const gone = path.join(dir, 'batch-gone.txt');
   const { created, failed } = await createSourceDocuments(db.sql, [a, gone, b], { probe: probeFile, projectName: 'batch' });
-  assert.deepEqual(created.map((c) => c.row.filePath), [a, b]);
+  assert.deepEqual(
+    created.map((c) => c.row.filePath),
+    [a, b],
+  );
   assert.equal(new Set(created.map((c) => c.message.project_sql_id)).size, 1);
   assert.ok(created[0]!.message.project_sql_id);
   assert.equal(failed.length, 1);

@@ -12,7 +12,9 @@ import { connectStore, migrate, pendingMigrations } from '../../src/store/db.ts'
 import { openStore, parseStoreUrl } from '../../src/store/resolve.ts';
 import { TEST_DATABASE_URL } from '../helpers/db.ts';
 
-const ALL_MIGRATIONS = readdirSync(fileURLToPath(new URL('../../src/store/migrations/', import.meta.url))).filter((f) => f.endsWith('.sql')).sort();
+const ALL_MIGRATIONS = readdirSync(fileURLToPath(new URL('../../src/store/migrations/', import.meta.url)))
+  .filter((f) => f.endsWith('.sql'))
+  .sort();
 const lines: string[] = [];
 const log = pino({ level: 'info' }, new Writable({ write: (c: Buffer, _e, cb) => (lines.push(c.toString()), cb()) }));
 
@@ -37,10 +39,20 @@ test('openStore on an empty database applies every migration; a second open appl
     assert.deepEqual(first.migrations, ALL_MIGRATIONS);
     assert.ok(ALL_MIGRATIONS.includes('002_store_intake.sql'));
     assert.equal(first.embedded, undefined);
-    const tables = await first.sql<{ table_name: string }[]>`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name LIKE 'neo4j_%' ORDER BY table_name`;
-    assert.deepEqual(tables.map((t) => t.table_name), [
-      'neo4j_canonical_entities', 'neo4j_chunks', 'neo4j_documents', 'neo4j_entity_mentions', 'neo4j_project_entities', 'neo4j_relationships_staging',
-    ]);
+    const tables = await first.sql<
+      { table_name: string }[]
+    >`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name LIKE 'neo4j_%' ORDER BY table_name`;
+    assert.deepEqual(
+      tables.map((t) => t.table_name),
+      [
+        'neo4j_canonical_entities',
+        'neo4j_chunks',
+        'neo4j_documents',
+        'neo4j_entity_mentions',
+        'neo4j_project_entities',
+        'neo4j_relationships_staging',
+      ],
+    );
     await first.close();
     await first.close();
     const second = await openStore({ url: s.url, dataDir: '/nonexistent', pool: 2 }, log);
@@ -73,15 +85,21 @@ test('an unreachable store fails after the bounded retry with a clear error, pas
     });
   });
   lines.length = 0;
-  await assert.rejects(openStore({ url: `postgres://u:hunter2@127.0.0.1:${port}/db`, dataDir: '', pool: 1 }, log, { connectTimeoutMs: 800 }), (e: unknown) => {
-    assert.ok(e instanceof DocpipeError);
-    assert.equal(e.code, 'DP_ERR_STORE_UNAVAILABLE');
-    assert.equal(e.kind, 'infrastructure');
-    assert.match(e.message, /unreachable after \d+ attempts/);
-    assert.doesNotMatch(e.message, /hunter2/);
-    return true;
-  });
-  assert.ok(lines.some((l) => l.includes('store: unreachable, retrying')), 'a log line per retry');
+  await assert.rejects(
+    openStore({ url: `postgres://u:hunter2@127.0.0.1:${port}/db`, dataDir: '', pool: 1 }, log, { connectTimeoutMs: 800 }),
+    (e: unknown) => {
+      assert.ok(e instanceof DocpipeError);
+      assert.equal(e.code, 'DP_ERR_STORE_UNAVAILABLE');
+      assert.equal(e.kind, 'infrastructure');
+      assert.match(e.message, /unreachable after \d+ attempts/);
+      assert.doesNotMatch(e.message, /hunter2/);
+      return true;
+    },
+  );
+  assert.ok(
+    lines.some((l) => l.includes('store: unreachable, retrying')),
+    'a log line per retry',
+  );
   assert.ok(lines.every((l) => !l.includes('hunter2')));
 });
 
@@ -94,14 +112,23 @@ test('a database that does not exist fails at once (no retry loop)', async () =>
 });
 
 test('parseStoreUrl: Supabase pooled URLs turn prepared statements off and drop pgbouncer=true', () => {
-  assert.deepEqual(parseStoreUrl('postgres://u:p@db.abc.supabase.co:5432/postgres'), { url: 'postgres://u:p@db.abc.supabase.co:5432/postgres', prepare: true });
+  assert.deepEqual(parseStoreUrl('postgres://u:p@db.abc.supabase.co:5432/postgres'), {
+    url: 'postgres://u:p@db.abc.supabase.co:5432/postgres',
+    prepare: true,
+  });
   const pooled = parseStoreUrl('postgresql://postgres.abc:p@aws-0-eu-central-1.pooler.supabase.com:6543/postgres');
   assert.equal(pooled.prepare, false);
   const bouncer = parseStoreUrl('postgres://u:p@host:5432/db?pgbouncer=true&sslmode=require');
   assert.deepEqual(bouncer, { url: 'postgres://u:p@host:5432/db?sslmode=require', prepare: false });
   assert.equal(parseStoreUrl('postgres://u:p@host/db?prepare=false').prepare, false);
-  assert.deepEqual(parseStoreUrl('postgres://u:p@h1:5432,h2:5432/db?pgbouncer=true&sslmode=require'), { url: 'postgres://u:p@h1:5432,h2:5432/db?sslmode=require', prepare: false });
-  assert.deepEqual(parseStoreUrl('postgres://u:p@h1:5432,h2:5432/db?pgbouncer=true'), { url: 'postgres://u:p@h1:5432,h2:5432/db', prepare: false });
+  assert.deepEqual(parseStoreUrl('postgres://u:p@h1:5432,h2:5432/db?pgbouncer=true&sslmode=require'), {
+    url: 'postgres://u:p@h1:5432,h2:5432/db?sslmode=require',
+    prepare: false,
+  });
+  assert.deepEqual(parseStoreUrl('postgres://u:p@h1:5432,h2:5432/db?pgbouncer=true'), {
+    url: 'postgres://u:p@h1:5432,h2:5432/db',
+    prepare: false,
+  });
   assert.throws(() => parseStoreUrl('mysql://x@y/z'), /must be "embedded" or a postgres:\/\/ URL/);
   assert.throws(() => parseStoreUrl('not a url'), /not a valid URL/);
 });

@@ -28,7 +28,9 @@ test('nothing at the probe URL: an embedded Postgres for the run, removed on sto
   const pg = await testPostgres({ DOCPIPE_TEST_PG_PROBE: closed });
   assert.equal(pg.source, 'embedded');
   const sql = postgres(pg.url, { max: 1, onnotice: () => {} });
-  const dataDir = String((await sql<Array<{ setting: string }>>`SELECT setting FROM pg_settings WHERE name = 'data_directory'`)[0]!.setting);
+  const dataDir = String(
+    (await sql<Array<{ setting: string }>>`SELECT setting FROM pg_settings WHERE name = 'data_directory'`)[0]!.setting,
+  );
   await sql`CREATE SCHEMA probe_check`;
   await sql.end();
   assert.ok(existsSync(dataDir));

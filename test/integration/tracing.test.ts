@@ -40,7 +40,9 @@ after(async () => {
 async function submit(prefix: string, count: number): Promise<Map<number, string>> {
   const env = { DOCPIPE_PREFIX: prefix, REDIS_URL: TEST_REDIS_URL };
   const config = loadPipeline(PIPELINE, { ...process.env, ...env });
-  const tracing = await withEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_SERVICE_NAME: 'docpipe-submit' }, async () => startTracing({ pipeline: config.name }));
+  const tracing = await withEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_SERVICE_NAME: 'docpipe-submit' }, async () =>
+    startTracing({ pipeline: config.name }),
+  );
   assert.ok(tracing, 'OTEL_EXPORTER_OTLP_ENDPOINT turns tracing on');
   const redis = connectRedis(config.redis, silentLog, 'test:submit');
   const docs = new Map<number, string>();
@@ -49,7 +51,10 @@ async function submit(prefix: string, count: number): Promise<Map<number, string
     for (let n = 1; n <= count; n++) {
       const uuid = randomUUID();
       docs.set(n, uuid);
-      const fields = firstStageFields({ document_uuid: uuid, source_doc_sql_id: n, n, meta: { tags: ['a'] }, file_path: `/data/doc-${n}.pdf` }, config.pipelineVersion);
+      const fields = firstStageFields(
+        { document_uuid: uuid, source_doc_sql_id: n, n, meta: { tags: ['a'] }, file_path: `/data/doc-${n}.pdf` },
+        config.pipelineVersion,
+      );
       assert.equal((await broker.submit(uuid, fields)).published, true);
     }
   } finally {
@@ -61,7 +66,13 @@ async function submit(prefix: string, count: number): Promise<Map<number, string
 
 /** Runs the real CLI until idle with tracing on (the spans are exported when it stops). */
 async function runUntilIdle(prefix: string, env: Record<string, string>): Promise<number | null> {
-  const r = startRunner([PIPELINE, '--until-idle'], { DOCPIPE_PREFIX: prefix, REDIS_URL: TEST_REDIS_URL, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint, OTEL_SERVICE_NAME: 'docpipe-test', ...env });
+  const r = startRunner([PIPELINE, '--until-idle'], {
+    DOCPIPE_PREFIX: prefix,
+    REDIS_URL: TEST_REDIS_URL,
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+    OTEL_SERVICE_NAME: 'docpipe-test',
+    ...env,
+  });
   const { code } = await r.exited;
   assert.ok(code === 0 || code === 3, r.output().slice(-2000));
   return code;
@@ -106,7 +117,10 @@ describe('OpenTelemetry traces', { timeout: 120_000 }, () => {
     } finally {
       redis.disconnect();
     }
-    assert.ok(receiver.requests.every((r) => r.status === 200 && r.contentType === 'application/json'), JSON.stringify(receiver.requests));
+    assert.ok(
+      receiver.requests.every((r) => r.status === 200 && r.contentType === 'application/json'),
+      JSON.stringify(receiver.requests),
+    );
 
     const uuid = docs.get(2)!;
     const { spans, byId, root } = documentTrace(uuid);
@@ -135,13 +149,20 @@ describe('OpenTelemetry traces', { timeout: 120_000 }, () => {
     assert.ok(publish);
     assertAttempt(publish, uuid, 'publish', 1, 'processed');
     assert.equal(publish.parentSpanId, enrich[1]!.spanId);
-    assert.deepEqual(spans.map((s) => s.name).sort(), ['stage enrich', 'stage enrich', 'stage extract', 'stage publish', 'submit engine-test'], 'one span per attempt, under the submit span');
+    assert.deepEqual(
+      spans.map((s) => s.name).sort(),
+      ['stage enrich', 'stage enrich', 'stage extract', 'stage publish', 'submit engine-test'],
+      'one span per attempt, under the submit span',
+    );
     for (const s of spans) if (s !== root) assert.ok(byId.has(s.parentSpanId), `${s.name}: its parent is in the trace`);
 
     // another document: its own trace, no retry
     const other = documentTrace(docs.get(1)!);
     assert.notEqual(other.root.traceId, root.traceId);
-    assert.deepEqual(other.spans.filter((s) => s.name.startsWith('stage ')).map((s) => s.attributes['docpipe.outcome']), ['processed', 'processed', 'processed']);
+    assert.deepEqual(
+      other.spans.filter((s) => s.name.startsWith('stage ')).map((s) => s.attributes['docpipe.outcome']),
+      ['processed', 'processed', 'processed'],
+    );
   });
 
   test('a document dead-lettered and redriven: the redriven attempt continues under the dead-lettered one', async () => {

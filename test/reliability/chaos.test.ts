@@ -37,8 +37,15 @@ describe('chaos', { timeout: 330_000 }, () => {
     redis.on('error', () => {}); // the test restarts this server on purpose
     const runners: RunnerProcess[] = [];
     const env = {
-      DOCPIPE_PREFIX: prefix, REDIS_URL: own.url, DATABASE_URL: db.url, PGAPPNAME: appName,
-      CHAOS_LOG: path.join(dir, 'runs.log'), CHAOS_MAX_MS: '150', CHAOS_FAIL_PERMILLE: '10', STAGE_IDLE: '2s', DOCPIPE_LOG_LEVEL: 'info',
+      DOCPIPE_PREFIX: prefix,
+      REDIS_URL: own.url,
+      DATABASE_URL: db.url,
+      PGAPPNAME: appName,
+      CHAOS_LOG: path.join(dir, 'runs.log'),
+      CHAOS_MAX_MS: '150',
+      CHAOS_FAIL_PERMILLE: '10',
+      STAGE_IDLE: '2s',
+      DOCPIPE_LOG_LEVEL: 'info',
     };
     const launch = () => {
       const r = startRunner([PIPELINE, '--stage', STAGES.join(','), '--grace', '5'], env);
@@ -107,24 +114,31 @@ describe('chaos', { timeout: 330_000 }, () => {
       const chaosMs = Date.now() - started;
 
       // Let the survivors drain everything: nothing unread, pending or scheduled anywhere.
-      const drained = await eventually(async () => {
-        for (const s of STAGES) {
-          for (const g of await groupInfo(redis, `${prefix}:${s}:pending`)) {
-            if (Number(g['pending']) > 0 || Number(g['lag'] ?? 1) > 0) return false;
+      const drained = await eventually(
+        async () => {
+          for (const s of STAGES) {
+            for (const g of await groupInfo(redis, `${prefix}:${s}:pending`)) {
+              if (Number(g['pending']) > 0 || Number(g['lag'] ?? 1) > 0) return false;
+            }
+            if ((await redis.zcard(`${prefix}:${s}:retry`)) > 0) return false;
           }
-          if ((await redis.zcard(`${prefix}:${s}:retry`)) > 0) return false;
-        }
-        return (await completedCount()) >= DOCS;
-      }, 90_000, 500);
+          return (await completedCount()) >= DOCS;
+        },
+        90_000,
+        500,
+      );
       const memoryAfter = await usedMemory(redis);
-      const exits = await Promise.all(live().map(async (r) => {
-        await r.waitFor('workers started').catch(() => undefined); // a runner still starting has no SIGTERM handler yet
-        r.proc.kill('SIGTERM');
-        const exit = await Promise.race([r.exited, deadline(30_000).then(() => 'still running 30 s after SIGTERM' as const)]);
-        return { exit, log: typeof exit === 'string' ? lastLines(r.output(), 40) : '' };
-      }));
+      const exits = await Promise.all(
+        live().map(async (r) => {
+          await r.waitFor('workers started').catch(() => undefined); // a runner still starting has no SIGTERM handler yet
+          r.proc.kill('SIGTERM');
+          const exit = await Promise.race([r.exited, deadline(30_000).then(() => 'still running 30 s after SIGTERM' as const)]);
+          return { exit, log: typeof exit === 'string' ? lastLines(r.output(), 40) : '' };
+        }),
+      );
       assert.ok(drained, `the pipeline drained (completed ${await completedCount()} of ${DOCS})`);
-      for (const { exit, log } of exits) assert.deepEqual(exit, { code: 0, signal: null }, `survivors stop cleanly on SIGTERM; runner log:\n${log}`);
+      for (const { exit, log } of exits)
+        assert.deepEqual(exit, { code: 0, signal: null }, `survivors stop cleanly on SIGTERM; runner log:\n${log}`);
 
       // 1. Every document completed exactly once: completed stream, state hashes and the database agree.
       const completed = await streamEntries(redis, `${prefix}:processing:completed`);
@@ -144,7 +158,11 @@ describe('chaos', { timeout: 330_000 }, () => {
         const { history } = await readStateAndHistory(redis, `${prefix}:doc:${uuid}`, `${prefix}:doc:${uuid}:events`);
         const succeeded = history.filter((e) => e.event === 'SUCCEED');
         // a SUCCEED moves a document from its stage (queued, running or retrying) to the next stage's queue
-        assert.deepEqual(succeeded.map((e) => e.to).sort(), [...STAGES.slice(1).map((s) => `${s}.queued`), 'completed'].sort(), 'one SUCCEED per stage');
+        assert.deepEqual(
+          succeeded.map((e) => e.to).sort(),
+          [...STAGES.slice(1).map((s) => `${s}.queued`), 'completed'].sort(),
+          'one SUCCEED per stage',
+        );
       }
 
       // 3. Nothing pending, scheduled or dead-lettered.
@@ -166,7 +184,10 @@ describe('chaos', { timeout: 330_000 }, () => {
         skipped += Number(stats['skipped'] ?? 0);
       }
       const stale = count(output, 'stale entry: another run owns the document');
-      const log = readFileSync(env.CHAOS_LOG, 'utf8').trim().split('\n').map((l) => l.split(' '));
+      const log = readFileSync(env.CHAOS_LOG, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => l.split(' '));
       const executions = log.filter((l) => l[4] === 'start').length;
       const finished = new Set(log.filter((l) => l[4] !== 'start').map((l) => l.slice(0, 4).join(' ')));
       const cutShort = log.filter((l) => l[4] === 'start' && killedPids.has(Number(l[2])) && !finished.has(l.slice(0, 4).join(' '))).length;
@@ -175,17 +196,25 @@ describe('chaos', { timeout: 330_000 }, () => {
       const extraExecutions = executions - expected;
       const extraWrites = writes - expected;
       const [dupRows] = await db.sql<{ n: string }[]>`SELECT count(*) AS n FROM chaos_effects WHERE writes > 1`;
-      process.stdout.write([
-        `# chaos: ${DOCS} documents x ${STAGES.length} stages, ${RUNNERS} runners; chaos for ${(chaosMs / 1000).toFixed(1)} s, total ${((Date.now() - started) / 1000).toFixed(1)} s`,
-        `# faults: runner SIGKILLs ${figures.kills}, Redis restarts ${figures.redisRestarts}, Postgres terminations ${figures.pgRestarts} (${figures.pgSessionsTerminated} sessions)`,
-        `# handler executions ${executions} for ${expected} stage-documents (+${extraExecutions}; ${cutShort} cut short by a SIGKILL)`,
-        `# effect writes ${writes} (+${extraWrites} rewrites of the same row; ${dupRows?.n} rows written more than once); rows ${expected} = one per document per stage`,
-        `# redeliveries: reclaims ${reclaims}, retries ${retried}, re-runs after a store outage ${storeReruns}; duplicates suppressed by the guard (skipped) ${skipped}, stale handoffs ${stale}`,
-        `# redis used_memory: before ${mib(memoryBefore)}, peak during ${mib(memoryPeak)}, after ${mib(memoryAfter)}`,
-      ].join('\n') + '\n');
-      assert.ok(figures.kills >= 3 && figures.redisRestarts >= 1 && figures.pgRestarts >= 2 && figures.pgSessionsTerminated > 0, `enough faults happened mid-run: ${JSON.stringify(figures)}`);
+      process.stdout.write(
+        [
+          `# chaos: ${DOCS} documents x ${STAGES.length} stages, ${RUNNERS} runners; chaos for ${(chaosMs / 1000).toFixed(1)} s, total ${((Date.now() - started) / 1000).toFixed(1)} s`,
+          `# faults: runner SIGKILLs ${figures.kills}, Redis restarts ${figures.redisRestarts}, Postgres terminations ${figures.pgRestarts} (${figures.pgSessionsTerminated} sessions)`,
+          `# handler executions ${executions} for ${expected} stage-documents (+${extraExecutions}; ${cutShort} cut short by a SIGKILL)`,
+          `# effect writes ${writes} (+${extraWrites} rewrites of the same row; ${dupRows?.n} rows written more than once); rows ${expected} = one per document per stage`,
+          `# redeliveries: reclaims ${reclaims}, retries ${retried}, re-runs after a store outage ${storeReruns}; duplicates suppressed by the guard (skipped) ${skipped}, stale handoffs ${stale}`,
+          `# redis used_memory: before ${mib(memoryBefore)}, peak during ${mib(memoryPeak)}, after ${mib(memoryAfter)}`,
+        ].join('\n') + '\n',
+      );
+      assert.ok(
+        figures.kills >= 3 && figures.redisRestarts >= 1 && figures.pgRestarts >= 2 && figures.pgSessionsTerminated > 0,
+        `enough faults happened mid-run: ${JSON.stringify(figures)}`,
+      );
       assert.ok(extraWrites <= extraExecutions, 'a row is only rewritten by an extra execution');
-      assert.ok(extraExecutions <= reclaims + retried + storeReruns, `every extra execution (${extraExecutions}) is a redelivery (${reclaims} reclaims + ${retried} retries + ${storeReruns} store re-runs)`);
+      assert.ok(
+        extraExecutions <= reclaims + retried + storeReruns,
+        `every extra execution (${extraExecutions}) is a redelivery (${reclaims} reclaims + ${retried} retries + ${storeReruns} store re-runs)`,
+      );
     } finally {
       for (const r of live()) r.proc.kill('SIGKILL');
       await Promise.race([Promise.all(runners.map((r) => r.exited)), deadline(10_000)]);
@@ -199,7 +228,12 @@ describe('chaos', { timeout: 330_000 }, () => {
 
 /** The runner's last log lines, without the per-message "stage done" lines. */
 function lastLines(output: string, n: number): string {
-  return output.split('\n').filter((l) => !l.includes('"stage done"')).slice(-n).map((l) => l.slice(0, 400)).join('\n');
+  return output
+    .split('\n')
+    .filter((l) => !l.includes('"stage done"'))
+    .slice(-n)
+    .map((l) => l.slice(0, 400))
+    .join('\n');
 }
 
 function count(text: string, needle: string): number {

@@ -55,10 +55,22 @@ async function runOcr(name: string, bytes: Buffer) {
     error = err as { kind?: string; code?: string; message: string };
   }
   const rssGrowth = process.memoryUsage().rss - rssBefore;
-  const [row] = await db.sql<{ initial_processing_status: string; error_message: string | null; raw_extracted_text: string | null; ocr_metadata_json: Record<string, unknown> | null }[]>`
+  const [row] = await db.sql<
+    {
+      initial_processing_status: string;
+      error_message: string | null;
+      raw_extracted_text: string | null;
+      ocr_metadata_json: Record<string, unknown> | null;
+    }[]
+  >`
     SELECT initial_processing_status, error_message, raw_extracted_text, ocr_metadata_json FROM source_documents WHERE id = ${doc!.id}`;
-  if (process.env['HOSTILE_DEBUG']) process.stdout.write(`# ${JSON.stringify(output)} ${JSON.stringify(row?.ocr_metadata_json).slice(0, 1500)} ${JSON.stringify(row?.raw_extracted_text?.slice(0, 600))}\n`);
-  process.stdout.write(`# ${name}: ${error ? `${error.kind} ${error.code}: ${error.message.slice(0, 160)}` : 'extracted'}; rss +${mib(Math.max(0, rssGrowth))}\n`);
+  if (process.env['HOSTILE_DEBUG'])
+    process.stdout.write(
+      `# ${JSON.stringify(output)} ${JSON.stringify(row?.ocr_metadata_json).slice(0, 1500)} ${JSON.stringify(row?.raw_extracted_text?.slice(0, 600))}\n`,
+    );
+  process.stdout.write(
+    `# ${name}: ${error ? `${error.kind} ${error.code}: ${error.message.slice(0, 160)}` : 'extracted'}; rss +${mib(Math.max(0, rssGrowth))}\n`,
+  );
   return { error, output, row: row!, rssGrowth };
 }
 
@@ -106,7 +118,9 @@ describe('hostile files through the ocr stage', { timeout: 180_000 }, () => {
   test('an e-mail with 600 attachments: 50 extracted, the rest recorded as skipped; the text stays bounded', async () => {
     const r = await runOcr('many-attachments.eml', eml(600));
     assert.equal(r.error, undefined, r.error?.message);
-    const meta = (r.row.ocr_metadata_json as { email?: { attachments?: Array<{ status: string; reason?: string }>; attachments_skipped?: number } }).email;
+    const meta = (
+      r.row.ocr_metadata_json as { email?: { attachments?: Array<{ status: string; reason?: string }>; attachments_skipped?: number } }
+    ).email;
     assert.equal(meta?.attachments?.length, 600, 'every attachment is listed');
     assert.equal(meta?.attachments?.filter((a) => a.status === 'extracted').length, 50);
     assert.equal(meta?.attachments_skipped, 550);
@@ -114,9 +128,13 @@ describe('hostile files through the ocr stage', { timeout: 180_000 }, () => {
     assert.ok((r.row.raw_extracted_text ?? '').length < 50 * 100 + 1000, 'only the extracted attachments are in the text');
   });
 
-  test('an e-mail with 3,000 attachments: over the MIME parser\'s node limit, a clear permanent error', async () => {
+  test("an e-mail with 3,000 attachments: over the MIME parser's node limit, a clear permanent error", async () => {
     const r = await runOcr('thousands-of-attachments.eml', eml(3000));
-    expectPermanent(r, 'DP_ERR_FILE_CORRUPT', /thousands-of-attachments\.eml: the e-mail cannot be parsed \(Max allowed child nodes exceeded\)/);
+    expectPermanent(
+      r,
+      'DP_ERR_FILE_CORRUPT',
+      /thousands-of-attachments\.eml: the e-mail cannot be parsed \(Max allowed child nodes exceeded\)/,
+    );
   });
 
   test('an e-mail nesting e-mails 10 deep: followed to depth 3, the deeper ones not extracted', async () => {
@@ -182,8 +200,12 @@ function zeros(mibCount: number): Buffer {
 }
 
 function docx(documentXml: Buffer, declaredSize: number): Buffer {
-  const types = '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>';
-  return zip([['[Content_Types].xml', deflateRawSync(Buffer.from(types)), types.length], ['word/document.xml', documentXml, declaredSize]]);
+  const types =
+    '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>';
+  return zip([
+    ['[Content_Types].xml', deflateRawSync(Buffer.from(types)), types.length],
+    ['word/document.xml', documentXml, declaredSize],
+  ]);
 }
 
 /** A ZIP of already-deflated entries, each with the uncompressed size it declares. */
@@ -213,10 +235,14 @@ function pdf(real: number, claimed = real): Buffer {
 
 function eml(attachments: number): Buffer {
   const boundary = 'b0undary';
-  const parts = [`From: sender@example.com\r\nTo: court@example.com\r\nSubject: exhibits\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="${boundary}"\r\n\r\n`,
-    `--${boundary}\r\nContent-Type: text/plain\r\n\r\nPlease find the exhibits attached.\r\n`];
+  const parts = [
+    `From: sender@example.com\r\nTo: court@example.com\r\nSubject: exhibits\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="${boundary}"\r\n\r\n`,
+    `--${boundary}\r\nContent-Type: text/plain\r\n\r\nPlease find the exhibits attached.\r\n`,
+  ];
   for (let i = 1; i <= attachments; i++) {
-    parts.push(`--${boundary}\r\nContent-Type: text/plain; name="exhibit-${i}.txt"\r\nContent-Disposition: attachment; filename="exhibit-${i}.txt"\r\n\r\nExhibit ${i}: a short text.\r\n`);
+    parts.push(
+      `--${boundary}\r\nContent-Type: text/plain; name="exhibit-${i}.txt"\r\nContent-Disposition: attachment; filename="exhibit-${i}.txt"\r\n\r\nExhibit ${i}: a short text.\r\n`,
+    );
   }
   parts.push(`--${boundary}--\r\n`);
   return Buffer.from(parts.join(''));

@@ -50,7 +50,9 @@ interface Case {
   dlq?: { code: string; kind: string; error: RegExp };
 }
 
-async function runCases(cases: Case[]): Promise<{ redis: Redis; prefix: string; dead: Map<string, Record<string, string>>; completed: Set<string> }> {
+async function runCases(
+  cases: Case[],
+): Promise<{ redis: Redis; prefix: string; dead: Map<string, Record<string, string>>; completed: Set<string> }> {
   const prefix = uniquePrefix('hostile');
   prefixes.push(prefix);
   const redis = new Redis(TEST_REDIS_URL);
@@ -82,7 +84,15 @@ describe('hostile stream entries', { timeout: 120_000 }, () => {
       assert.equal(validate(decodePayload({ n }, schema)), false, `n = ${JSON.stringify(n)} is rejected`);
     }
     assert.equal(validate(decodePayload({ x: '1e400' }, schema)), false, 'a number field rejects an infinite value');
-    for (const [f, v, want] of [['n', '42', 42], ['n', '-7', -7], ['n', '5.0', 5], ['x', '2.5e3', 2500], ['x', '0.1', 0.1], ['k', '', null], ['k', '9', 9]] as const) {
+    for (const [f, v, want] of [
+      ['n', '42', 42],
+      ['n', '-7', -7],
+      ['n', '5.0', 5],
+      ['x', '2.5e3', 2500],
+      ['x', '0.1', 0.1],
+      ['k', '', null],
+      ['k', '9', 9],
+    ] as const) {
       const msg = decodePayload({ [f]: v }, schema);
       assert.equal(validate(msg), true, `${f} = ${JSON.stringify(v)} is accepted`);
       assert.equal(msg[f], want);
@@ -95,14 +105,22 @@ describe('hostile stream entries', { timeout: 120_000 }, () => {
       { name: 'good-1', fields: good(1) },
       { name: 'no uuid', fields: { n: '2', file_path: path.join(root, 'good.txt') }, dlq: invalid(/missing field "document_uuid"/) },
       { name: 'bad uuid', fields: { ...good(3), document_uuid: "x' OR 1=1 --" }, dlq: invalid(/is not a uuid/) },
-      { name: 'oversized', fields: { ...good(4), file_path: path.join(root, 'good.txt') + '/' + 'A'.repeat(100_000) }, dlq: invalid(/over the 65536-byte limit/) },
+      {
+        name: 'oversized',
+        fields: { ...good(4), file_path: path.join(root, 'good.txt') + '/' + 'A'.repeat(100_000) },
+        dlq: invalid(/over the 65536-byte limit/),
+      },
       { name: 'n not a number', fields: { ...good(5), n: 'seven' }, dlq: invalid(/input schema:.*\bn\b.*integer/) },
       { name: 'n huge', fields: { ...good(6), n: '1e400' }, dlq: invalid(/input schema:.*\bn\b/) },
       { name: 'n hex', fields: { ...good(15), n: '0x10' }, dlq: invalid(/input schema:.*\bn\b/) },
       { name: 'n unsafe integer', fields: { ...good(16), n: '9007199254740993' }, dlq: invalid(/input schema:.*\bn\b/) },
       { name: 'meta not json', fields: { ...good(7), meta: '{"tags": [' }, dlq: invalid(/input schema:.*meta.*object/) },
       { name: 'meta wrong shape', fields: { ...good(8), meta: '{"tags": "a"}' }, dlq: invalid(/input schema:.*tags.*array/) },
-      { name: 'attempt_count forged', fields: { ...good(9), attempt_count: '-5' }, dlq: invalid(/attempt_count must be a positive integer/) },
+      {
+        name: 'attempt_count forged',
+        fields: { ...good(9), attempt_count: '-5' },
+        dlq: invalid(/attempt_count must be a positive integer/),
+      },
       { name: 'unknown field', fields: { ...good(10), run_as: 'root' }, dlq: invalid(/input schema:.*(additional|run_as)/) },
       { name: 'deep json', fields: { ...good(11), meta: '['.repeat(5000) + ']'.repeat(5000) }, dlq: invalid(/input schema:.*meta/) },
       { name: 'good-12', fields: good(12) },
@@ -135,8 +153,8 @@ describe('hostile stream entries', { timeout: 120_000 }, () => {
     const escapes: Record<string, string> = {
       'dot-dot': path.join(root, '..', 'secret.txt'),
       'dot-dot unnormalised': `${root}/../secret.txt`,
-      'absolute': '/etc/passwd',
-      'relative': '../../../../etc/passwd',
+      absolute: '/etc/passwd',
+      relative: '../../../../etc/passwd',
       'symlink to a file outside': path.join(root, 'link-out.txt'),
       'symlinked directory': path.join(root, 'dir-out', 'secret.txt'),
       'sibling with the root as prefix': `${root}-evil/secret.txt`,
@@ -152,7 +170,15 @@ describe('hostile stream entries', { timeout: 120_000 }, () => {
     const cases: Case[] = [{ name: 'good-1', fields: good(1) }];
     let n = 2;
     for (const [name, p] of Object.entries(escapes)) {
-      cases.push({ name, fields: { ...good(n++), file_path: p }, dlq: { code: 'DP_ERR_FILE_OUTSIDE_ROOTS', kind: 'invalid-message', error: /outside the allowed roots|not a valid file:\/\/ URL|unsupported scheme|NUL byte/ } });
+      cases.push({
+        name,
+        fields: { ...good(n++), file_path: p },
+        dlq: {
+          code: 'DP_ERR_FILE_OUTSIDE_ROOTS',
+          kind: 'invalid-message',
+          error: /outside the allowed roots|not a valid file:\/\/ URL|unsupported scheme|NUL byte/,
+        },
+      });
     }
     cases.push({ name: 'symlink loop', fields: { ...good(n++), file_path: path.join(root, 'loop-a') } });
     cases.push({ name: 'through a file', fields: { ...good(n++), file_path: path.join(root, 'good.txt', 'x') } });

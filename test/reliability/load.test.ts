@@ -30,7 +30,11 @@ describe('load', { timeout: 240_000 }, () => {
     const stream = `${prefix}:slow:pending`;
     let runner: Runner | undefined;
     try {
-      assert.equal((await redis.config('GET', 'maxmemory-policy'))[1], 'noeviction', 'Redis must never evict (docpipe doctor checks it too)');
+      assert.equal(
+        (await redis.config('GET', 'maxmemory-policy'))[1],
+        'noeviction',
+        'Redis must never evict (docpipe doctor checks it too)',
+      );
       const baseline = await usedMemory(redis);
       const docs: string[] = [];
       for (let from = 0; from < BACKLOG; from += 5000) {
@@ -87,12 +91,14 @@ describe('load', { timeout: 240_000 }, () => {
       const length = await redis.xlen(stream);
       const trimmed = BACKLOG - length;
       const evicted = Number(/evicted_keys:(\d+)/.exec(await redis.info('stats'))?.[1]);
-      process.stdout.write([
-        `# load: ${BACKLOG} entries, slow stage 25 ms x concurrency 16, ${BUDGET_MS / 1000} s budget: ${processed} processed, ${BACKLOG - processed} still queued`,
-        `# first stream: length ${BACKLOG} -> ${length} (${trimmed} acknowledged entries trimmed; samples ${lengths.join(',')}), lag ${group?.['lag']}, pending ${group?.['pending']}`,
-        `# first stream memory: ${mib(streamLoaded)} loaded -> ${mib(streamAfter)} after; largest entry ${largest} bytes`,
-        `# redis used_memory: empty ${mib(baseline)}, loaded ${mib(loaded)}, peak during ${mib(peak)}, after ${mib(after)}; evicted keys ${evicted}`,
-      ].join('\n') + '\n');
+      process.stdout.write(
+        [
+          `# load: ${BACKLOG} entries, slow stage 25 ms x concurrency 16, ${BUDGET_MS / 1000} s budget: ${processed} processed, ${BACKLOG - processed} still queued`,
+          `# first stream: length ${BACKLOG} -> ${length} (${trimmed} acknowledged entries trimmed; samples ${lengths.join(',')}), lag ${group?.['lag']}, pending ${group?.['pending']}`,
+          `# first stream memory: ${mib(streamLoaded)} loaded -> ${mib(streamAfter)} after; largest entry ${largest} bytes`,
+          `# redis used_memory: empty ${mib(baseline)}, loaded ${mib(loaded)}, peak during ${mib(peak)}, after ${mib(after)}; evicted keys ${evicted}`,
+        ].join('\n') + '\n',
+      );
 
       assert.equal(lost, 0, 'no unprocessed document is missing from the first stream');
       assert.ok(processed > 0 && processed < BACKLOG, `part of the backlog was processed (${processed})`);
@@ -107,13 +113,22 @@ describe('load', { timeout: 240_000 }, () => {
       const handedOn = docs.filter((u) => !inStream.has(u)).slice(0, 200);
       let stateBytes = 0;
       for (const uuid of handedOn) {
-        stateBytes += Number(await redis.memory('USAGE', `${prefix}:doc:${uuid}`)) + Number(await redis.memory('USAGE', `${prefix}:doc:${uuid}:events`));
+        stateBytes +=
+          Number(await redis.memory('USAGE', `${prefix}:doc:${uuid}`)) +
+          Number(await redis.memory('USAGE', `${prefix}:doc:${uuid}:events`));
       }
       const perDoc = stateBytes / Math.max(1, handedOn.length);
-      const others = Number(await redis.memory('USAGE', `${prefix}:processing:completed`)) + Number(await redis.memory('USAGE', `${prefix}:finish:pending`));
+      const others =
+        Number(await redis.memory('USAGE', `${prefix}:processing:completed`)) +
+        Number(await redis.memory('USAGE', `${prefix}:finish:pending`));
       const growth = after - loaded;
-      process.stdout.write(`# growth ${mib(growth)} = processed documents' state (~${Math.round(perDoc)} bytes each: hash + history stream, kept for state.ttl) + completed and finish streams ${mib(others)}\n`);
-      assert.ok(peak - loaded <= processed * perDoc * 1.25 + others + 4 * 1024 * 1024, `peak memory ${mib(peak)}: the backlog plus the processed documents' state, nothing more`);
+      process.stdout.write(
+        `# growth ${mib(growth)} = processed documents' state (~${Math.round(perDoc)} bytes each: hash + history stream, kept for state.ttl) + completed and finish streams ${mib(others)}\n`,
+      );
+      assert.ok(
+        peak - loaded <= processed * perDoc * 1.25 + others + 4 * 1024 * 1024,
+        `peak memory ${mib(peak)}: the backlog plus the processed documents' state, nothing more`,
+      );
     } finally {
       await runner?.close().catch(() => undefined);
       redis.disconnect();
@@ -129,7 +144,11 @@ describe('load', { timeout: 240_000 }, () => {
     const MAX_BACKLOG = 20;
     const BATCH = 5;
     const run = startRunner([path.join(REPO, 'test/fixtures/chaos/intake-pressure.yaml')], {
-      DOCPIPE_PREFIX: prefix, REDIS_URL: TEST_REDIS_URL, DATABASE_URL: db.url, SLOW_MS: '100', DOCPIPE_LOG_LEVEL: 'info',
+      DOCPIPE_PREFIX: prefix,
+      REDIS_URL: TEST_REDIS_URL,
+      DATABASE_URL: db.url,
+      SLOW_MS: '100',
+      DOCPIPE_LOG_LEVEL: 'info',
     });
     try {
       await db.sql`
@@ -152,11 +171,16 @@ describe('load', { timeout: 240_000 }, () => {
       assert.deepEqual(await run.exited, { code: 0, signal: null }, run.output().slice(-2000));
       const last = samples[samples.length - 1]!;
       const maxLag = Math.max(...samples.map((s) => s.lag));
-      process.stdout.write(`# intake back-pressure: max_backlog ${MAX_BACKLOG}, batch ${BATCH}: after ${samples.length * 0.25} s ${last.claimed} of ${ROWS} rows claimed, ${last.done} completed; first stream lag max ${maxLag} (samples ${samples.map((s) => s.lag).join(',')})\n`);
+      process.stdout.write(
+        `# intake back-pressure: max_backlog ${MAX_BACKLOG}, batch ${BATCH}: after ${samples.length * 0.25} s ${last.claimed} of ${ROWS} rows claimed, ${last.done} completed; first stream lag max ${maxLag} (samples ${samples.map((s) => s.lag).join(',')})\n`,
+      );
       assert.match(run.output(), /intake paused: first stage backlog over its limit/);
       assert.ok(maxLag <= MAX_BACKLOG + BATCH, `the first stream's unread backlog stays near max_backlog (max ${maxLag})`);
       assert.ok(last.claimed < ROWS, 'intake did not drain the queue into Redis');
-      assert.ok(last.claimed <= readEntries + MAX_BACKLOG + BATCH, `claimed rows (${last.claimed}) <= entries the stage has read (${readEntries}) + max_backlog + batch`);
+      assert.ok(
+        last.claimed <= readEntries + MAX_BACKLOG + BATCH,
+        `claimed rows (${last.claimed}) <= entries the stage has read (${readEntries}) + max_backlog + batch`,
+      );
     } finally {
       if (run.proc.exitCode === null && run.proc.signalCode === null) run.proc.kill('SIGKILL');
       redis.disconnect();

@@ -26,11 +26,43 @@ const WORKER_PASSWORD = `worker-${randomBytes(8).toString('hex')}`;
  * src/worker): connection, streams, the Lua scripts (EVALSHA, EVAL) and what they call, counters.
  */
 export const RUNNER_COMMANDS = [
-  'info', 'ping', 'client|setname', 'quit',
-  'xadd', 'xreadgroup', 'xack', 'xclaim', 'xpending', 'xgroup|create', 'xinfo|groups', 'xtrim', 'xlen', 'xrange', 'xdel',
-  'evalsha', 'eval', 'multi', 'exec',
-  'hget', 'hset', 'hgetall', 'hincrby', 'pexpire', 'persist', 'zadd', 'zrangebyscore', 'zrem', 'zcard', 'incr', 'get',
-  'set', 'del', 'exists', 'time', 'xinfo|consumers', 'xgroup|delconsumer',
+  'info',
+  'ping',
+  'client|setname',
+  'quit',
+  'xadd',
+  'xreadgroup',
+  'xack',
+  'xclaim',
+  'xpending',
+  'xgroup|create',
+  'xinfo|groups',
+  'xtrim',
+  'xlen',
+  'xrange',
+  'xdel',
+  'evalsha',
+  'eval',
+  'multi',
+  'exec',
+  'hget',
+  'hset',
+  'hgetall',
+  'hincrby',
+  'pexpire',
+  'persist',
+  'zadd',
+  'zrangebyscore',
+  'zrem',
+  'zcard',
+  'incr',
+  'get',
+  'set',
+  'del',
+  'exists',
+  'time',
+  'xinfo|consumers',
+  'xgroup|delconsumer',
 ];
 
 let dir: string;
@@ -50,8 +82,18 @@ async function produce(options: RedisOptions & { port: number }, prefix: string)
   }
 }
 
-async function runToIdle(redisUrl: string, prefix: string, extraEnv: Record<string, string> = {}): Promise<{ code: number | null; output: string }> {
-  const run = startRunner([PIPELINE, '--until-idle'], { DOCPIPE_PREFIX: prefix, REDIS_URL: redisUrl, SLOW_MS: '1', DOCPIPE_LOG_LEVEL: 'debug', ...extraEnv });
+async function runToIdle(
+  redisUrl: string,
+  prefix: string,
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number | null; output: string }> {
+  const run = startRunner([PIPELINE, '--until-idle'], {
+    DOCPIPE_PREFIX: prefix,
+    REDIS_URL: redisUrl,
+    SLOW_MS: '1',
+    DOCPIPE_LOG_LEVEL: 'debug',
+    ...extraEnv,
+  });
   const exit = await Promise.race([run.exited, deadline(90_000).then(() => undefined)]);
   if (!exit) run.proc.kill('SIGKILL');
   return { code: exit?.code ?? null, output: run.output() };
@@ -81,7 +123,10 @@ describe('Redis AUTH, TLS and ACL', { timeout: 300_000 }, () => {
       // Operator commands: status and doctor (text and JSON) do not print the password either.
       for (const args of [['status'], ['status', '--json'], ['doctor'], ['doctor', '--json']]) {
         const r = spawnSync(process.execPath, [path.join(REPO, 'bin/docpipe.js'), ...args, PIPELINE], {
-          cwd: REPO, encoding: 'utf8', timeout: 60_000, env: { ...process.env, DOCPIPE_PREFIX: prefix, REDIS_URL: `redis://:${ADMIN_PASSWORD}@127.0.0.1:${server.port}` },
+          cwd: REPO,
+          encoding: 'utf8',
+          timeout: 60_000,
+          env: { ...process.env, DOCPIPE_PREFIX: prefix, REDIS_URL: `redis://:${ADMIN_PASSWORD}@127.0.0.1:${server.port}` },
         });
         const printed = `${r.stdout}${r.stderr}`;
         assert.ok(printed.length > 0, `docpipe ${args.join(' ')} printed something`);
@@ -90,7 +135,11 @@ describe('Redis AUTH, TLS and ACL', { timeout: 300_000 }, () => {
 
       // A wrong password: a clear log line, the password still not printed.
       const wrong = `wrong-${randomBytes(6).toString('hex')}`;
-      const bad = startRunner([PIPELINE, '--until-idle'], { DOCPIPE_PREFIX: prefix, REDIS_URL: `redis://:${wrong}@127.0.0.1:${server.port}`, DOCPIPE_LOG_LEVEL: 'info' });
+      const bad = startRunner([PIPELINE, '--until-idle'], {
+        DOCPIPE_PREFIX: prefix,
+        REDIS_URL: `redis://:${wrong}@127.0.0.1:${server.port}`,
+        DOCPIPE_LOG_LEVEL: 'info',
+      });
       await bad.waitFor('redis unavailable', 30_000);
       bad.proc.kill('SIGKILL');
       await bad.exited;
@@ -104,10 +153,25 @@ describe('Redis AUTH, TLS and ACL', { timeout: 300_000 }, () => {
 
   test('TLS: rediss:// to a server with a throwaway CA (trusted via NODE_EXTRA_CA_CERTS); an untrusted certificate is refused', async () => {
     const certs = makeCertificates(path.join(dir, 'tls'));
-    const server = await startRedisServer((port) => [
-      '--port', '0', '--tls-port', String(port), '--tls-cert-file', certs.cert, '--tls-key-file', certs.key,
-      '--tls-ca-cert-file', certs.ca, '--tls-auth-clients', 'no', '--requirepass', ADMIN_PASSWORD,
-    ], dir);
+    const server = await startRedisServer(
+      (port) => [
+        '--port',
+        '0',
+        '--tls-port',
+        String(port),
+        '--tls-cert-file',
+        certs.cert,
+        '--tls-key-file',
+        certs.key,
+        '--tls-ca-cert-file',
+        certs.ca,
+        '--tls-auth-clients',
+        'no',
+        '--requirepass',
+        ADMIN_PASSWORD,
+      ],
+      dir,
+    );
     const prefix = uniquePrefix('tls');
     try {
       const tls = { port: server.port, password: ADMIN_PASSWORD, tls: { ca: readFileSync(certs.ca), servername: 'localhost' } };
@@ -125,7 +189,15 @@ describe('Redis AUTH, TLS and ACL', { timeout: 300_000 }, () => {
       await untrusted.exited;
       assert.match(untrusted.output(), /self[- ]signed|unable to verify|certificate/i);
       // A plain redis:// client cannot reach the TLS-only server at all (--port 0).
-      const plain = new Redis({ host: '127.0.0.1', port: server.port, password: ADMIN_PASSWORD, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 2000 });
+      const plain = new Redis({
+        host: '127.0.0.1',
+        port: server.port,
+        password: ADMIN_PASSWORD,
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+        connectTimeout: 2000,
+      });
       plain.on('error', () => {});
       await assert.rejects(plain.connect().then(() => plain.ping()));
       plain.disconnect();
@@ -139,7 +211,18 @@ describe('Redis AUTH, TLS and ACL', { timeout: 300_000 }, () => {
     const prefix = uniquePrefix('acl');
     const admin = new Redis({ host: '127.0.0.1', port: server.port, password: ADMIN_PASSWORD });
     try {
-      await admin.call('ACL', 'SETUSER', 'docpipe-worker', 'reset', 'on', `>${WORKER_PASSWORD}`, `~${prefix}:*`, 'resetchannels', '-@all', ...RUNNER_COMMANDS.map((c) => `+${c}`));
+      await admin.call(
+        'ACL',
+        'SETUSER',
+        'docpipe-worker',
+        'reset',
+        'on',
+        `>${WORKER_PASSWORD}`,
+        `~${prefix}:*`,
+        'resetchannels',
+        '-@all',
+        ...RUNNER_COMMANDS.map((c) => `+${c}`),
+      );
       await admin.set('other-app:secret', 'not for docpipe');
       await produce({ port: server.port, password: ADMIN_PASSWORD }, prefix);
       await admin.call('ACL', 'LOG', 'RESET');
@@ -157,7 +240,11 @@ describe('Redis AUTH, TLS and ACL', { timeout: 300_000 }, () => {
         await assert.rejects(worker.call('FLUSHALL'), /NOPERM/);
         await assert.rejects(worker.call('CONFIG', 'SET', 'dir', '/tmp'), /NOPERM/);
         await assert.rejects(worker.call('KEYS', '*'), /NOPERM/);
-        await assert.rejects(worker.eval("return redis.call('GET', 'other-app:secret')", 0), /NOPERM|can't access|permission/i, 'not through a script either');
+        await assert.rejects(
+          worker.eval("return redis.call('GET', 'other-app:secret')", 0),
+          /NOPERM|can't access|permission/i,
+          'not through a script either',
+        );
       } finally {
         worker.disconnect();
       }
@@ -173,9 +260,42 @@ function makeCertificates(out: string): { ca: string; cert: string; key: string 
   execFileSync('mkdir', ['-p', out]);
   const p = (f: string) => path.join(out, f);
   const ssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
-  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', p('ca.key'), '-out', p('ca.crt'), '-days', '1', '-subj', '/CN=docpipe test CA');
+  ssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    p('ca.key'),
+    '-out',
+    p('ca.crt'),
+    '-days',
+    '1',
+    '-subj',
+    '/CN=docpipe test CA',
+  );
   ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', p('server.key'), '-out', p('server.csr'), '-subj', '/CN=localhost');
-  writeFileSync(p('ext.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n');
-  ssl('x509', '-req', '-in', p('server.csr'), '-CA', p('ca.crt'), '-CAkey', p('ca.key'), '-CAcreateserial', '-out', p('server.crt'), '-days', '1', '-extfile', p('ext.cnf'));
+  writeFileSync(
+    p('ext.cnf'),
+    'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n',
+  );
+  ssl(
+    'x509',
+    '-req',
+    '-in',
+    p('server.csr'),
+    '-CA',
+    p('ca.crt'),
+    '-CAkey',
+    p('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    p('server.crt'),
+    '-days',
+    '1',
+    '-extfile',
+    p('ext.cnf'),
+  );
   return { ca: p('ca.crt'), cert: p('server.crt'), key: p('server.key') };
 }

@@ -34,7 +34,12 @@ export function testProviders(llm?: LlmClient): Providers {
   return { settings, files: new LocalFileSource({ allowedRoots: [corpusDir], maxBytes: 50 << 20 }), llm, transcriber: undefined };
 }
 
-export async function insertSource(sql: Sql, file: string, raw: string, ocrMetadata: Record<string, unknown>): Promise<{ id: number; uuid: string }> {
+export async function insertSource(
+  sql: Sql,
+  file: string,
+  raw: string,
+  ocrMetadata: Record<string, unknown>,
+): Promise<{ id: number; uuid: string }> {
   const [row] = await sql<{ id: string; document_uuid: string }[]>`
     INSERT INTO source_documents (file_name, file_path, raw_extracted_text, ocr_metadata_json, initial_processing_status)
     VALUES (${file.split('/').pop()!}, ${file}, ${raw}, ${sql.json(ocrMetadata as Parameters<typeof sql.json>[0])}, 'ocr_complete')
@@ -80,11 +85,22 @@ export async function corpusRaw(rel: string): Promise<CorpusRaw> {
   if (rel.endsWith('.pdf')) {
     const raw = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8', maxBuffer: 64 << 20 });
     const pages = raw.replace(/\f$/, '').split('\f');
-    return { file: rel, type: 'pdf', raw: pages.join('\n\f\n'), pageCount: pages.length, ocrMetadata: { pages: pages.map((p, i) => ({ page: i + 1, chars: p.length, method: 'text-layer' })) } };
+    return {
+      file: rel,
+      type: 'pdf',
+      raw: pages.join('\n\f\n'),
+      pageCount: pages.length,
+      ocrMetadata: { pages: pages.map((p, i) => ({ page: i + 1, chars: p.length, method: 'text-layer' })) },
+    };
   }
   if (rel.endsWith('.eml')) {
     const mail = await simpleParser(readFileSync(file));
-    const email = { from: mail.from?.text ?? '', to: (Array.isArray(mail.to) ? mail.to.map((a) => a.text).join(', ') : mail.to?.text) ?? '', date: mail.date?.toISOString() ?? '', subject: mail.subject ?? '' };
+    const email = {
+      from: mail.from?.text ?? '',
+      to: (Array.isArray(mail.to) ? mail.to.map((a) => a.text).join(', ') : mail.to?.text) ?? '',
+      date: mail.date?.toISOString() ?? '',
+      subject: mail.subject ?? '',
+    };
     const body = mail.text?.trim() ? mail.text : typeof mail.html === 'string' ? htmlToText(mail.html) : '';
     const raw = body.replace(/\r\n?/g, '\n').trim();
     return { file: rel, type: 'eml', raw, pageCount: 1, ocrMetadata: { email, pages: [{ page: 1, chars: raw.length }] } };
@@ -132,7 +148,9 @@ export const EXPECTED_CATEGORY: Readonly<Record<string, readonly string[]>> = {
  * Docket numbers each court e-mail must yield (normalised), its case name, and the case name of
  * each docket a multi-docket notice names (`caseNames`; the others carry the document's name).
  */
-export const EXPECTED_EMAIL_FACTS: Readonly<Record<string, { dockets: string[]; caseName: string; caseNames?: Readonly<Record<string, string>> }>> = {
+export const EXPECTED_EMAIL_FACTS: Readonly<
+  Record<string, { dockets: string[]; caseName: string; caseNames?: Readonly<Record<string, string>> }>
+> = {
   'eml/nef_almd_1.eml': { dockets: ['3:21-cv-00437'], caseName: 'Stapler v. Automatic Food Service, Inc.' },
   'eml/nef_ared_3.eml': { dockets: ['4:21-cv-00428'], caseName: 'Santiago v. United Parcel Service Inc' },
   'eml/nef_arwb_1.eml': { dockets: ['1:24-bk-70535'], caseName: 'Lowry Farms, Inc.' },
@@ -147,7 +165,11 @@ export const EXPECTED_EMAIL_FACTS: Readonly<Record<string, { dockets: string[]; 
   'eml/nef_jpml_1.eml': {
     dockets: ['MDL No. 2967', '1:21-cv-02960', '1:20-cv-01296', '1:20-cv-03104'],
     caseName: 'IN RE: Clearview AI, Inc., Consumer Privacy Litigation',
-    caseNames: { '1:21-cv-02960': 'Hurvitz v. Clearview AI, Inc. et al', '1:20-cv-01296': 'Calderon et al v. Clearview AI, Inc. et al', '1:20-cv-03104': 'Burke et al v. Clearview AI, Inc. et al' },
+    caseNames: {
+      '1:21-cv-02960': 'Hurvitz v. Clearview AI, Inc. et al',
+      '1:20-cv-01296': 'Calderon et al v. Clearview AI, Inc. et al',
+      '1:20-cv-03104': 'Burke et al v. Clearview AI, Inc. et al',
+    },
   },
   'eml/nef_nysd_1.eml': { dockets: ['1:20-cv-08924'], caseName: 'IN RE: NEW YORK CITY POLICING DURING SUMMER 2020 DEMONSTRATIONS' },
   'eml/nef_txwd_7.eml': { dockets: ['6:22-cv-00351'], caseName: 'Lionra Technologies Limited v. Apple Inc.' },

@@ -16,7 +16,6 @@ after(async () => {
   await db.drop();
 });
 
-
 test('re-running clean-cat updates the same neo4j_documents row', async () => {
   const raw = 'ORDER\n\nIT IS SO ORDERED.';
   const src = await insertSource(db.sql, 'order.txt', raw, {});
@@ -37,12 +36,18 @@ test('a missing source row, a uuid mismatch and missing text are permanent error
     { document_uuid: '00000000-0000-4000-8000-000000000000', source_doc_sql_id: src.id },
   ];
   for (const msg of bad) {
-    await assert.rejects(cleanCat.run(msg, createTestContext({ store: { sql: db.sql }, providers: testProviders(), msg })), (e: Error & { kind?: string }) => e.kind === 'permanent');
+    await assert.rejects(
+      cleanCat.run(msg, createTestContext({ store: { sql: db.sql }, providers: testProviders(), msg })),
+      (e: Error & { kind?: string }) => e.kind === 'permanent',
+    );
   }
   const [row] = await db.sql<{ id: string; document_uuid: string }[]>`
     INSERT INTO source_documents (file_name, file_path) VALUES ('empty.pdf', 'empty.pdf') RETURNING id, document_uuid`;
   const msg = { document_uuid: row!.document_uuid, source_doc_sql_id: Number(row!.id) };
-  await assert.rejects(cleanCat.run(msg, createTestContext({ store: { sql: db.sql }, providers: testProviders(), msg })), /no extracted text/);
+  await assert.rejects(
+    cleanCat.run(msg, createTestContext({ store: { sql: db.sql }, providers: testProviders(), msg })),
+    /no extracted text/,
+  );
 });
 
 test('with an LLM: its label is used (json_schema restricted to the label set); on failure the local label is kept', async () => {
@@ -57,7 +62,9 @@ test('with an LLM: its label is used (json_schema restricted to the label set); 
     const schema = body.response_format!.json_schema!.schema as { properties: { category: { enum: string[] } } };
     assert.equal(schema.properties.category.enum.length, 12);
     assert.ok(schema.properties.category.enum.includes('court_notice'));
-    const [doc] = await db.sql<{ metadata_json: Record<string, unknown> }[]>`SELECT metadata_json FROM neo4j_documents WHERE id = ${out.neo4j_doc_sql_id}`;
+    const [doc] = await db.sql<
+      { metadata_json: Record<string, unknown> }[]
+    >`SELECT metadata_json FROM neo4j_documents WHERE id = ${out.neo4j_doc_sql_id}`;
     assert.equal(doc!.metadata_json['category_method'], 'llm');
     assert.equal((doc!.metadata_json['category_local'] as { category: string }).category, 'court_order');
 
@@ -67,7 +74,9 @@ test('with an LLM: its label is used (json_schema restricted to the label set); 
     const msg2 = { document_uuid: src2.uuid, source_doc_sql_id: src2.id };
     const out2 = await cleanCat.run(msg2, createTestContext({ store: { sql: db.sql }, providers: testProviders(llm), msg: msg2 }));
     assert.equal(out2.doc_category, 'court_order');
-    const [doc2] = await db.sql<{ metadata_json: Record<string, unknown> }[]>`SELECT metadata_json FROM neo4j_documents WHERE id = ${out2.neo4j_doc_sql_id}`;
+    const [doc2] = await db.sql<
+      { metadata_json: Record<string, unknown> }[]
+    >`SELECT metadata_json FROM neo4j_documents WHERE id = ${out2.neo4j_doc_sql_id}`;
     assert.equal(doc2!.metadata_json['category_method'], 'local');
     assert.match(String(doc2!.metadata_json['category_llm_error']), /LLM/);
     fake.failNext(0);

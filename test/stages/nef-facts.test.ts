@@ -27,7 +27,11 @@ const EXPECTED: Readonly<Record<string, Record<string, string>>> = {
   'bankruptcy-no-type.eml': { '24-01234': 'Greenfield Orchards, LLC' },
   'bankruptcy-office-year.eml': { '1-22-40123': 'Brightwater Ventures LLC' },
   'adversary-lead-case.eml': { '24-03021': 'Rivera v. Coastal Lending Corp.', '23-30111': 'Maria Elena Rivera' },
-  'jointly-administered.eml': { '23-10001': 'Northwind Holdings, Inc.', '23-10002': 'Northwind Operating LLC', '23-10003': 'Northwind Retail Stores LLC' },
+  'jointly-administered.eml': {
+    '23-10001': 'Northwind Holdings, Inc.',
+    '23-10002': 'Northwind Operating LLC',
+    '23-10003': 'Northwind Retail Stores LLC',
+  },
   'multi-docket-district.eml': {
     '1:23-cv-04410': 'Holloway v. Granite Insurance Co.',
     '1:23-cv-05872': 'Dunmore Logistics Inc. v. Granite Insurance Co.',
@@ -59,9 +63,14 @@ async function factsOf(file: string): Promise<{ facts: Facts; cleaned: string; c
     INSERT INTO source_documents (file_name, file_path) VALUES (${file}, ${filePath}) RETURNING id, document_uuid`;
   const m0 = { document_uuid: row!.document_uuid, source_doc_sql_id: Number(row!.id), file_path: filePath, file_name: file };
   const m1 = await ocr.run(m0, createTestContext({ store: { sql: db.sql }, providers, msg: m0, stage: 'ocr' }));
-  const m2 = await cleanCat.run(m1 as typeof m1 & { source_doc_sql_id: number }, createTestContext({ store: { sql: db.sql }, providers, msg: m1, stage: 'clean-cat' }));
+  const m2 = await cleanCat.run(
+    m1 as typeof m1 & { source_doc_sql_id: number },
+    createTestContext({ store: { sql: db.sql }, providers, msg: m1, stage: 'clean-cat' }),
+  );
   await chunking.run(m2, createTestContext({ store: { sql: db.sql }, providers, msg: m2, stage: 'chunking' }));
-  const [doc] = await db.sql<{ cleaned_text: string; metadata_json: Facts }[]>`SELECT cleaned_text, metadata_json FROM neo4j_documents WHERE id = ${m2.neo4j_doc_sql_id}`;
+  const [doc] = await db.sql<
+    { cleaned_text: string; metadata_json: Facts }[]
+  >`SELECT cleaned_text, metadata_json FROM neo4j_documents WHERE id = ${m2.neo4j_doc_sql_id}`;
   return { facts: doc!.metadata_json, cleaned: doc!.cleaned_text, category: m2.doc_category };
 }
 

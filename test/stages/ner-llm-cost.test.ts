@@ -39,7 +39,9 @@ async function run(doc: OracleDocument, secondPass: 'on' | 'off' | 'sparse'): Pr
   const msg = { document_uuid: seeded.documentUuid, neo4j_doc_sql_id: seeded.docId, chunk_count: seeded.chunkCount };
   const from = fake.requests.length;
   await ner.run(msg, createTestContext({ store: { sql: db.sql }, providers, msg }));
-  const [row] = await db.sql<Array<{ usage: Record<string, number> }>>`SELECT metadata_json->'llm_usage'->'ner' AS usage FROM neo4j_documents WHERE id = ${seeded.docId}`;
+  const [row] = await db.sql<
+    Array<{ usage: Record<string, number> }>
+  >`SELECT metadata_json->'llm_usage'->'ner' AS usage FROM neo4j_documents WHERE id = ${seeded.docId}`;
   return { requests: fake.requests.length - from, usage: row!.usage };
 }
 
@@ -60,9 +62,16 @@ test('second_pass sparse asks again only for chunks whose first answer is sparse
   const from = fake.requests.length;
   const mixed = await run(sparse, 'sparse');
   assert.equal(mixed.requests, 2);
-  const chunksOf = (i: number) => [...fake.requests[i]!.messages.find((m) => m.role === 'user')!.content.matchAll(/<chunk id="\d+">\n([\s\S]*?)\n<\/chunk>/g)].map((m) => m[1]!);
+  const chunksOf = (i: number) =>
+    [...fake.requests[i]!.messages.find((m) => m.role === 'user')!.content.matchAll(/<chunk id="\d+">\n([\s\S]*?)\n<\/chunk>/g)].map(
+      (m) => m[1]!,
+    );
   const first = chunksOf(from);
   const again = chunksOf(from + 1);
   assert.ok(again.length > 0 && again.length < first.length, `${again.length} of ${first.length} chunks sent again`);
-  for (const c of again) assert.ok(FILLER.includes(c.slice(0, 40)) || c.includes('without reaching'), `a re-sent chunk is one of the sparse ones: ${c.slice(0, 60)}`);
+  for (const c of again)
+    assert.ok(
+      FILLER.includes(c.slice(0, 40)) || c.includes('without reaching'),
+      `a re-sent chunk is one of the sparse ones: ${c.slice(0, 60)}`,
+    );
 });

@@ -13,7 +13,16 @@ import { createOpenAiLlm } from '../../src/providers/llm/openai.ts';
 import type { LlmClient } from '../../src/providers/types.ts';
 import { createTestContext } from '../../src/testing/index.ts';
 import { createTestDb, type TestDb } from '../helpers/db.ts';
-import { composeDocuments, labelledSentences, oracleResponder, prng, score, storedMentions, type OracleDocument, type OracleScore } from '../fakes/ner-oracle.ts';
+import {
+  composeDocuments,
+  labelledSentences,
+  oracleResponder,
+  prng,
+  score,
+  storedMentions,
+  type OracleDocument,
+  type OracleScore,
+} from '../fakes/ner-oracle.ts';
 import { startFakeOpenAi, type FakeOpenAiServer } from '../fakes/openai-server.ts';
 import { entityProviders, fakeLlmSettings, seedDocument } from './ner-seed.ts';
 
@@ -54,11 +63,13 @@ function describeScore(s: OracleScore): string {
   const o = s.overall;
   if (process.env['DOCPIPE_ORACLE_ERRORS']) console.log([...new Set(s.errors)].sort().join('\n'));
   const l = s.llm;
-  return `LLM spans F1 ${l.f1.toFixed(3)} (tp ${l.tp} fp ${l.fp} fn ${l.fn}); all stored F1 ${o.f1.toFixed(3)} (tp ${o.tp} fp ${o.fp} fn ${o.fn}); `
-    + `gold displaced by rule spans: ${s.displacedByRules}; failed documents: ${s.failedDocuments}`;
+  return (
+    `LLM spans F1 ${l.f1.toFixed(3)} (tp ${l.tp} fp ${l.fp} fn ${l.fn}); all stored F1 ${o.f1.toFixed(3)} (tp ${o.tp} fp ${o.fp} fn ${o.fn}); ` +
+    `gold displaced by rule spans: ${s.displacedByRules}; failed documents: ${s.failedDocuments}`
+  );
 }
 
-test('a perfect model\'s answers are stored losslessly: F1 >= 0.995 on held-out compositions', async (t) => {
+test("a perfect model's answers are stored losslessly: F1 >= 0.995 on held-out compositions", async (t) => {
   const docs = composeDocuments(labelledSentences(), 30, 8, 2301);
   const fake = await startFakeOpenAi(oracleResponder(docs));
   try {

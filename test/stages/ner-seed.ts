@@ -45,7 +45,10 @@ export function chunkSpans(text: string, size: number, overlap: number): Array<[
   return spans;
 }
 
-export async function seedDocument(sql: Sql, options: { name: string; text: string; size?: number; overlap?: number; metadata?: Record<string, unknown>; projectId?: number }): Promise<SeededDocument> {
+export async function seedDocument(
+  sql: Sql,
+  options: { name: string; text: string; size?: number; overlap?: number; metadata?: Record<string, unknown>; projectId?: number },
+): Promise<SeededDocument> {
   const documentUuid = randomUUID();
   const [src] = await sql<Array<{ id: string }>>`
     INSERT INTO source_documents (document_uuid, file_name, file_path, project_id, raw_extracted_text)
@@ -56,8 +59,13 @@ export async function seedDocument(sql: Sql, options: { name: string; text: stri
   const docId = Number(doc!.id);
   const spans = chunkSpans(options.text, options.size ?? 1500, options.overlap ?? 200);
   const rows = spans.map(([s, e], i) => ({
-    chunk_uuid: randomUUID(), document_id: docId, document_uuid: documentUuid, chunk_index: i,
-    text: options.text.slice(s, e), char_start: s, char_end: e,
+    chunk_uuid: randomUUID(),
+    document_id: docId,
+    document_uuid: documentUuid,
+    chunk_index: i,
+    text: options.text.slice(s, e),
+    char_start: s,
+    char_end: e,
   }));
   if (rows.length) await sql`INSERT INTO neo4j_chunks ${sql(rows)}`;
   return { documentUuid, docId, chunkCount: rows.length, text: options.text };
@@ -115,6 +123,8 @@ export async function runEntityStages(sql: Sql, doc: SeededDocument, options: { 
   const m2 = { document_uuid: doc.documentUuid, neo4j_doc_sql_id: doc.docId, mention_count: o1['mention_count'] as number };
   const o2 = await resolution.run(m2, createTestContext({ store: { sql }, providers, msg: m2, stage: 'resolution' }));
   const m3 = { document_uuid: doc.documentUuid, neo4j_doc_sql_id: doc.docId, canonical_count: o2['canonical_count'] as number };
-  const o3 = options.relationships ? await relationships.run(m3, createTestContext({ store: { sql }, providers, msg: m3, stage: 'relationships' })) : undefined;
+  const o3 = options.relationships
+    ? await relationships.run(m3, createTestContext({ store: { sql }, providers, msg: m3, stage: 'relationships' }))
+    : undefined;
   return { mentionCount: o1['mention_count'] as number, canonicalCount: o2['canonical_count'] as number, out: o3 ?? {} };
 }

@@ -22,7 +22,10 @@ before(async () => {
   writeFileSync(path.join(tmp, 'brief-with-exhibit.pdf'), await briefWithScannedExhibit());
   writeFileSync(path.join(tmp, 'transcript.pdf'), await annotatedTranscript());
   writeFileSync(path.join(tmp, 'sealed.pdf'), encryptedPdf({ userPassword: 'sesame', ownerPassword: 'owner-secret', lines: SEALED }));
-  writeFileSync(path.join(tmp, 'restricted.pdf'), encryptedPdf({ userPassword: '', ownerPassword: 'owner-secret', lines: ['PRINT RESTRICTED ORDER'] }));
+  writeFileSync(
+    path.join(tmp, 'restricted.pdf'),
+    encryptedPdf({ userPassword: '', ownerPassword: 'owner-secret', lines: ['PRINT RESTRICTED ORDER'] }),
+  );
 });
 after(async () => {
   await stage.close?.();
@@ -32,14 +35,15 @@ after(async () => {
 
 const SEALED = ['SEALED SETTLEMENT TERMS', 'Case No. 1:23-cv-04410'];
 
-const providersWith = (pdfPasswords?: string[]) => createProviders({
-  files: { allowedRoots: [tmp], maxBytes: 50 << 20 },
-  providers: {
-    ocr: { provider: 'local', workers: 1, region: 'us-east-1', max_pages: 100, ...(pdfPasswords ? { pdf_passwords: pdfPasswords } : {}) },
-    llm: { provider: 'local', model: 'none', api_key_env: 'NONE', concurrency: 1, timeoutMs: 5000 },
-    transcription: { provider: 'none', model: 'none', api_key_env: 'NONE' },
-  },
-});
+const providersWith = (pdfPasswords?: string[]) =>
+  createProviders({
+    files: { allowedRoots: [tmp], maxBytes: 50 << 20 },
+    providers: {
+      ocr: { provider: 'local', workers: 1, region: 'us-east-1', max_pages: 100, ...(pdfPasswords ? { pdf_passwords: pdfPasswords } : {}) },
+      llm: { provider: 'local', model: 'none', api_key_env: 'NONE', concurrency: 1, timeoutMs: 5000 },
+      transcription: { provider: 'none', model: 'none', api_key_env: 'NONE' },
+    },
+  });
 const providers = providersWith();
 
 interface Page {
@@ -62,19 +66,28 @@ async function insert(file: string) {
   const filePath = path.join(tmp, file);
   const [doc] = await db.sql<{ id: string; document_uuid: string }[]>`
     INSERT INTO source_documents (file_name, file_path) VALUES (${file}, ${filePath}) RETURNING id, document_uuid::text`;
-  return { id: doc!.id, msg: { document_uuid: doc!.document_uuid, source_doc_sql_id: Number(doc!.id), file_path: filePath, file_name: file } };
+  return {
+    id: doc!.id,
+    msg: { document_uuid: doc!.document_uuid, source_doc_sql_id: Number(doc!.id), file_path: filePath, file_name: file },
+  };
 }
 
 async function read(id: string): Promise<{ text: string; pages: Page[] }> {
-  const [row] = await db.sql<{ raw_extracted_text: string; ocr_metadata_json: { pages: Page[] } }[]>`SELECT raw_extracted_text, ocr_metadata_json FROM source_documents WHERE id = ${id}`;
+  const [row] = await db.sql<
+    { raw_extracted_text: string; ocr_metadata_json: { pages: Page[] } }[]
+  >`SELECT raw_extracted_text, ocr_metadata_json FROM source_documents WHERE id = ${id}`;
   return { text: row!.raw_extracted_text, pages: row!.ocr_metadata_json.pages };
 }
 
-test('a scanned exhibit appended to a typed brief is OCR\'d by default; figures keep no text; ocr_figures: false OCRs none', async () => {
+test("a scanned exhibit appended to a typed brief is OCR'd by default; figures keep no text; ocr_figures: false OCRs none", async () => {
   const { text, pages } = await runOcr('brief-with-exhibit.pdf');
-  assert.deepEqual(pages.map((p) => p.method), [...Array(7).fill('text-layer'), 'ocr', 'text-layer', 'ocr']);
+  assert.deepEqual(
+    pages.map((p) => p.method),
+    [...Array(7).fill('text-layer'), 'ocr', 'text-layer', 'ocr'],
+  );
   const exhibit = text.slice(pages[7]!.start, pages[7]!.end);
-  for (const line of SCANNED_EXHIBIT_LINES) assert.ok(exhibit.replace(/\s+/g, ' ').includes(line), `OCR text of the exhibit lacks "${line}": ${exhibit}`);
+  for (const line of SCANNED_EXHIBIT_LINES)
+    assert.ok(exhibit.replace(/\s+/g, ' ').includes(line), `OCR text of the exhibit lacks "${line}": ${exhibit}`);
   assert.ok(pages[7]!.confidence >= 60, `confidence ${pages[7]!.confidence}`);
   assert.match(text.slice(pages[0]!.start, pages[0]!.end), /^MOTION FOR SUMMARY JUDGMENT/);
   // a colour figure is not OCR'd; a grey one reads as noise and keeps no text
@@ -84,14 +97,20 @@ test('a scanned exhibit appended to a typed brief is OCR\'d by default; figures 
   assert.equal(pages[9]!.chars, 0);
 
   const off = await runOcr('brief-with-exhibit.pdf', { ocr_figures: false });
-  assert.deepEqual(off.pages.map((p) => p.method), Array(10).fill('text-layer'));
+  assert.deepEqual(
+    off.pages.map((p) => p.method),
+    Array(10).fill('text-layer'),
+  );
   assert.equal(off.pages[7]!.chars, 0);
   assert.match(off.pages[7]!.reason ?? '', /figure/);
 });
 
 test('text drawn by annotations (stamp, FreeText header/footer, Bates label, form field) is read where it is drawn; hidden and popup text is not', async () => {
   const { text, pages } = await runOcr('transcript.pdf');
-  assert.deepEqual(pages.map((p) => p.method), ['text-layer']);
+  assert.deepEqual(
+    pages.map((p) => p.method),
+    ['text-layer'],
+  );
   const t = ANNOTATION_TEXT;
   for (const s of [t.header, t.stamp, t.bates, t.footer, t.field]) assert.ok(text.includes(s), `missing "${s}"`);
   for (const s of [t.hidden, t.popup]) assert.ok(!text.includes(s), `"${s}" must not be read`);
@@ -106,20 +125,31 @@ test('text drawn by annotations (stamp, FreeText header/footer, Bates label, for
 
 test('a password-protected PDF fails permanently naming the file; a configured password opens it', async () => {
   const { msg, id } = await insert('sealed.pdf');
-  await assert.rejects(stage.run(msg, createTestContext({ store: { sql: db.sql }, providers, msg, stage: 'ocr' })), (err: { kind?: string; code?: string; message: string }) => {
-    assert.equal(err.kind, 'permanent');
-    assert.equal(err.code, 'DP_ERR_FILE_ENCRYPTED');
-    assert.match(err.message, /^sealed\.pdf: the PDF is password-protected and no password is configured \(providers\.ocr\.pdf_passwords\)$/);
-    return true;
-  });
-  const [row] = await db.sql<{ initial_processing_status: string; error_message: string; raw_extracted_text: string | null }[]>`SELECT initial_processing_status, error_message, raw_extracted_text FROM source_documents WHERE id = ${id}`;
+  await assert.rejects(
+    stage.run(msg, createTestContext({ store: { sql: db.sql }, providers, msg, stage: 'ocr' })),
+    (err: { kind?: string; code?: string; message: string }) => {
+      assert.equal(err.kind, 'permanent');
+      assert.equal(err.code, 'DP_ERR_FILE_ENCRYPTED');
+      assert.match(
+        err.message,
+        /^sealed\.pdf: the PDF is password-protected and no password is configured \(providers\.ocr\.pdf_passwords\)$/,
+      );
+      return true;
+    },
+  );
+  const [row] = await db.sql<
+    { initial_processing_status: string; error_message: string; raw_extracted_text: string | null }[]
+  >`SELECT initial_processing_status, error_message, raw_extracted_text FROM source_documents WHERE id = ${id}`;
   assert.equal(row!.initial_processing_status, 'ocr_stream_error');
   assert.match(row!.error_message, /sealed\.pdf: the PDF is password-protected/);
   assert.equal(row!.raw_extracted_text, null);
 
   const wrong = await insert('sealed.pdf');
   const onlyWrong = providersWith(['not-it']);
-  await assert.rejects(stage.run(wrong.msg, createTestContext({ store: { sql: db.sql }, providers: onlyWrong, msg: wrong.msg, stage: 'ocr' })), /sealed\.pdf: the PDF is password-protected and none of the 1 passwords in providers\.ocr\.pdf_passwords opens it/);
+  await assert.rejects(
+    stage.run(wrong.msg, createTestContext({ store: { sql: db.sql }, providers: onlyWrong, msg: wrong.msg, stage: 'ocr' })),
+    /sealed\.pdf: the PDF is password-protected and none of the 1 passwords in providers\.ocr\.pdf_passwords opens it/,
+  );
 
   const opened = await runOcr('sealed.pdf', {}, providersWith(['not-it', 'sesame']));
   assert.equal(opened.text, SEALED.join('\n'));

@@ -40,7 +40,9 @@ function providers(overrides: { transcription?: Partial<ProvidersConfig['transcr
 
 interface Row {
   raw_extracted_text: string | null;
-  ocr_metadata_json: Record<string, unknown> & { pages?: Array<{ page: number; method: string; chars: number; start?: number; end?: number }> };
+  ocr_metadata_json: Record<string, unknown> & {
+    pages?: Array<{ page: number; method: string; chars: number; start?: number; end?: number }>;
+  };
   ocr_provider: string | null;
   detected_file_type: string | null;
   initial_processing_status: string;
@@ -48,12 +50,26 @@ interface Row {
   ocr_completed_at: Date | null;
 }
 
-async function runOcr(filePath: string, options: { providers?: ReturnType<typeof providers>; stageOptions?: Record<string, unknown> } = {}) {
+async function runOcr(
+  filePath: string,
+  options: { providers?: ReturnType<typeof providers>; stageOptions?: Record<string, unknown> } = {},
+) {
   const [doc] = await db.sql<{ id: string; document_uuid: string }[]>`
     INSERT INTO source_documents (file_name, file_path) VALUES (${path.basename(filePath)}, ${filePath}) RETURNING id, document_uuid::text`;
   assert.ok(doc);
-  const msg = { document_uuid: doc.document_uuid, source_doc_sql_id: Number(doc.id), file_path: filePath, file_name: path.basename(filePath) };
-  const ctx = createTestContext({ store: { sql: db.sql }, providers: options.providers ?? providers(), msg, stage: 'ocr', options: options.stageOptions });
+  const msg = {
+    document_uuid: doc.document_uuid,
+    source_doc_sql_id: Number(doc.id),
+    file_path: filePath,
+    file_name: path.basename(filePath),
+  };
+  const ctx = createTestContext({
+    store: { sql: db.sql },
+    providers: options.providers ?? providers(),
+    msg,
+    stage: 'ocr',
+    options: options.stageOptions,
+  });
   const run = () => stage.run(msg, ctx);
   const row = async () => (await db.sql<Row[]>`SELECT * FROM source_documents WHERE id = ${doc.id}`)[0] as Row;
   return { msg, ctx, run, row };
@@ -77,13 +93,30 @@ describe('other formats', () => {
   test('e-mail: an HTML body as text, attachments under a marker, at most max_attachments', async () => {
     const withAttachment = path.join(tmp, 'with-attachment.eml');
     const attached = Buffer.from('The settlement agreement is attached.\nSigned by both parties.');
-    writeFileSync(withAttachment, [
-      'From: Clerk <clerk@example.org>', 'To: Counsel <counsel@example.org>', 'Subject: Filing', 'Date: Mon, 1 Feb 2021 10:00:00 +0000',
-      'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="b1"', '', '--b1', 'Content-Type: text/html; charset=utf-8', '',
-      '<html><body><p>Please see <b>attached</b>.</p><table><tr><td>Case</td><td>1:21-cv-1</td></tr></table></body></html>', '--b1',
-      'Content-Type: text/plain; name="agreement.txt"', 'Content-Disposition: attachment; filename="agreement.txt"', 'Content-Transfer-Encoding: base64', '',
-      attached.toString('base64'), '--b1--', '',
-    ].join('\r\n'));
+    writeFileSync(
+      withAttachment,
+      [
+        'From: Clerk <clerk@example.org>',
+        'To: Counsel <counsel@example.org>',
+        'Subject: Filing',
+        'Date: Mon, 1 Feb 2021 10:00:00 +0000',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/mixed; boundary="b1"',
+        '',
+        '--b1',
+        'Content-Type: text/html; charset=utf-8',
+        '',
+        '<html><body><p>Please see <b>attached</b>.</p><table><tr><td>Case</td><td>1:21-cv-1</td></tr></table></body></html>',
+        '--b1',
+        'Content-Type: text/plain; name="agreement.txt"',
+        'Content-Disposition: attachment; filename="agreement.txt"',
+        'Content-Transfer-Encoding: base64',
+        '',
+        attached.toString('base64'),
+        '--b1--',
+        '',
+      ].join('\r\n'),
+    );
     const mail = await runOcr(withAttachment);
     await mail.run();
     const m = await mail.row();
@@ -91,7 +124,10 @@ describe('other formats', () => {
     assert.match(m.raw_extracted_text ?? '', /Case\t1:21-cv-1/);
     assert.match(m.raw_extracted_text ?? '', /----- Attachment: agreement\.txt -----\nThe settlement agreement is attached\./);
     const meta = m.ocr_metadata_json['email'] as { attachments: Array<{ name: string; status: string }> };
-    assert.deepEqual(meta.attachments.map((a) => [a.name, a.status]), [['agreement.txt', 'extracted']]);
+    assert.deepEqual(
+      meta.attachments.map((a) => [a.name, a.status]),
+      [['agreement.txt', 'extracted']],
+    );
     const capped = await runOcr(withAttachment, { stageOptions: { max_attachments: 0 } });
     await capped.run();
     const c = await capped.row();
@@ -126,7 +162,11 @@ describe('broken files fail permanently with a clear reason', () => {
   test('random bytes named .pdf', async () => {
     const file = path.join(tmp, 'random.pdf');
     writeFileSync(file, randomBytes(4096));
-    await expectPermanent(file, 'DP_ERR_FILE_CORRUPT', /random\.pdf: named \.pdf but the content is not \(detected unknown; no %PDF- header\)/);
+    await expectPermanent(
+      file,
+      'DP_ERR_FILE_CORRUPT',
+      /random\.pdf: named \.pdf but the content is not \(detected unknown; no %PDF- header\)/,
+    );
   });
 
   test('random bytes behind a PDF header', async () => {
@@ -138,13 +178,22 @@ describe('broken files fail permanently with a clear reason', () => {
   test('a .docx that is not a zip', async () => {
     const file = path.join(tmp, 'not-a-zip.docx');
     writeFileSync(file, 'This is plain text pretending to be a Word document.\n');
-    await expectPermanent(file, 'DP_ERR_FILE_CORRUPT', /not-a-zip\.docx: named \.docx but the content is not \(detected \.txt; a \.docx must be a ZIP archive\)/);
+    await expectPermanent(
+      file,
+      'DP_ERR_FILE_CORRUPT',
+      /not-a-zip\.docx: named \.docx but the content is not \(detected \.txt; a \.docx must be a ZIP archive\)/,
+    );
   });
 
   test('a zip bomb .docx', async () => {
     const file = path.join(tmp, 'bomb.docx');
     writeFileSync(file, zip([{ name: 'word/document.xml', data: Buffer.alloc(20 * 1024 * 1024, 0x20) }], new Date(Date.UTC(2024, 0, 1))));
-    await expectPermanent(file, 'DP_ERR_FILE_CORRUPT', /bomb\.docx: declares \d+ uncompressed bytes, over the limit of 1048576 \(zip bomb\)/, { max_uncompressed_bytes: 1024 * 1024 });
+    await expectPermanent(
+      file,
+      'DP_ERR_FILE_CORRUPT',
+      /bomb\.docx: declares \d+ uncompressed bytes, over the limit of 1048576 \(zip bomb\)/,
+      { max_uncompressed_bytes: 1024 * 1024 },
+    );
   });
 
   test('a PDF over max_pages', async () => {

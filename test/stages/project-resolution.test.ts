@@ -30,14 +30,30 @@ type Spec = [EntityType, string, Record<string, string>?];
 /** A document of a project with the given mentions, written the way ner writes them (offsets found in the text). */
 async function seed(name: string, text: string, specs: Spec[], projectId: number | null): Promise<SeededDocument> {
   const doc = await seedDocument(db.sql, { name, text, size: 100_000, ...(projectId === null ? {} : { projectId }) });
-  const [chunk] = await db.sql<Array<{ id: string; chunk_uuid: string }>>`SELECT id, chunk_uuid FROM neo4j_chunks WHERE document_id = ${doc.docId}`;
+  const [chunk] = await db.sql<
+    Array<{ id: string; chunk_uuid: string }>
+  >`SELECT id, chunk_uuid FROM neo4j_chunks WHERE document_id = ${doc.docId}`;
   let from = 0;
-  await replaceMentions(db.sql, doc.documentUuid, specs.map(([type, value, meta]) => {
-    const start = text.indexOf(value, from);
-    assert.ok(start >= 0, value);
-    from = start + value.length;
-    return { type, start, end: start + value.length, value, confidence: 0.9, method: 'rules' as const, chunkId: Number(chunk!.id), chunkUuid: chunk!.chunk_uuid, ...(meta ? { meta: meta as unknown as MentionMeta } : {}) };
-  }));
+  await replaceMentions(
+    db.sql,
+    doc.documentUuid,
+    specs.map(([type, value, meta]) => {
+      const start = text.indexOf(value, from);
+      assert.ok(start >= 0, value);
+      from = start + value.length;
+      return {
+        type,
+        start,
+        end: start + value.length,
+        value,
+        confidence: 0.9,
+        method: 'rules' as const,
+        chunkId: Number(chunk!.id),
+        chunkUuid: chunk!.chunk_uuid,
+        ...(meta ? { meta: meta as unknown as MentionMeta } : {}),
+      };
+    }),
+  );
   return doc;
 }
 
@@ -46,7 +62,8 @@ const resolve = (doc: SeededDocument) => {
   return resolution.run(msg, createTestContext({ store: { sql: db.sql }, providers: entityProviders(), msg }));
 };
 
-const project = async (name: string) => Number((await db.sql<Array<{ id: string }>>`INSERT INTO projects (name) VALUES (${name}) RETURNING id`)[0]!.id);
+const project = async (name: string) =>
+  Number((await db.sql<Array<{ id: string }>>`INSERT INTO projects (name) VALUES (${name}) RETURNING id`)[0]!.id);
 
 /** The variants each document of the project names its parties by. */
 const VARIANTS = {
@@ -59,26 +76,37 @@ const VARIANTS = {
 function judgment(i: number): { text: string; specs: Spec[] } {
   const pick = (list: string[]) => list[i % list.length]!;
   const [app, resp, lawyer, judge] = [pick(VARIANTS.appellant), pick(VARIANTS.respondent), pick(VARIANTS.lawyer), pick(VARIANTS.judge)];
-  const text = `IN THE HIGH COURT OF DELHI AT NEW DELHI\nCivil Appeal No. 4567 of 2021\n${app} ... Appellant\nversus\n${resp} ... Respondent\n` +
+  const text =
+    `IN THE HIGH COURT OF DELHI AT NEW DELHI\nCivil Appeal No. 4567 of 2021\n${app} ... Appellant\nversus\n${resp} ... Respondent\n` +
     `Through: Mr. ${lawyer}, Advocate for the Appellant.\nCORAM: Hon'ble Mr. Justice ${judge}\nOrder ${i + 1} of the series.\n`;
   return {
     text,
     specs: [
-      ['COURT', 'HIGH COURT OF DELHI AT NEW DELHI'], ['CASE_NUMBER', 'Civil Appeal No. 4567 of 2021'],
-      ['PERSON', app, { role: 'appellant' }], ['ORG', resp, { role: 'respondent' }], ['LAWYER', `Mr. ${lawyer}`, { forRole: 'appellant' }], ['JUDGE', judge],
+      ['COURT', 'HIGH COURT OF DELHI AT NEW DELHI'],
+      ['CASE_NUMBER', 'Civil Appeal No. 4567 of 2021'],
+      ['PERSON', app, { role: 'appellant' }],
+      ['ORG', resp, { role: 'respondent' }],
+      ['LAWYER', `Mr. ${lawyer}`, { forRole: 'appellant' }],
+      ['JUDGE', judge],
     ],
   };
 }
 
-interface ProjectEntityRow { project_entity_uuid: string; entity_family: string; canonical_name: string; aliases: string[] }
+interface ProjectEntityRow {
+  project_entity_uuid: string;
+  entity_family: string;
+  canonical_name: string;
+  aliases: string[];
+}
 
 const projectEntities = (projectId: number) => db.sql<ProjectEntityRow[]>`
   SELECT project_entity_uuid, entity_family, canonical_name, aliases FROM neo4j_project_entities WHERE project_id = ${projectId} ORDER BY project_entity_uuid`;
 
-const snapshot = (projectId: number) => Promise.all([
-  db.sql`SELECT id, project_entity_uuid, entity_family, entity_type, normalized_name, canonical_name, name_keys, aliases, updated_at FROM neo4j_project_entities WHERE project_id = ${projectId} ORDER BY id`,
-  db.sql`SELECT canonical_entity_uuid, project_entity_id, project_entity_uuid, project_match FROM neo4j_canonical_entities WHERE project_id = ${projectId} ORDER BY canonical_entity_uuid`,
-]);
+const snapshot = (projectId: number) =>
+  Promise.all([
+    db.sql`SELECT id, project_entity_uuid, entity_family, entity_type, normalized_name, canonical_name, name_keys, aliases, updated_at FROM neo4j_project_entities WHERE project_id = ${projectId} ORDER BY id`,
+    db.sql`SELECT canonical_entity_uuid, project_entity_id, project_entity_uuid, project_match FROM neo4j_canonical_entities WHERE project_id = ${projectId} ORDER BY canonical_entity_uuid`,
+  ]);
 
 let concurrentProject = 0;
 const docs: SeededDocument[] = [];
@@ -96,7 +124,10 @@ test('8 documents of one project resolved at the same moment: one project entity
   for (const [party, variants] of Object.entries(VARIANTS)) {
     const found = holding(variants);
     assert.equal(found.length, 1, `${party}: ${found.map((r) => r.canonical_name).join(' / ')}`);
-    assert.ok(variants.every((v) => found[0]!.aliases.some((a) => a.includes(v))), `${party}: every variant joined (${found[0]!.aliases.join(' / ')})`);
+    assert.ok(
+      variants.every((v) => found[0]!.aliases.some((a) => a.includes(v))),
+      `${party}: every variant joined (${found[0]!.aliases.join(' / ')})`,
+    );
   }
   assert.deepEqual(rows.map((r) => r.entity_family).sort(), ['case_number', 'court', 'org', 'person', 'person', 'person']);
   assert.equal(holding(VARIANTS.respondent)[0]!.canonical_name, 'State Bank of India Ltd.', 'the fullest name, whatever the order');
@@ -110,7 +141,12 @@ test('8 documents of one project resolved at the same moment: one project entity
     assert.ok(['new', 'exact', 'alias', 'defined-term', 'abbreviation', 'score'].includes(l.method), l.method);
     assert.ok(l.score >= 0.9 && l.score <= 1);
   }
-  for (const r of rows) assert.equal(links.filter((l) => l.project_entity_uuid === r.project_entity_uuid && l.method === 'new').length, 1, `${r.canonical_name} created once`);
+  for (const r of rows)
+    assert.equal(
+      links.filter((l) => l.project_entity_uuid === r.project_entity_uuid && l.method === 'new').length,
+      1,
+      `${r.canonical_name} created once`,
+    );
 
   const first = await snapshot(concurrentProject);
   await resolve(docs[3]!);
@@ -133,10 +169,18 @@ test('a document without a project keeps per-document resolution: no project ent
 test('documents arriving one by one join by exact name, abbreviation, score and alias', async () => {
   const projectId = await project('sequential');
   const methods: Array<[string, unknown]> = [];
-  for (const [i, name] of ['State Bank of India', 'STATE BANK OF INDIA', 'SBI', 'State Bank of India Limited', 'State Bank of India Ltd.'].entries()) {
+  for (const [i, name] of [
+    'State Bank of India',
+    'STATE BANK OF INDIA',
+    'SBI',
+    'State Bank of India Limited',
+    'State Bank of India Ltd.',
+  ].entries()) {
     const doc = await seed(`seq-${i}.txt`, `Notice to ${name}.`, [['ORG', name]], projectId);
     await resolve(doc);
-    const [row] = await db.sql<Array<{ project_match: Record<string, unknown> }>>`SELECT project_match FROM neo4j_canonical_entities WHERE document_id = ${doc.docId}`;
+    const [row] = await db.sql<
+      Array<{ project_match: Record<string, unknown> }>
+    >`SELECT project_match FROM neo4j_canonical_entities WHERE document_id = ${doc.docId}`;
     methods.push([name, row!.project_match]);
   }
   assert.deepEqual(methods, [
@@ -158,15 +202,24 @@ test('an entity that cannot join the project entity holding its normalised name 
     ['John Smith', 'John Smith', 'Jon Smith'],
   ];
   for (const [i, names] of docs3.entries()) {
-    const doc = await seed(`anchor-${i}.txt`, names.join(' met ') + '.', names.map((n): Spec => ['PERSON', n]), projectId);
+    const doc = await seed(
+      `anchor-${i}.txt`,
+      names.join(' met ') + '.',
+      names.map((n): Spec => ['PERSON', n]),
+      projectId,
+    );
     await resolve(doc);
   }
   const rows = await db.sql<Array<{ normalized_name: string; name_keys: string[] }>>`
     SELECT normalized_name, name_keys FROM neo4j_project_entities WHERE project_id = ${projectId} ORDER BY id`;
-  assert.deepEqual([...rows], [
-    { normalized_name: 'john smith', name_keys: ['john q smith', 'john smith'] },
-    { normalized_name: 'jon smith', name_keys: ['john smith', 'jon smith'] },
-  ], 'the second one is anchored on its other name');
+  assert.deepEqual(
+    [...rows],
+    [
+      { normalized_name: 'john smith', name_keys: ['john q smith', 'john smith'] },
+      { normalized_name: 'jon smith', name_keys: ['john smith', 'jon smith'] },
+    ],
+    'the second one is anchored on its other name',
+  );
 });
 
 test('relationships and the export carry project entities and the shared case with stable keys', async () => {
@@ -176,14 +229,25 @@ test('relationships and the export carry project entities and the shared case wi
   }
   const graph = await loadGraph(db.sql);
   const projectNodes = graph.nodes.filter((n) => n.label === 'ProjectEntity');
-  assert.deepEqual(projectNodes.map((n) => n.id).sort(), (await projectEntities(concurrentProject)).map((r) => r.project_entity_uuid).sort());
+  assert.deepEqual(
+    projectNodes.map((n) => n.id).sort(),
+    (await projectEntities(concurrentProject)).map((r) => r.project_entity_uuid).sort(),
+  );
   assert.ok(projectNodes.every((n) => n.properties['document_count'] === 8));
   const cases = graph.nodes.filter((n) => n.label === 'Case');
-  assert.deepEqual(cases.map((n) => n.properties['case_number']), ['CIVIL APPEAL NO. 4567 OF 2021'], 'one case for the eight orders');
+  assert.deepEqual(
+    cases.map((n) => n.properties['case_number']),
+    ['CIVIL APPEAL NO. 4567 OF 2021'],
+    'one case for the eight orders',
+  );
   const of = (type: string) => graph.relationships.filter((r) => r.type === type);
   assert.equal(of('RESOLVES_TO').length, 8 * 6);
   for (const type of ['IN_CASE', 'PRESIDES_OVER', 'FILED_IN', 'REPRESENTS']) assert.equal(of(type).length, 8, type);
-  assert.ok(of('REPRESENTS').every((r) => r.properties['role'] === 'appellant' && r.properties['side'] === 'initiating' && r.properties['method'] === 'for-role'));
+  assert.ok(
+    of('REPRESENTS').every(
+      (r) => r.properties['role'] === 'appellant' && r.properties['side'] === 'initiating' && r.properties['method'] === 'for-role',
+    ),
+  );
   assert.ok(of('PARTY_TO').every((r) => typeof r.properties['span_start'] === 'number' && r.properties['chunk_uuid']));
 
   const a = writeExport(graph, path.join(outDir, 'a'));
@@ -194,7 +258,8 @@ test('relationships and the export carry project entities and the shared case wi
     await relationships.run(msg, createTestContext({ store: { sql: db.sql }, providers: entityProviders(), msg }));
   }
   writeExport(await loadGraph(db.sql), path.join(outDir, 'b'));
-  for (const f of a.files) assert.equal(readFileSync(path.join(outDir, 'b', f), 'utf8'), readFileSync(path.join(outDir, 'a', f), 'utf8'), f);
+  for (const f of a.files)
+    assert.equal(readFileSync(path.join(outDir, 'b', f), 'utf8'), readFileSync(path.join(outDir, 'a', f), 'utf8'), f);
   const cypher = readFileSync(path.join(outDir, 'a', 'cypher', 'graph.cypher'), 'utf8');
   assert.match(cypher, /MERGE \(n:ProjectEntity \{uuid: row\.uuid\}\)/);
   assert.match(cypher, /MERGE \(n:Case \{uuid: row\.uuid\}\)/);

@@ -7,14 +7,26 @@ import { classifyError, DocpipeError, PermanentError } from '../../src/errors.ts
 const policy = { max: 5, backoff: 'exponential' as const, delayMs: 1000, maxDelayMs: 5000, jitter: false };
 
 test('exponential backoff doubles per attempt and is capped at maxDelay', () => {
-  assert.deepEqual([1, 2, 3, 4, 5].map((a) => retryDelay(policy, a)), [1000, 2000, 4000, 5000, 5000]);
-  assert.deepEqual([1, 2, 3].map((a) => retryDelay({ ...policy, backoff: 'fixed' }, a)), [1000, 1000, 1000]);
+  assert.deepEqual(
+    [1, 2, 3, 4, 5].map((a) => retryDelay(policy, a)),
+    [1000, 2000, 4000, 5000, 5000],
+  );
+  assert.deepEqual(
+    [1, 2, 3].map((a) => retryDelay({ ...policy, backoff: 'fixed' }, a)),
+    [1000, 1000, 1000],
+  );
 });
 
 test('jitter stays between half and all of the delay', () => {
   const j = { ...policy, jitter: true };
-  assert.equal(retryDelay(j, 2, () => 0), 1000);
-  assert.equal(retryDelay(j, 2, () => 1), 2000);
+  assert.equal(
+    retryDelay(j, 2, () => 0),
+    1000,
+  );
+  assert.equal(
+    retryDelay(j, 2, () => 1),
+    2000,
+  );
   for (let i = 0; i < 100; i++) {
     const d = retryDelay(j, 3);
     assert.ok(d >= 2000 && d <= 4000, String(d));

@@ -13,7 +13,8 @@ test('token counts: words, numbers and punctuation; long words count more', () =
 });
 
 test('headings, numbered paragraphs and blank lines make blocks', () => {
-  const text = 'ARTICLE I\nDEFINITIONS\nSection 1.1. Terms mean what they say.\n\nA paragraph\nthat goes on.\n1. First numbered.\n2. Second numbered.';
+  const text =
+    'ARTICLE I\nDEFINITIONS\nSection 1.1. Terms mean what they say.\n\nA paragraph\nthat goes on.\n1. First numbered.\n2. Second numbered.';
   const blocks = splitBlocks(text).map((b) => [text.slice(b.start, b.end), b.heading]);
   assert.deepEqual(blocks, [
     ['ARTICLE I', true],
@@ -50,8 +51,14 @@ test('a heading starts a new chunk when the current one is big enough; otherwise
   const section = (n: number): string => `SECTION ${n}. TITLE ${n}\n${Array.from({ length: 4 }, (_, i) => sentence(i)).join(' ')}`;
   const text = [1, 2, 3].map(section).join('\n\n');
   const chunks = chunkText(text, { maxTokens: 400, overlapTokens: 20, minTokens: 30 });
-  assert.deepEqual(chunks.map((c) => text.slice(c.start, c.end).split('\n')[0]), ['SECTION 1. TITLE 1', 'SECTION 2. TITLE 2', 'SECTION 3. TITLE 3']);
-  assert.deepEqual(chunks.map((c) => c.boundary), ['heading', 'heading', 'end']);
+  assert.deepEqual(
+    chunks.map((c) => text.slice(c.start, c.end).split('\n')[0]),
+    ['SECTION 1. TITLE 1', 'SECTION 2. TITLE 2', 'SECTION 3. TITLE 3'],
+  );
+  assert.deepEqual(
+    chunks.map((c) => c.boundary),
+    ['heading', 'heading', 'end'],
+  );
   assert.equal(chunks[1]!.heading, 'SECTION 2. TITLE 2');
   assert.deepEqual(chunkText(text, { maxTokens: 400, overlapTokens: 20, minTokens: 1000 }).length, 1);
 });

@@ -8,7 +8,10 @@ const para = (n: number): string =>
   Array.from({ length: n }, (_, i) => `This is body line number ${i + 1} of a fairly long paragraph that continues on`).join('\n');
 
 test('characters: NFKC, quotes, dashes, ligatures, exotic spaces, soft hyphens', () => {
-  assert.equal(normalizeString('\u201CQuoted\u201D \u2018single\u2019 \uFB01nal \u2013 range\u2014dash'), '"Quoted" \'single\' final - range-dash');
+  assert.equal(
+    normalizeString('\u201CQuoted\u201D \u2018single\u2019 \uFB01nal \u2013 range\u2014dash'),
+    '"Quoted" \'single\' final - range-dash',
+  );
   assert.equal(normalizeString('a\u00A0b\u2009c'), 'a b c');
   assert.equal(normalizeString('co\u00ADoperate\u200B'), 'cooperate');
   assert.equal(normalizeString('e\u0301'), '\u00E9');
@@ -43,23 +46,41 @@ test('district ECF stamps are removed from the body and captured', () => {
 
 test('appellate, bankruptcy and Colorado stamp variants', () => {
   const cases: Array<[string, string, Record<string, unknown>]> = [
-    ['Appellate Case: 21-1298     Document: 010110462922     Date Filed: 01/11/2021     Page: 1', '21-1298', { document: '010110462922', page: 1, filed_iso: '2021-01-11' }],
-    ['Case: 19-15472, 05/12/2020, ID: 11688329, DktEntry: 19-1, Page 1 of 15', '19-15472', { document: '19-1', entry_id: '11688329', page: 1, page_of: 15 }],
-    ['Case: 20-1507   Document: 00117684624   Page: 1   Date Filed: 12/22/2020   Entry ID: 6390389', '20-1507', { entry_id: '6390389', filed_iso: '2020-12-22' }],
+    [
+      'Appellate Case: 21-1298     Document: 010110462922     Date Filed: 01/11/2021     Page: 1',
+      '21-1298',
+      { document: '010110462922', page: 1, filed_iso: '2021-01-11' },
+    ],
+    [
+      'Case: 19-15472, 05/12/2020, ID: 11688329, DktEntry: 19-1, Page 1 of 15',
+      '19-15472',
+      { document: '19-1', entry_id: '11688329', page: 1, page_of: 15 },
+    ],
+    [
+      'Case: 20-1507   Document: 00117684624   Page: 1   Date Filed: 12/22/2020   Entry ID: 6390389',
+      '20-1507',
+      { entry_id: '6390389', filed_iso: '2020-12-22' },
+    ],
     ['Case 17-3510, Document 1-1, 10/31/2017, 2161300, Page1 of 2', '17-3510', { document: '1-1', page: 1, page_of: 2 }],
     ['Case 1:21-cv-01061-KLM Document 1 Filed 04/16/21 USDC Colorado Page 1 of 16', '1:21-cv-01061-KLM', { document: '1', page: 1 }],
-    ['Case 24-10418-CTG Doc 297 Filed 04/23/24 Entered 04/23/24 16:50:12 Desc Main Document Page 1 of 5', '24-10418-CTG', { document: '297', page: 1 }],
+    [
+      'Case 24-10418-CTG Doc 297 Filed 04/23/24 Entered 04/23/24 16:50:12 Desc Main Document Page 1 of 5',
+      '24-10418-CTG',
+      { document: '297', page: 1 },
+    ],
   ];
   for (const [stamp, caseNumber, fields] of cases) {
     const { text, metadata } = cleanText(`${stamp}\nORDER\nIt is so ordered.`);
     assert.equal(text, 'ORDER\nIt is so ordered.', stamp);
     assert.equal(metadata.ecf_stamps[0]?.case_number, caseNumber);
-    for (const [k, v] of Object.entries(fields)) assert.equal((metadata.ecf_stamps[0] as unknown as Record<string, unknown>)[k], v, `${stamp}: ${k}`);
+    for (const [k, v] of Object.entries(fields))
+      assert.equal((metadata.ecf_stamps[0] as unknown as Record<string, unknown>)[k], v, `${stamp}: ${k}`);
   }
 });
 
 test('a stamp split over lines, with fields scattered among body lines, leaves nothing behind', () => {
-  const raw = 'Case: 20-1507\n\nDocument: 00117684624\n\nvector of transmission.\n\nPage: 5\n\nDate Filed: 12/22/2020\n\nEntry ID: 6390389\n';
+  const raw =
+    'Case: 20-1507\n\nDocument: 00117684624\n\nvector of transmission.\n\nPage: 5\n\nDate Filed: 12/22/2020\n\nEntry ID: 6390389\n';
   const { text, metadata } = cleanText(raw);
   assert.equal(text, 'vector of transmission.');
   assert.equal(metadata.ecf_stamps[0]?.case_number, '20-1507');
@@ -75,7 +96,10 @@ test('page numbers at the top or bottom of a page are removed and kept', () => {
   const raw = `${para(3)} here.\n\n- 1 -\n\f2\n${para(2)} too.\n\fPage 3 of 3\nEnd of the text.\n`;
   const { text, metadata } = cleanText(raw);
   assert.doesNotMatch(text, /- 1 -|Page 3 of 3|^2$/m);
-  assert.deepEqual(metadata.page_numbers.map((p) => p.page), [1, 2, 3]);
+  assert.deepEqual(
+    metadata.page_numbers.map((p) => p.page),
+    [1, 2, 3],
+  );
 });
 
 test('running headers and footers repeated across pages are removed and kept', () => {
@@ -88,7 +112,9 @@ test('running headers and footers repeated across pages are removed and kept', (
 });
 
 test('pleading-paper line numbers are removed, alone or as a prefix', () => {
-  const lines = Array.from({ length: 12 }, (_, i) => (i % 3 === 0 ? `${i + 1}` : `${i + 1}     Pleading text line ${i + 1} goes here and on`));
+  const lines = Array.from({ length: 12 }, (_, i) =>
+    i % 3 === 0 ? `${i + 1}` : `${i + 1}     Pleading text line ${i + 1} goes here and on`,
+  );
   const { text, metadata } = cleanText(lines.join('\n'));
   assert.equal(metadata.line_numbers_removed, 12);
   assert.doesNotMatch(text, /^\d+\s/m);
@@ -133,7 +159,10 @@ test('reflow decisions', () => {
 
 test('page starts are recorded in cleaned offsets', () => {
   const { text, metadata } = cleanText('First page text.\fSecond page text.\f\fFourth page.');
-  assert.deepEqual(metadata.pages.map((p) => p.page), [1, 2, 4]);
+  assert.deepEqual(
+    metadata.pages.map((p) => p.page),
+    [1, 2, 4],
+  );
   assert.equal(pageAt(metadata.pages, text.indexOf('Second')), 2);
   assert.equal(pageAt(metadata.pages, text.indexOf('Fourth')), 4);
   assert.equal(pageAt(metadata.pages, 0), 1);

@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeEntry, decodePayload, encodeEntry, encodePayload, fieldsFromArray, fieldsToArray, nextTraceparent, payloadDecoder, splitEnvelope, withEnvelope } from '../../src/messages/codec.ts';
+import {
+  decodeEntry,
+  decodePayload,
+  encodeEntry,
+  encodePayload,
+  fieldsFromArray,
+  fieldsToArray,
+  nextTraceparent,
+  payloadDecoder,
+  splitEnvelope,
+  withEnvelope,
+} from '../../src/messages/codec.ts';
 import { StreamEntry } from '../../src/streams/broker.ts';
 import { compileSchema, createMessageAjv, formatAjvErrors } from '../../src/messages/schemas.ts';
 
@@ -8,12 +19,22 @@ const schema = {
   type: 'object',
   additionalProperties: false,
   required: ['document_uuid', 'n'],
-  properties: { document_uuid: { type: 'string' }, n: { type: 'integer' }, meta: { type: 'object' }, tags: { type: 'array' }, note: { type: ['string', 'null'] } },
+  properties: {
+    document_uuid: { type: 'string' },
+    n: { type: 'integer' },
+    meta: { type: 'object' },
+    tags: { type: 'array' },
+    note: { type: ['string', 'null'] },
+  },
 };
 
 test('the seed flat convention round-trips: nested values JSON-encoded, numbers as strings', () => {
   const out = encodePayload({ document_uuid: 'u', n: 3, meta: { a: [1] }, tags: ['x'], skip: undefined, none: null, attempt_count: 9 });
-  assert.deepEqual(out, { document_uuid: 'u', n: '3', meta: '{"a":[1]}', tags: '["x"]' }, 'envelope fields and nulls are not the handler\'s to set');
+  assert.deepEqual(
+    out,
+    { document_uuid: 'u', n: '3', meta: '{"a":[1]}', tags: '["x"]' },
+    "envelope fields and nulls are not the handler's to set",
+  );
   const back = decodePayload(out, schema);
   assert.deepEqual(back, { document_uuid: 'u', n: '3', meta: { a: [1] }, tags: ['x'] });
   const validate = compileSchema(createMessageAjv(), schema);
@@ -37,7 +58,9 @@ test('unknown fields are reported by name', () => {
 });
 
 test('the envelope is split from the payload, and a bad attempt_count is a problem', () => {
-  const { envelope, payload, problems } = splitEnvelope(fieldsFromArray(['document_uuid', 'u', 'attempt_count', '2', 'trace', 't', 'enqueued_at', '5']));
+  const { envelope, payload, problems } = splitEnvelope(
+    fieldsFromArray(['document_uuid', 'u', 'attempt_count', '2', 'trace', 't', 'enqueued_at', '5']),
+  );
   assert.deepEqual(payload, { document_uuid: 'u' });
   assert.equal(envelope.attempt, 2);
   assert.equal(envelope.enqueuedAt, 5);
@@ -60,8 +83,15 @@ test('traceparent keeps the trace id across hops with a new span id', () => {
 const wide = {
   type: 'object',
   properties: {
-    document_uuid: { type: 'string' }, n: { type: 'integer' }, x: { type: 'number' }, maybe: { type: ['integer', 'null'] },
-    meta: { type: 'object' }, tags: { type: 'array' }, note: { type: ['string', 'null'] }, any: {}, flag: { type: 'boolean' },
+    document_uuid: { type: 'string' },
+    n: { type: 'integer' },
+    x: { type: 'number' },
+    maybe: { type: ['integer', 'null'] },
+    meta: { type: 'object' },
+    tags: { type: 'array' },
+    note: { type: ['string', 'null'] },
+    any: {},
+    flag: { type: 'boolean' },
   },
 };
 const entries: string[][] = [
@@ -94,7 +124,8 @@ function referenceDecode(payload: Record<string, string>, schema: typeof wide): 
       out[k] = null;
       continue;
     }
-    const numeric = types.length > 0 && types.every((t) => t === 'integer' || t === 'number' || t === 'null') && types.some((t) => t !== 'null');
+    const numeric =
+      types.length > 0 && types.every((t) => t === 'integer' || t === 'number' || t === 'null') && types.some((t) => t !== 'null');
     if (numeric && v !== '') {
       const n = Number(v);
       const integer = !types.includes('number');
@@ -121,11 +152,24 @@ test('decodeEntry reads an entry exactly as splitEnvelope + the decoding rules (
 });
 
 test('encodeEntry writes the same fields as encodePayload + withEnvelope, envelope last', () => {
-  const value = { document_uuid: 'u', n: 3, meta: { a: [1] }, tags: ['x'], skip: undefined, none: null, attempt_count: 9, trace: 'forged', ok: false };
+  const value = {
+    document_uuid: 'u',
+    n: 3,
+    meta: { a: [1] },
+    tags: ['x'],
+    skip: undefined,
+    none: null,
+    attempt_count: 9,
+    trace: 'forged',
+    ok: false,
+  };
   const envelope = { attempt: 1, trace: nextTraceparent(undefined), pipelineVersion: 'p@1', now: 42 };
   const flat = encodeEntry(value, envelope);
   assert.deepEqual(fieldsFromArray(flat), withEnvelope(encodePayload(value), envelope));
-  assert.deepEqual(flat.slice(-8), fieldsToArray({ attempt_count: '1', trace: envelope.trace, pipeline_version: 'p@1', enqueued_at: '42' }));
+  assert.deepEqual(
+    flat.slice(-8),
+    fieldsToArray({ attempt_count: '1', trace: envelope.trace, pipeline_version: 'p@1', enqueued_at: '42' }),
+  );
   const inherited = Object.create({ inherited: 'no' }) as Record<string, unknown>;
   inherited['own'] = 'yes';
   assert.deepEqual(fieldsFromArray(encodeEntry(inherited, envelope)).own, 'yes');
@@ -133,7 +177,12 @@ test('encodeEntry writes the same fields as encodePayload + withEnvelope, envelo
 });
 
 test('a malformed traceparent starts a new trace instead of being carried on', () => {
-  for (const bad of ['', 'garbage', '00-' + 'g'.repeat(32) + '-' + '0'.repeat(16) + '-01', '01-' + 'a'.repeat(32) + '-' + '0'.repeat(16) + '-01x']) {
+  for (const bad of [
+    '',
+    'garbage',
+    '00-' + 'g'.repeat(32) + '-' + '0'.repeat(16) + '-01',
+    '01-' + 'a'.repeat(32) + '-' + '0'.repeat(16) + '-01x',
+  ]) {
     const next = nextTraceparent(bad);
     assert.match(next, /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     assert.ok(!next.includes('g'));

@@ -24,7 +24,11 @@ interface Stage {
 
 /** Dockerfile instructions by build stage (comments dropped, `\` continuations joined). */
 function parseDockerfile(text: string): Stage[] {
-  const lines = text.replace(/\\\n/g, ' ').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  const lines = text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
   const stages: Stage[] = [];
   for (const line of lines) {
     const [, op = '', args = ''] = /^(\S+)\s*(.*)$/.exec(line) ?? [];
@@ -54,7 +58,10 @@ function inContext(rules: string[], rel: string): boolean {
 
 const stages = parseDockerfile(readFileSync(path.join(REPO, 'Dockerfile'), 'utf8'));
 const runtime = stages.at(-1)!;
-const ignoreRules = readFileSync(path.join(REPO, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+const ignoreRules = readFileSync(path.join(REPO, '.dockerignore'), 'utf8')
+  .split('\n')
+  .map((l) => l.trim())
+  .filter((l) => l && !l.startsWith('#'));
 /** [sources, destination] of the runtime stage's COPY instructions from the build context. */
 const contextCopies = runtime.steps
   .filter((s) => s.op === 'COPY' && !s.args.startsWith('--from'))
@@ -69,10 +76,16 @@ test('multi-stage: production dependencies from the lockfile in one stage, copie
   assert.ok(deps?.name, 'a named stage runs npm ci');
   const ci = deps.steps.find((i) => i.op === 'RUN' && /\bnpm ci\b/.test(i.args))!;
   assert.match(ci.args, /--omit=dev/);
-  assert.ok(deps.steps.some((i) => i.op === 'COPY' && /package-lock\.json/.test(i.args)), 'the lockfile is copied before npm ci');
+  assert.ok(
+    deps.steps.some((i) => i.op === 'COPY' && /package-lock\.json/.test(i.args)),
+    'the lockfile is copied before npm ci',
+  );
   assert.notEqual(runtime, deps, 'the runtime is another stage');
   assert.match(runtime.from, /^node:20[-.\w]*slim/, 'runtime on a slim Node 20 image');
-  assert.ok(runtime.steps.some((i) => i.op === 'COPY' && i.args.startsWith(`--from=${deps.name} `) && /node_modules/.test(i.args)), 'node_modules come from the deps stage');
+  assert.ok(
+    runtime.steps.some((i) => i.op === 'COPY' && i.args.startsWith(`--from=${deps.name} `) && /node_modules/.test(i.args)),
+    'node_modules come from the deps stage',
+  );
   assert.ok(!runtime.steps.some((i) => i.op === 'RUN' && /\bnpm (ci|install)\b/.test(i.args)), 'no install in the runtime stage');
 });
 
@@ -82,12 +95,18 @@ test('the runtime runs as a non-root user, set after every step that needs root'
   const [user, at] = users[0]!;
   assert.doesNotMatch(user.args, /^(root|0)(:|$)/);
   assert.equal(user.args, 'node', 'the Node image user (uid 1000, the runAsUser of docpipe deploy k8s)');
-  assert.ok(runtime.steps.slice(at + 1).every((s) => s.op !== 'RUN' && s.op !== 'COPY'), 'nothing is installed after USER');
+  assert.ok(
+    runtime.steps.slice(at + 1).every((s) => s.op !== 'RUN' && s.op !== 'COPY'),
+    'nothing is installed after USER',
+  );
   const cmd = runtime.steps.find((s) => s.op === 'CMD');
   assert.ok(cmd, 'a CMD');
   const argv = JSON.parse(cmd.args) as string[];
   assert.equal(argv[0], 'docpipe-run');
-  assert.ok(runtime.steps.some((s) => s.op === 'RUN' && s.args.includes('/app/bin/docpipe-run.js /usr/local/bin/docpipe-run')), 'docpipe-run is on the PATH');
+  assert.ok(
+    runtime.steps.some((s) => s.op === 'RUN' && s.args.includes('/app/bin/docpipe-run.js /usr/local/bin/docpipe-run')),
+    'docpipe-run is on the PATH',
+  );
   const pkg = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { bin: Record<string, string> };
   assert.equal(pkg.bin['docpipe-run'], 'bin/docpipe-run.js');
 });
@@ -100,7 +119,12 @@ test('everything the shipped pipeline loads at run time is copied, and is in the
   }
   const config = loadPipeline(path.join(REPO, 'pipeline.yaml'));
   const needed = [
-    'pipeline.yaml', 'package.json', 'bin/docpipe-run.js', 'bin/docpipe.js', 'src/cli/docpipe.ts', path.relative(REPO, PIPELINE_SCHEMA_PATH),
+    'pipeline.yaml',
+    'package.json',
+    'bin/docpipe-run.js',
+    'bin/docpipe.js',
+    'src/cli/docpipe.ts',
+    path.relative(REPO, PIPELINE_SCHEMA_PATH),
     ...config.stages.flatMap((s) => [s.handler, s.input, ...(s.output ? [s.output] : [])].map((f) => path.relative(REPO, f))),
   ];
   const isCopied = (rel: string) => copied.map((c) => c.replace(/\/$/, '')).some((c) => rel === c || rel.startsWith(`${c}/`));
@@ -108,7 +132,8 @@ test('everything the shipped pipeline loads at run time is copied, and is in the
 });
 
 test('.dockerignore sends no tests, corpus, node_modules or local data to the builder', () => {
-  for (const rel of ['node_modules', 'test', '.git', '.docpipe', 'bench', 'examples', 'test-artifacts', '.env']) assert.equal(inContext(ignoreRules, rel), false, rel);
+  for (const rel of ['node_modules', 'test', '.git', '.docpipe', 'bench', 'examples', 'test-artifacts', '.env'])
+    assert.equal(inContext(ignoreRules, rel), false, rel);
   for (const rel of ['src', 'stages', 'schemas', 'bin', 'package-lock.json']) assert.equal(inContext(ignoreRules, rel), true, rel);
 });
 

@@ -31,7 +31,7 @@ function para(x: number, y: number, texts: readonly string[], size = 10, pitch =
 
 /** Lays out a one-page PDF with pdf.js; also returns pdftotext's text of it when installed. */
 async function layout(lines: readonly PdfLine[], name: string): Promise<{ text: string; reference?: string }> {
-  const bytes = pdf({ title: name, author: 'test', created: "D:20240101000000Z", pages: [lines] });
+  const bytes = pdf({ title: name, author: 'test', created: 'D:20240101000000Z', pages: [lines] });
   const { doc } = await openPdf(bytes, name);
   try {
     const page = await doc.getPage(1);
@@ -110,12 +110,21 @@ describe('page layout on hand-written PDFs (pdf.js)', () => {
       ],
       'justified',
     );
-    assert.equal(result.text, 'The first line of a paragraph with\nspread words across the line\nand a last line.\n\nDated: May 1, 2024\n\n/s/ Jane Roe');
+    assert.equal(
+      result.text,
+      'The first line of a paragraph with\nspread words across the line\nand a last line.\n\nDated: May 1, 2024\n\n/s/ Jane Roe',
+    );
     assertMatchesPdftotext(result);
   });
 
   test('a word hyphenated at a line end is joined; a trailing hyphen at the end of a flow stays', async () => {
-    const result = await layout([...para(72, 700, ['The court finds that enforce-', 'ment of the judgment is stayed', 'pending appeal. See pre-']), ...para(72, 600, ['trial order.'])], 'hyphen');
+    const result = await layout(
+      [
+        ...para(72, 700, ['The court finds that enforce-', 'ment of the judgment is stayed', 'pending appeal. See pre-']),
+        ...para(72, 600, ['trial order.']),
+      ],
+      'hyphen',
+    );
     assert.equal(result.text, 'The court finds that enforcement of the judgment is stayed\npending appeal. See pre-\n\ntrial order.');
     assertMatchesPdftotext(result);
   });

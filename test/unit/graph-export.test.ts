@@ -10,7 +10,10 @@ const input = {
   documentUuid: 'd0000000-0000-4000-8000-000000000000',
   projectUuid: null,
   metadata: { parties: [{ name: 'Acme Corp.', roles: ['plaintiff'] }], judges: [{ name: 'Ann Lee' }] },
-  chunks: [{ uuid: 'c1', index: 0, text: 'Acme Corp. v. Bo Ng. Judge Ann Lee.' }, { uuid: 'c2', index: 1, text: 'Judge Ann Lee.' }],
+  chunks: [
+    { uuid: 'c1', index: 0, text: 'Acme Corp. v. Bo Ng. Judge Ann Lee.' },
+    { uuid: 'c2', index: 1, text: 'Judge Ann Lee.' },
+  ],
   mentions: [
     { uuid: 'm1', chunkUuid: 'c1', canonicalUuid: 'e1', type: 'ORG', start: 0, end: 10, method: 'case-name', role: 'plaintiff' },
     { uuid: 'm2', chunkUuid: 'c1', canonicalUuid: 'e2', type: 'PERSON', start: 14, end: 19, method: 'case-name', role: 'defendant' },
@@ -27,7 +30,23 @@ const input = {
 test('relationships: structure, clusters, roles; keys are unique and stable', () => {
   const rels = buildRelationships(input);
   const types = rels.map((r) => r.type).sort();
-  assert.deepEqual(types, ['DEFENDANT_IN', 'FIRST_CHUNK', 'HAS_ENTITY', 'HAS_ENTITY', 'HAS_ENTITY', 'HAS_ENTITY', 'JUDGE_OF', 'MEMBER_OF_CLUSTER', 'MEMBER_OF_CLUSTER', 'MEMBER_OF_CLUSTER', 'MEMBER_OF_CLUSTER', 'NEXT_CHUNK', 'PART_OF', 'PART_OF', 'PLAINTIFF_IN']);
+  assert.deepEqual(types, [
+    'DEFENDANT_IN',
+    'FIRST_CHUNK',
+    'HAS_ENTITY',
+    'HAS_ENTITY',
+    'HAS_ENTITY',
+    'HAS_ENTITY',
+    'JUDGE_OF',
+    'MEMBER_OF_CLUSTER',
+    'MEMBER_OF_CLUSTER',
+    'MEMBER_OF_CLUSTER',
+    'MEMBER_OF_CLUSTER',
+    'NEXT_CHUNK',
+    'PART_OF',
+    'PART_OF',
+    'PLAINTIFF_IN',
+  ]);
   assert.equal(new Set(rels.map((r) => r.key)).size, rels.length);
   assert.deepEqual(buildRelationships(input), rels);
   const plaintiff = rels.find((r) => r.type === 'PLAINTIFF_IN')!;
@@ -37,7 +56,10 @@ test('relationships: structure, clusters, roles; keys are unique and stable', ()
 
 test('metadata roles are read tolerantly', () => {
   assert.deepEqual(metadataRoles(undefined), { parties: [], judges: [] });
-  assert.deepEqual(metadataRoles({ parties: { defendant: ['X Inc.'] }, judges: 'nope' }), { parties: [{ name: 'X Inc.', role: 'defendant' }], judges: [] });
+  assert.deepEqual(metadataRoles({ parties: { defendant: ['X Inc.'] }, judges: 'nope' }), {
+    parties: [{ name: 'X Inc.', role: 'defendant' }],
+    judges: [],
+  });
 });
 
 test('CSV in neo4j-admin format: typed headers, quoting, ids; Cypher batches are parameterised', () => {
@@ -46,15 +68,34 @@ test('CSV in neo4j-admin format: typed headers, quoting, ids; Cypher batches are
       { label: 'Document', id: 'd1', properties: toProperties({ name: 'A, "quoted"\nname', pages: 3, meta: { a: 1 } }) },
       { label: 'CanonicalEntity', id: 'e1', properties: toProperties({ aliases: ['Acme', 'ACME|X'], mention_count: 2, confidence: 0.5 }) },
     ],
-    relationships: [{ key: 'K', type: 'PARTY_TO', fromLabel: 'CanonicalEntity', fromId: 'e1', toLabel: 'Document', toId: 'd1', properties: toProperties({ role: 'party' }) }],
+    relationships: [
+      {
+        key: 'K',
+        type: 'PARTY_TO',
+        fromLabel: 'CanonicalEntity',
+        fromId: 'e1',
+        toLabel: 'Document',
+        toId: 'd1',
+        properties: toProperties({ role: 'party' }),
+      },
+    ],
   });
   const files = renderCsv(graph);
-  assert.equal(files.get('nodes_Document.csv'), 'uuid:ID,meta:string,name:string,pages:long,:LABEL\nd1,"{""a"":1}","A, ""quoted""\nname",3,Document\n');
-  assert.equal(files.get('nodes_CanonicalEntity.csv'), 'uuid:ID,aliases:string[],confidence:double,mention_count:long,:LABEL\ne1,Acme|ACME/X,0.5,2,CanonicalEntity\n');
+  assert.equal(
+    files.get('nodes_Document.csv'),
+    'uuid:ID,meta:string,name:string,pages:long,:LABEL\nd1,"{""a"":1}","A, ""quoted""\nname",3,Document\n',
+  );
+  assert.equal(
+    files.get('nodes_CanonicalEntity.csv'),
+    'uuid:ID,aliases:string[],confidence:double,mention_count:long,:LABEL\ne1,Acme|ACME/X,0.5,2,CanonicalEntity\n',
+  );
   assert.equal(files.get('relationships.csv'), ':START_ID,:END_ID,:TYPE,key:string,role:string\ne1,d1,PARTY_TO,K,party\n');
   assert.equal(csvField(''), '""');
   const batches = cypherBatches(graph, 1);
-  assert.deepEqual(batches.map((b) => b.statement.split(' MERGE ')[1]?.split(' ')[0]), ['(n:Document', '(n:CanonicalEntity', '(a)-[r:PARTY_TO']);
+  assert.deepEqual(
+    batches.map((b) => b.statement.split(' MERGE ')[1]?.split(' ')[0]),
+    ['(n:Document', '(n:CanonicalEntity', '(a)-[r:PARTY_TO'],
+  );
   assert.deepEqual(batches[2]!.params.rows, [{ key: 'K', from: 'e1', to: 'd1', props: { role: 'party' } }]);
 });
 
@@ -66,12 +107,31 @@ test('project entities and cases export as their own labels, MERGEd on uuid befo
       { label: 'ProjectEntity', id: 'p1', properties: toProperties({ name: 'State Bank of India', document_count: 40 }) },
     ],
     relationships: [
-      { key: 'R1', type: 'RESOLVES_TO', fromLabel: 'CanonicalEntity', fromId: 'e1', toLabel: 'ProjectEntity', toId: 'p1', properties: toProperties({ match: 'abbreviation', score: 0.9 }) },
-      { key: 'R2', type: 'FILED_IN', fromLabel: 'Case', fromId: 'k1', toLabel: 'CanonicalEntity', toId: 'e1', properties: toProperties({ mention_uuids: ['m1', 'm2'] }) },
+      {
+        key: 'R1',
+        type: 'RESOLVES_TO',
+        fromLabel: 'CanonicalEntity',
+        fromId: 'e1',
+        toLabel: 'ProjectEntity',
+        toId: 'p1',
+        properties: toProperties({ match: 'abbreviation', score: 0.9 }),
+      },
+      {
+        key: 'R2',
+        type: 'FILED_IN',
+        fromLabel: 'Case',
+        fromId: 'k1',
+        toLabel: 'CanonicalEntity',
+        toId: 'e1',
+        properties: toProperties({ mention_uuids: ['m1', 'm2'] }),
+      },
     ],
   });
   const files = renderCsv(graph);
-  assert.equal(files.get('nodes_ProjectEntity.csv'), 'uuid:ID,document_count:long,name:string,:LABEL\np1,40,State Bank of India,ProjectEntity\n');
+  assert.equal(
+    files.get('nodes_ProjectEntity.csv'),
+    'uuid:ID,document_count:long,name:string,:LABEL\np1,40,State Bank of India,ProjectEntity\n',
+  );
   assert.equal(files.get('nodes_Case.csv'), 'uuid:ID,case_number:string,:LABEL\nk1,1:20-cv-01234,Case\n');
   assert.match(files.get('import-command.txt')!, /--nodes=nodes_ProjectEntity\.csv --nodes=nodes_Case\.csv/);
   const statements = cypherBatches(graph).map((b) => b.statement.split(' MERGE ')[1]?.split(' ')[0]);

@@ -12,7 +12,12 @@ import { startFakeOpenAi, type FakeOpenAiServer } from '../fakes/openai-server.t
 const schema = { type: 'object', additionalProperties: false, required: ['label'], properties: { label: { type: 'string' } } };
 let fake: FakeOpenAiServer;
 const settings = (concurrency: number): ProvidersConfig['llm'] => ({
-  provider: 'openai', base_url: fake.baseURL, model: 'fake', api_key_env: 'DOCPIPE_TEST_NO_KEY', concurrency, timeoutMs: 5000,
+  provider: 'openai',
+  base_url: fake.baseURL,
+  model: 'fake',
+  api_key_env: 'DOCPIPE_TEST_NO_KEY',
+  concurrency,
+  timeoutMs: 5000,
 });
 
 before(async () => {

@@ -21,12 +21,18 @@ const TEXT = 'UNITED STATES DISTRICT COURT\nJane Roe, Plaintiff, v. Acme Corp., 
 
 function honest(body: ChatRequestBody): unknown {
   switch (body.response_format?.json_schema?.name) {
-    case 'legal_entities': return { entities: [{ chunk: 0, text: 'Jane Roe', type: 'PERSON', occurrence: 1 }] };
-    case 'legal_entities_missed': return { entities: [] };
-    case 'document_category': return { category: 'motion', confidence: 0.9 };
-    case 'document_facts': return { case_name: null, court: 'UNITED STATES DISTRICT COURT', parties: [], judges: ['Helen Marsh'] };
-    case 'same_entity': return { same: true, reason: 'same person' };
-    default: return {};
+    case 'legal_entities':
+      return { entities: [{ chunk: 0, text: 'Jane Roe', type: 'PERSON', occurrence: 1 }] };
+    case 'legal_entities_missed':
+      return { entities: [] };
+    case 'document_category':
+      return { category: 'motion', confidence: 0.9 };
+    case 'document_facts':
+      return { case_name: null, court: 'UNITED STATES DISTRICT COURT', parties: [], judges: ['Helen Marsh'] };
+    case 'same_entity':
+      return { same: true, reason: 'same person' };
+    default:
+      return {};
   }
 }
 
@@ -41,7 +47,11 @@ function brokenFirst(body: ChatRequestBody): unknown {
 
 before(async () => {
   fake = await startFakeOpenAi(brokenFirst);
-  llm = createOpenAiLlm({ provider: 'openai', base_url: fake.baseURL, model: 'fake', api_key_env: 'DOCPIPE_TEST_NO_KEY', concurrency: 2, timeoutMs: 5000 }, undefined, { maxRetries: 0 });
+  llm = createOpenAiLlm(
+    { provider: 'openai', base_url: fake.baseURL, model: 'fake', api_key_env: 'DOCPIPE_TEST_NO_KEY', concurrency: 2, timeoutMs: 5000 },
+    undefined,
+    { maxRetries: 0 },
+  );
 });
 after(async () => {
   await fake.close();
@@ -52,7 +62,11 @@ function lastRestated(): void {
   assert.match(system, /previous answer was rejected \(LLM answer is not JSON\)/);
   assert.ok(system.includes(JSON.stringify(fake.requests.at(-1)!.response_format!.json_schema!.schema)), 'the schema is restated');
   const before = fake.requests.at(-2)!;
-  assert.equal(before.messages.find((m) => m.role === 'user')!.content, fake.requests.at(-1)!.messages.find((m) => m.role === 'user')!.content, 'the same prompt');
+  assert.equal(
+    before.messages.find((m) => m.role === 'user')!.content,
+    fake.requests.at(-1)!.messages.find((m) => m.role === 'user')!.content,
+    'the same prompt',
+  );
 }
 
 test('bug #23.5: categorization re-asks a malformed answer instead of falling back to the local result', async () => {
@@ -64,7 +78,17 @@ test('bug #23.5: categorization re-asks a malformed answer instead of falling ba
 });
 
 test('bug #23.5: facts re-ask a malformed answer instead of keeping the gaps', async () => {
-  const facts: DocumentFacts = { facts_version: 1, docket_numbers: [], case_name: null, court: null, parties: [], judges: [], dates: [], amounts: [], citations: [] };
+  const facts: DocumentFacts = {
+    facts_version: 1,
+    docket_numbers: [],
+    case_name: null,
+    court: null,
+    parties: [],
+    judges: [],
+    dates: [],
+    amounts: [],
+    citations: [],
+  };
   const out = await fillGapsWithLlm(llm, TEXT, facts);
   assert.equal(out.error, undefined);
   assert.equal(out.facts.judges[0]?.name, 'Helen Marsh');
@@ -81,7 +105,10 @@ test('bug #23.5: NER re-asks a malformed answer (each pass) instead of spending 
   const from = fake.requests.length;
   const usage = emptyUsage();
   const byChunk = await recogniseWithLlm(llm, [{ key: 0, text: TEXT }], undefined, { usage });
-  assert.deepEqual(byChunk.get(0)?.map((m) => m.value), ['Jane Roe']);
+  assert.deepEqual(
+    byChunk.get(0)?.map((m) => m.value),
+    ['Jane Roe'],
+  );
   assert.equal(fake.requests.length - from, 4, 'two passes, each asked twice');
   assert.equal(usage.reasks, 2);
   assert.equal(usage.requests, 4);

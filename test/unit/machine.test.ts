@@ -5,7 +5,19 @@ import { createDocumentMachine, NO_STATE, stageEvent } from '../../src/state/mac
 const m = createDocumentMachine(['ocr', 'ner', 'graph']);
 
 test('states are generated from the stage list, in order, with the two terminal states', () => {
-  assert.deepEqual(m.states, ['ocr.queued', 'ocr.running', 'ocr.retrying', 'ner.queued', 'ner.running', 'ner.retrying', 'graph.queued', 'graph.running', 'graph.retrying', 'completed', 'failed']);
+  assert.deepEqual(m.states, [
+    'ocr.queued',
+    'ocr.running',
+    'ocr.retrying',
+    'ner.queued',
+    'ner.running',
+    'ner.retrying',
+    'graph.queued',
+    'graph.running',
+    'graph.retrying',
+    'completed',
+    'failed',
+  ]);
 });
 
 test('success moves to the next stage, and the last stage to completed', () => {

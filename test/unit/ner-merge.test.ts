@@ -18,8 +18,10 @@ test('a rule span cut short takes the longer span the LLM or the model supports,
   const text = 'The Bureau of Fair Competition fined Judge Helen Anne Marsh.';
   for (const method of ['llm', 'model'] as const) {
     const kept = resolveOverlaps([
-      at(text, 'Bureau of Fair', 'ORG', 'rules'), at(text, 'Bureau of Fair Competition', 'ORG', method),
-      at(text, 'Helen Anne', 'JUDGE', 'rules'), at(text, 'Helen Anne Marsh', 'PERSON', method),
+      at(text, 'Bureau of Fair', 'ORG', 'rules'),
+      at(text, 'Bureau of Fair Competition', 'ORG', method),
+      at(text, 'Helen Anne', 'JUDGE', 'rules'),
+      at(text, 'Helen Anne Marsh', 'PERSON', method),
     ]);
     assert.deepEqual(show(kept), ['ORG:Bureau of Fair Competition:rules', 'JUDGE:Helen Anne Marsh:rules']);
   }
@@ -27,13 +29,22 @@ test('a rule span cut short takes the longer span the LLM or the model supports,
 
 test('the longer span is not taken over words that are no name, or across a line', () => {
   const text = 'Acme Corp said that Beta\nGamma Ltd agreed.';
-  const kept = resolveOverlaps([at(text, 'Acme Corp', 'ORG', 'rules'), at(text, 'Acme Corp said that', 'ORG', 'llm'), at(text, 'Gamma Ltd', 'ORG', 'rules'), at(text, 'Beta\nGamma Ltd', 'ORG', 'model')]);
+  const kept = resolveOverlaps([
+    at(text, 'Acme Corp', 'ORG', 'rules'),
+    at(text, 'Acme Corp said that', 'ORG', 'llm'),
+    at(text, 'Gamma Ltd', 'ORG', 'rules'),
+    at(text, 'Beta\nGamma Ltd', 'ORG', 'model'),
+  ]);
   assert.deepEqual(show(kept), ['ORG:Acme Corp:rules', 'ORG:Gamma Ltd:rules']);
 });
 
 test('a rule span running over a line break of a name list yields to the span inside it on one line', () => {
   const text = 'Parties:\nAcme Holdings\nBeta Widgets Corp.';
-  const kept = resolveOverlaps([at(text, 'Acme Holdings\nBeta Widgets Corp.', 'ORG', 'rules'), at(text, 'Acme Holdings', 'ORG', 'llm'), at(text, 'Beta Widgets Corp.', 'ORG', 'llm')]);
+  const kept = resolveOverlaps([
+    at(text, 'Acme Holdings\nBeta Widgets Corp.', 'ORG', 'rules'),
+    at(text, 'Acme Holdings', 'ORG', 'llm'),
+    at(text, 'Beta Widgets Corp.', 'ORG', 'llm'),
+  ]);
   assert.deepEqual(show(kept), ['ORG:Acme Holdings:llm', 'ORG:Beta Widgets Corp.:llm']);
 });
 
@@ -43,22 +54,34 @@ test("the LLM's type wins on the same span of a generic rule, the rule's role st
   assert.deepEqual(show(resolveOverlaps([rule, at(text, 'Denver', 'ORG', 'llm')])), ['ORG:Denver:rules:plaintiff']);
   assert.deepEqual(show(resolveOverlaps([rule, at(text, 'Denver', 'ORG', 'model')])), ['PERSON:Denver:rules:plaintiff']);
   const court = at(text, 'Denver', 'COURT', 'rules');
-  assert.deepEqual(show(resolveOverlaps([court, at(text, 'Denver', 'LOCATION', 'llm')])), ['COURT:Denver:rules'], 'a legal type is not retyped');
+  assert.deepEqual(
+    show(resolveOverlaps([court, at(text, 'Denver', 'LOCATION', 'llm')])),
+    ['COURT:Denver:rules'],
+    'a legal type is not retyped',
+  );
 });
 
 test('between equal spans of equal rank, the one that carries a role or whom a lawyer acts for wins', () => {
   const text = 'Through: Mr. Anil Verma, Advocate';
   const plain = at(text, 'Anil Verma', 'LAWYER', 'rules');
   const withRole = at(text, 'Anil Verma', 'LAWYER', 'rules', { forRole: 'petitioner' });
-  assert.deepEqual(resolveOverlaps([plain, withRole]).map((m) => m.meta?.forRole), ['petitioner']);
-  assert.deepEqual(resolveOverlaps([withRole, plain]).map((m) => m.meta?.forRole), ['petitioner']);
+  assert.deepEqual(
+    resolveOverlaps([plain, withRole]).map((m) => m.meta?.forRole),
+    ['petitioner'],
+  );
+  assert.deepEqual(
+    resolveOverlaps([withRole, plain]).map((m) => m.meta?.forRole),
+    ['petitioner'],
+  );
 });
 
 test('a rule span is not extended over cue or role words the model took into a name ("Versus", "Mr.")', () => {
   const text = 'Rakesh Chauhan ... Applicant Versus Central Bureau of Investigation; Mr. Anil Verma, Advocate';
   const kept = resolveOverlaps([
-    at(text, 'Central Bureau of Investigation', 'ORG', 'rules', { role: 'respondent' }), at(text, 'Versus Central Bureau of Investigation', 'ORG', 'model'),
-    at(text, 'Anil Verma', 'LAWYER', 'rules'), at(text, 'Mr. Anil Verma', 'PERSON', 'model'),
+    at(text, 'Central Bureau of Investigation', 'ORG', 'rules', { role: 'respondent' }),
+    at(text, 'Versus Central Bureau of Investigation', 'ORG', 'model'),
+    at(text, 'Anil Verma', 'LAWYER', 'rules'),
+    at(text, 'Mr. Anil Verma', 'PERSON', 'model'),
   ]);
   assert.deepEqual(show(kept), ['ORG:Central Bureau of Investigation:rules:respondent', 'LAWYER:Anil Verma:rules']);
 });

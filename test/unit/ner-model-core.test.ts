@@ -2,14 +2,52 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { shapes, tokenFeatures } from '../../src/nlp/ner/model/features.ts';
 import { confidenceOf, labelTokens, sentenceScores, tagSpans } from '../../src/nlp/ner/model/label.ts';
-import { emissions, featureIds, random, tokenMargins, trainPerceptron, viterbi, type SequenceModel } from '../../src/nlp/ner/model/perceptron.ts';
+import {
+  emissions,
+  featureIds,
+  random,
+  tokenMargins,
+  trainPerceptron,
+  viterbi,
+  type SequenceModel,
+} from '../../src/nlp/ner/model/perceptron.ts';
 import { deserialiseModel, serialiseModel } from '../../src/nlp/ner/model/serialise.ts';
 import { tokenize } from '../../src/nlp/ner/model/tokenize.ts';
 import { featureContext } from '../../src/nlp/ner/model/features.ts';
 
 const PIECES = [
-  'Acme', 'Corp.', 'Inc.', 'U.S.', 'No.', 'J.', 'Smith', "O'Brien", "Acme's", 'co-op', 'AT&T', '3.5', '$1,250,000', '(', ')', '"',
-  '“', '”', 'e.g.', 'x', '§', '—', 'naïve', 'Zürich', '#tag', '@user', 'http://a.b/c?d=1', '.', ',', '?!', '2021-03-04', '\u00a0',
+  'Acme',
+  'Corp.',
+  'Inc.',
+  'U.S.',
+  'No.',
+  'J.',
+  'Smith',
+  "O'Brien",
+  "Acme's",
+  'co-op',
+  'AT&T',
+  '3.5',
+  '$1,250,000',
+  '(',
+  ')',
+  '"',
+  '“',
+  '”',
+  'e.g.',
+  'x',
+  '§',
+  '—',
+  'naïve',
+  'Zürich',
+  '#tag',
+  '@user',
+  'http://a.b/c?d=1',
+  '.',
+  ',',
+  '?!',
+  '2021-03-04',
+  '\u00a0',
 ];
 const GAPS = [' ', '  ', '\n', '\n\n', '\t', '', ' \r\n '];
 
@@ -41,9 +79,35 @@ test('tokens are exact slices of the text, in order, without overlap, covering e
 });
 
 test('abbreviations and initials keep their period; possessives split; sentences end at a stop before a capital', () => {
-  const t = tokenize('Acme Corp. and J. Smith of the U.S. met Mr. Jones. Acme\'s lawyer left.\n\nNo. 5 was next');
-  assert.deepEqual(t.words, ['Acme', 'Corp.', 'and', 'J.', 'Smith', 'of', 'the', 'U.S.', 'met', 'Mr.', 'Jones', '.', 'Acme', "'s", 'lawyer', 'left', '.', 'No.', '5', 'was', 'next']);
-  assert.deepEqual(t.sentences, [[0, 12], [12, 17], [17, 21]]);
+  const t = tokenize("Acme Corp. and J. Smith of the U.S. met Mr. Jones. Acme's lawyer left.\n\nNo. 5 was next");
+  assert.deepEqual(t.words, [
+    'Acme',
+    'Corp.',
+    'and',
+    'J.',
+    'Smith',
+    'of',
+    'the',
+    'U.S.',
+    'met',
+    'Mr.',
+    'Jones',
+    '.',
+    'Acme',
+    "'s",
+    'lawyer',
+    'left',
+    '.',
+    'No.',
+    '5',
+    'was',
+    'next',
+  ]);
+  assert.deepEqual(t.sentences, [
+    [0, 12],
+    [12, 17],
+    [17, 21],
+  ]);
   assert.equal(t.lineStart[17], true);
   assert.equal(t.lineStart[12], false);
 });
@@ -57,7 +121,10 @@ test('shapes: long and collapsed', () => {
 /** A hand-made model over tags O, B-X, I-X with one feature per word. */
 function tinyModel(): SequenceModel {
   const tags = ['O', 'B-X', 'I-X'];
-  const features = new Map([['a', 0], ['b', 1]]);
+  const features = new Map([
+    ['a', 0],
+    ['b', 1],
+  ]);
   // 'a' prefers B-X a little, 'b' prefers I-X strongly but I-X may not follow O
   const weights = Float32Array.from([0, 1, 0, 0.5, 0, 3]);
   const transitions = new Float32Array(4 * 3);
@@ -88,7 +155,10 @@ test('Viterbi returns the best path that respects BIO (brute force over all path
   }
   // margins: best path score minus the best path giving the token another tag (brute force)
   const words = ['b', 'a', 'b', 'b'];
-  const scores = emissions(model, words.map((w) => Int32Array.of(model.features.get(w)!)));
+  const scores = emissions(
+    model,
+    words.map((w) => Int32Array.of(model.features.get(w)!)),
+  );
   const path = viterbi(scores, words.length, model.tags, model.transitions);
   const margins = tokenMargins(scores, words.length, model.tags, model.transitions, path);
   const all: Array<{ p: number[]; s: number }> = [];
@@ -137,7 +207,11 @@ test('training is deterministic for a seed and learns a tiny data set', () => {
   assert.ok(serialiseModel(a).equals(serialiseModel(b)), 'same model file bytes');
   for (const [i, s] of tinyData().entries()) {
     const path = viterbi(emissions(a, featureIds(a.features, s.features)), s.tags.length, TAGS, a.transitions);
-    assert.deepEqual([...path].map((t) => TAGS[t]), s.tags, DATA[i]![0]);
+    assert.deepEqual(
+      [...path].map((t) => TAGS[t]),
+      s.tags,
+      DATA[i]![0],
+    );
   }
 });
 
@@ -158,6 +232,9 @@ test('the model file round-trips, and the cached scoring equals scoring from fea
 
 test('tagSpans groups B-/I- runs and starts a new span at a type change', () => {
   assert.deepEqual(tagSpans(['B-ORG', 'I-ORG', 'O', 'B-PERSON', 'B-PERSON', 'I-PERSON', 'I-ORG']), [
-    ['ORG', 0, 2], ['PERSON', 3, 4], ['PERSON', 4, 6], ['ORG', 6, 7],
+    ['ORG', 0, 2],
+    ['PERSON', 3, 4],
+    ['PERSON', 4, 6],
+    ['ORG', 6, 7],
   ]);
 });

@@ -17,7 +17,10 @@ test('the shipped model loads once and labels people, organisations and places i
   const cases: Array<[string, string[]]> = [
     ['Barack Obama met Angela Merkel in Berlin on Tuesday.', ['PERSON:Barack Obama', 'PERSON:Angela Merkel', 'LOCATION:Berlin']],
     ['Shares of Microsoft Corp. rose after the company opened an office in Paris.', ['ORG:Microsoft Corp.', 'LOCATION:Paris']],
-    ['The loan was made by Wells Fargo Bank to Brightline Logistics, LLC, a Delaware limited liability company.', ['ORG:Wells Fargo Bank', 'ORG:Brightline Logistics, LLC', 'LOCATION:Delaware']],
+    [
+      'The loan was made by Wells Fargo Bank to Brightline Logistics, LLC, a Delaware limited liability company.',
+      ['ORG:Wells Fargo Bank', 'ORG:Brightline Logistics, LLC', 'LOCATION:Delaware'],
+    ],
   ];
   for (const [text, expected] of cases) {
     const found = recogniseWithModel(text);

@@ -3,7 +3,6 @@ import { test } from 'node:test';
 import { attributeToChunks, rebuildText, recogniseDocument, type ChunkText } from '../../src/nlp/ner/document.ts';
 import { random as rng } from '../../src/nlp/ner/model/perceptron.ts';
 
-
 const TEXT = [
   'On March 3, 2021, Judge Helen Marsh of the United States District Court for the Northern District of Ohio',
   'denied the motion of Brightline Logistics, LLC. Counsel for the plaintiff, John Smith, Esq., appeared.',
@@ -18,10 +17,18 @@ function randomChunking(text: string, next: () => number): ChunkText[] {
   while (at < text.length) {
     const len = 20 + Math.floor(next() * 80);
     const end = Math.min(text.length, at + len);
-    chunks.push({ id: chunks.length + 1, chunk_uuid: `c${chunks.length}`, chunk_index: chunks.length, text: text.slice(at, end), char_start: at });
+    chunks.push({
+      id: chunks.length + 1,
+      chunk_uuid: `c${chunks.length}`,
+      chunk_index: chunks.length,
+      text: text.slice(at, end),
+      char_start: at,
+    });
     const mode = next();
-    if (mode < 0.4 && end < text.length && /\s/.test(text[end] ?? '')) at = end + 1; // a gap: the space is in no chunk
-    else if (mode < 0.7) at = Math.max(at + 1, end - Math.floor(next() * 15)); // an overlap
+    if (mode < 0.4 && end < text.length && /\s/.test(text[end] ?? ''))
+      at = end + 1; // a gap: the space is in no chunk
+    else if (mode < 0.7)
+      at = Math.max(at + 1, end - Math.floor(next() * 15)); // an overlap
     else at = end;
   }
   return chunks;

@@ -13,26 +13,44 @@ const installed: TesseractInstall = { binary: 'tesseract', version: 'tesseract 5
 const missing: TesseractInstall = { binary: 'tesseract', problem: 'the tesseract binary is not installed (no "tesseract" on PATH)' };
 
 test('auto picks the native binary when it is installed, tesseract.js when it is not', () => {
-  assert.equal(chooseOcrEngine('auto', () => installed), 'native');
-  assert.equal(chooseOcrEngine(undefined, () => installed), 'native');
-  assert.equal(chooseOcrEngine('auto', () => missing), 'tesseract.js');
+  assert.equal(
+    chooseOcrEngine('auto', () => installed),
+    'native',
+  );
+  assert.equal(
+    chooseOcrEngine(undefined, () => installed),
+    'native',
+  );
+  assert.equal(
+    chooseOcrEngine('auto', () => missing),
+    'tesseract.js',
+  );
 });
 
 test('tesseract.js is used when asked for, without looking for the binary', () => {
-  assert.equal(chooseOcrEngine('tesseract.js', () => assert.fail('the binary must not be probed')), 'tesseract.js');
+  assert.equal(
+    chooseOcrEngine('tesseract.js', () => assert.fail('the binary must not be probed')),
+    'tesseract.js',
+  );
 });
 
 test('native without the binary is a configuration error naming the Debian packages', () => {
-  assert.equal(chooseOcrEngine('native', () => installed), 'native');
-  assert.throws(() => chooseOcrEngine('native', () => missing), (err: unknown) => {
-    assert.ok(err instanceof DocpipeError);
-    assert.equal(err.kind, 'config');
-    assert.equal(err.code, 'DP_ERR_PROVIDER_UNAVAILABLE');
-    assert.match(err.message, /providers\.ocr\.engine is native/);
-    assert.match(err.message, /tesseract-ocr-eng/);
-    assert.match(err.message, /apt-get install tesseract-ocr tesseract-ocr-eng/);
-    return true;
-  });
+  assert.equal(
+    chooseOcrEngine('native', () => installed),
+    'native',
+  );
+  assert.throws(
+    () => chooseOcrEngine('native', () => missing),
+    (err: unknown) => {
+      assert.ok(err instanceof DocpipeError);
+      assert.equal(err.kind, 'config');
+      assert.equal(err.code, 'DP_ERR_PROVIDER_UNAVAILABLE');
+      assert.match(err.message, /providers\.ocr\.engine is native/);
+      assert.match(err.message, /tesseract-ocr-eng/);
+      assert.match(err.message, /apt-get install tesseract-ocr tesseract-ocr-eng/);
+      return true;
+    },
+  );
 });
 
 test('detectTesseract on a PATH without the binary reports it missing', () => {
@@ -66,10 +84,20 @@ const TSV = [
   '5\t1\t2\t1\t1\t2\t320\t400\t200\t40\t60\t$4,000',
 ].join('\n');
 
-test('TSV words become tesseract\'s text: lines by newline, a blank line between paragraphs; the mean word confidence', () => {
+test("TSV words become tesseract's text: lines by newline, a blank line between paragraphs; the mean word confidence", () => {
   const words = parseTsvWords(TSV);
   assert.equal(words.length, 5, 'blank and -1 rows are not words');
-  assert.deepEqual(words[0], { block: 1, paragraph: 1, line: 1, left: 100, top: 100, width: 200, height: 40, confidence: 96.5, text: 'EXHIBIT' });
+  assert.deepEqual(words[0], {
+    block: 1,
+    paragraph: 1,
+    line: 1,
+    left: 100,
+    top: 100,
+    width: 200,
+    height: 40,
+    confidence: 96.5,
+    text: 'EXHIBIT',
+  });
   const { text, confidence } = ocrTextOfWords(words);
   assert.equal(text, 'EXHIBIT B\nLease\n\nRent: $4,000\n');
   assert.equal(confidence, (96.5 + 93.5 + 90 + 80 + 60) / 5);
@@ -84,7 +112,11 @@ test('only image bytes go to tesseract (stdin that is not an image would be read
 });
 
 test('an unreadable image is a permanent DP_ERR_FILE_CORRUPT; a killed process is retryable', () => {
-  const corrupt = tesseractError(1, null, 'Error in pixReadMemPng: internal png error\nError in pixReadMem: png: no pix returned\nError during processing.\n');
+  const corrupt = tesseractError(
+    1,
+    null,
+    'Error in pixReadMemPng: internal png error\nError in pixReadMem: png: no pix returned\nError during processing.\n',
+  );
   assert.ok(corrupt instanceof DocpipeError);
   assert.equal(corrupt.kind, 'permanent');
   assert.equal(corrupt.code, 'DP_ERR_FILE_CORRUPT');

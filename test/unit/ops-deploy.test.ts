@@ -26,10 +26,21 @@ const OPS = PIPELINES[1]!;
 
 type Deployment = {
   metadata: { name: string };
-  spec: { replicas: number; selector: { matchLabels: Record<string, string> }; template: { metadata: { labels: Record<string, string> }; spec: { securityContext: { runAsNonRoot: boolean; runAsUser: number }; containers: Array<{ command: string[]; args: string[]; image: string }> } } };
+  spec: {
+    replicas: number;
+    selector: { matchLabels: Record<string, string> };
+    template: {
+      metadata: { labels: Record<string, string> };
+      spec: {
+        securityContext: { runAsNonRoot: boolean; runAsUser: number };
+        containers: Array<{ command: string[]; args: string[]; image: string }>;
+      };
+    };
+  };
 };
 const deployments = (docs: Array<Record<string, unknown>>) => docs.filter((d) => d['kind'] === 'Deployment') as unknown as Deployment[];
-const selects = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+const selects = (selector: Record<string, string>, labels: Record<string, string>) =>
+  Object.entries(selector).every(([k, v]) => labels[k] === v);
 
 async function deploy(target: string, file: string, opts: DeployCommandOptions = {}): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
@@ -60,7 +71,8 @@ describe('deploy k8s', () => {
       }
       for (const stage of config.stages) {
         const name = k8sName(config.name, stage.name);
-        const dep = docs.find((d) => d['kind'] === 'Deployment' && (d['metadata'] as { name: string }).name === name) as { spec: { template: { spec: { containers: Array<{ command: string[]; args: string[]; image: string }> } } } } | undefined;
+        const dep = docs.find((d) => d['kind'] === 'Deployment' && (d['metadata'] as { name: string }).name === name) as
+          { spec: { template: { spec: { containers: Array<{ command: string[]; args: string[]; image: string }> } } } } | undefined;
         assert.ok(dep, `Deployment ${name}`);
         const c = dep.spec.template.spec.containers[0]!;
         assert.deepEqual(c.command, ['docpipe-run']);
@@ -68,7 +80,8 @@ describe('deploy k8s', () => {
         // /metrics (scraped by Prometheus, read by KEDA) answers on the pod's address, not loopback only
         assert.equal(c.args[c.args.indexOf('--metrics-host') + 1], '0.0.0.0');
         assert.equal(c.image, 'registry.example/docpipe:1.0');
-        const so = docs.find((d) => d['kind'] === 'ScaledObject' && (d['metadata'] as { name: string }).name === name) as { spec: { scaleTargetRef: { name: string }; triggers: Array<{ type: string; metadata: Record<string, string> }> } } | undefined;
+        const so = docs.find((d) => d['kind'] === 'ScaledObject' && (d['metadata'] as { name: string }).name === name) as
+          { spec: { scaleTargetRef: { name: string }; triggers: Array<{ type: string; metadata: Record<string, string> }> } } | undefined;
         assert.ok(so, `ScaledObject ${name}`);
         assert.equal(so.spec.scaleTargetRef.name, name);
         assert.equal(so.spec.triggers[0]!.type, 'redis-streams');
@@ -82,12 +95,21 @@ describe('deploy k8s', () => {
       for (const d of deps) {
         assert.ok(selects(d.spec.selector.matchLabels, d.spec.template.metadata.labels), `${d.metadata.name} selects its own pods`);
         for (const other of deps.filter((e) => e !== d)) {
-          assert.ok(!selects(d.spec.selector.matchLabels, other.spec.template.metadata.labels), `${d.metadata.name} does not select ${other.metadata.name}'s pods`);
+          assert.ok(
+            !selects(d.spec.selector.matchLabels, other.spec.template.metadata.labels),
+            `${d.metadata.name} does not select ${other.metadata.name}'s pods`,
+          );
         }
-        assert.deepEqual([d.spec.template.spec.securityContext.runAsNonRoot, d.spec.template.spec.securityContext.runAsUser], [true, IMAGE_UID]);
+        assert.deepEqual(
+          [d.spec.template.spec.securityContext.runAsNonRoot, d.spec.template.spec.securityContext.runAsUser],
+          [true, IMAGE_UID],
+        );
       }
       for (const so of docs.filter((d) => d['kind'] === 'ScaledObject') as Array<{ spec: { scaleTargetRef: { name: string } } }>) {
-        assert.ok(deps.some((d) => d.metadata.name === so.spec.scaleTargetRef.name), `ScaledObject targets an emitted Deployment: ${so.spec.scaleTargetRef.name}`);
+        assert.ok(
+          deps.some((d) => d.metadata.name === so.spec.scaleTargetRef.name),
+          `ScaledObject targets an emitted Deployment: ${so.spec.scaleTargetRef.name}`,
+        );
       }
     });
   }
@@ -104,7 +126,9 @@ describe('deploy k8s', () => {
 
   test('options: lag count, replicas; bad values exit 2', async () => {
     const docs = parseYaml((await deploy('k8s', PIPELINES[1]!, { lagCount: '7', minReplicas: '2', maxReplicas: '3' })).out);
-    const so = docs.find((d) => d['kind'] === 'ScaledObject') as { spec: { minReplicaCount: number; maxReplicaCount: number; triggers: Array<{ metadata: Record<string, string> }> } };
+    const so = docs.find((d) => d['kind'] === 'ScaledObject') as {
+      spec: { minReplicaCount: number; maxReplicaCount: number; triggers: Array<{ metadata: Record<string, string> }> };
+    };
     assert.equal(so.spec.triggers[0]!.metadata['lagCount'], '7');
     assert.deepEqual([so.spec.minReplicaCount, so.spec.maxReplicaCount], [2, 3]);
     assert.equal((await deploy('k8s', PIPELINES[1]!, { minReplicas: '5', maxReplicas: '2' })).code, 2);
@@ -142,33 +166,66 @@ describe('deploy: the coordinator (queue intake and outcome write-back)', () => 
   const storeUrl = 'postgres://docpipe@db:5432/docpipe';
 
   test('k8s with a store: one Deployment running docpipe-run --coordinator, one replica, not scaled by KEDA', async () => {
-    const docs = await withEnv({ DATABASE_URL: storeUrl }, async () => parseYaml((await deploy('k8s', OPS, { namespace: 'nlp', grace: '20' })).out));
+    const docs = await withEnv({ DATABASE_URL: storeUrl }, async () =>
+      parseYaml((await deploy('k8s', OPS, { namespace: 'nlp', grace: '20' })).out),
+    );
     const coordinators = deployments(docs).filter((d) => d.spec.template.spec.containers[0]!.args.includes('--coordinator'));
     assert.equal(coordinators.length, 1);
     const c = coordinators[0]!;
     assert.ok(validators.Deployment(c), ajv.errorsText(validators.Deployment.errors));
     assert.equal(c.metadata.name, 'ops-test-coordinator');
     assert.deepEqual(c.spec.template.spec.containers[0]!.command, ['docpipe-run']);
-    assert.deepEqual(c.spec.template.spec.containers[0]!.args, [path.relative(process.cwd(), OPS), '--coordinator', '--metrics-port', '9464', '--metrics-host', '0.0.0.0', '--grace', '20']);
+    assert.deepEqual(c.spec.template.spec.containers[0]!.args, [
+      path.relative(process.cwd(), OPS),
+      '--coordinator',
+      '--metrics-port',
+      '9464',
+      '--metrics-host',
+      '0.0.0.0',
+      '--grace',
+      '20',
+    ]);
     assert.equal(c.spec.replicas, 1);
     assert.equal(c.spec.template.metadata.labels['docpipe.io/role'], 'coordinator');
     assert.equal(c.spec.template.metadata.labels['docpipe.io/stage'], undefined);
-    const targets = (docs.filter((d) => d['kind'] === 'ScaledObject') as Array<{ spec: { scaleTargetRef: { name: string } } }>).map((so) => so.spec.scaleTargetRef.name);
+    const targets = (docs.filter((d) => d['kind'] === 'ScaledObject') as Array<{ spec: { scaleTargetRef: { name: string } } }>).map(
+      (so) => so.spec.scaleTargetRef.name,
+    );
     assert.ok(!targets.includes(c.metadata.name));
   });
 
   test('compose with a store: a coordinator service beside the workers, with the store and the image build', async () => {
     const doc = await withEnv({ DATABASE_URL: storeUrl }, async () => parseYaml((await deploy('compose', OPS)).out)[0]!);
     assert.ok(validators.compose(doc), ajv.errorsText(validators.compose.errors));
-    const services = doc['services'] as Record<string, { command: string[]; environment: Record<string, string>; build?: { context: string }; deploy: { replicas: number }; depends_on: Record<string, unknown> }>;
+    const services = doc['services'] as Record<
+      string,
+      {
+        command: string[];
+        environment: Record<string, string>;
+        build?: { context: string };
+        deploy: { replicas: number };
+        depends_on: Record<string, unknown>;
+      }
+    >;
     const c = services['coordinator'];
     assert.ok(c, 'service coordinator');
-    assert.deepEqual(c.command, ['docpipe-run', path.relative(process.cwd(), OPS), '--coordinator', '--metrics-port', '9464', '--metrics-host', '0.0.0.0', '--grace', '30']);
+    assert.deepEqual(c.command, [
+      'docpipe-run',
+      path.relative(process.cwd(), OPS),
+      '--coordinator',
+      '--metrics-port',
+      '9464',
+      '--metrics-host',
+      '0.0.0.0',
+      '--grace',
+      '30',
+    ]);
     assert.equal(c.deploy.replicas, 1);
     assert.match(c.environment['DATABASE_URL']!, /^postgres:\/\/postgres:\$\{POSTGRES_PASSWORD\}@postgres:5432\/docpipe$/);
     assert.deepEqual(Object.keys(c.depends_on).sort(), ['postgres', 'redis']);
     // every docpipe service builds the image from the Dockerfile beside the compose file
-    for (const [name, s] of Object.entries(services).filter(([n]) => n !== 'redis' && n !== 'postgres')) assert.deepEqual(s.build, { context: '.' }, name);
+    for (const [name, s] of Object.entries(services).filter(([n]) => n !== 'redis' && n !== 'postgres'))
+      assert.deepEqual(s.build, { context: '.' }, name);
   });
 
   test('without a store there is nothing to take in or write back: no coordinator', async () => {
@@ -200,7 +257,10 @@ test('docker compose config accepts the compose file where Docker Compose is ins
     const { out } = await withEnv({ DATABASE_URL: 'postgres://docpipe@db:5432/docpipe' }, () => deploy('compose', OPS));
     writeFileSync(path.join(dir, 'compose.yaml'), out);
     writeFileSync(path.join(dir, 'Dockerfile'), readFileSync(path.join(REPO, 'Dockerfile')));
-    const r = spawnSync('docker', ['compose', '-f', path.join(dir, 'compose.yaml'), 'config', '--quiet'], { encoding: 'utf8', env: { ...process.env, POSTGRES_PASSWORD: 'x' } });
+    const r = spawnSync('docker', ['compose', '-f', path.join(dir, 'compose.yaml'), 'config', '--quiet'], {
+      encoding: 'utf8',
+      env: { ...process.env, POSTGRES_PASSWORD: 'x' },
+    });
     assert.equal(r.status, 0, r.stderr);
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,18 @@ import { describe, test } from 'node:test';
 import { splitPipelineArg } from '../../src/cli/support.ts';
 import { pipelinePath, globEscape } from '../../src/ops/connect.ts';
 import { DLQ_FIELDS, redriveFields, summarize } from '../../src/ops/dlq.ts';
-import { compareVersions, formatFindings, isProductionPrefix, ocrFindings, parseInfo, redisFactsFromInfo, redisFindings, storeFindings, worstLevel, type RedisFacts } from '../../src/ops/doctor.ts';
+import {
+  compareVersions,
+  formatFindings,
+  isProductionPrefix,
+  ocrFindings,
+  parseInfo,
+  redisFactsFromInfo,
+  redisFindings,
+  storeFindings,
+  worstLevel,
+  type RedisFacts,
+} from '../../src/ops/doctor.ts';
 import { duration, oneLine, table } from '../../src/cli/format.ts';
 import { Keys, LIVENESS_REFRESH_MS, LIVENESS_TTL_MS } from '../../src/streams/keys.ts';
 import { countersFrom, emptyCounters, windowCounters, windowMinutes, type Counters } from '../../src/ops/windows.ts';
@@ -19,7 +30,11 @@ describe('minute windows', () => {
   const at = (m: number, s: number) => m * 60_000 + s * 1000;
 
   test('the last minute weighs the previous bucket by the part of it still inside the window', () => {
-    const buckets = new Map([[minute, c(10)], [minute - 1, c(60)], [minute - 2, c(1000)]]);
+    const buckets = new Map([
+      [minute, c(10)],
+      [minute - 1, c(60)],
+      [minute - 2, c(1000)],
+    ]);
     assert.equal(windowCounters(at(minute, 15), 1, buckets).processed, 10 + 45);
     assert.equal(windowCounters(at(minute, 0), 1, buckets).processed, 10 + 60);
     assert.equal(windowCounters(at(minute, 59.999), 1, buckets).processed, 10);
@@ -40,18 +55,42 @@ describe('minute windows', () => {
 describe('doctor checks', () => {
   test('ocr: the engine auto resolves to, the version; native without the binary is unsafe', () => {
     const native = ocrFindings({ provider: 'local', setting: 'auto', binary: 'tesseract', version: 'tesseract 5.3.0' });
-    assert.deepEqual(native.map((f) => [f.level, f.message]), [['ok', 'engine native: tesseract (tesseract 5.3.0) (providers.ocr.engine: auto)']]);
-    const fallback = ocrFindings({ provider: 'local', setting: 'auto', binary: 'tesseract', problem: 'the tesseract binary is not installed' });
+    assert.deepEqual(
+      native.map((f) => [f.level, f.message]),
+      [['ok', 'engine native: tesseract (tesseract 5.3.0) (providers.ocr.engine: auto)']],
+    );
+    const fallback = ocrFindings({
+      provider: 'local',
+      setting: 'auto',
+      binary: 'tesseract',
+      problem: 'the tesseract binary is not installed',
+    });
     assert.equal(fallback[0]?.level, 'info');
     assert.match(fallback[0]?.message ?? '', /^engine tesseract\.js \(the tesseract binary is not installed\)/);
-    const broken = ocrFindings({ provider: 'local', setting: 'native', binary: 'tesseract', problem: 'the tesseract binary is not installed' });
+    const broken = ocrFindings({
+      provider: 'local',
+      setting: 'native',
+      binary: 'tesseract',
+      problem: 'the tesseract binary is not installed',
+    });
     assert.equal(broken[0]?.level, 'unsafe');
     assert.match(broken[0]?.fix ?? '', /tesseract-ocr tesseract-ocr-eng/);
-    assert.match(ocrFindings({ provider: 'local', setting: 'tesseract.js', binary: 'tesseract', version: 'tesseract 5.3.0' })[0]?.message ?? '', /^engine tesseract\.js/);
+    assert.match(
+      ocrFindings({ provider: 'local', setting: 'tesseract.js', binary: 'tesseract', version: 'tesseract 5.3.0' })[0]?.message ?? '',
+      /^engine tesseract\.js/,
+    );
     assert.equal(ocrFindings({ provider: 'textract', setting: 'auto', binary: 'tesseract' })[0]?.level, 'info');
   });
 
-  const safe: RedisFacts = { version: '7.2.4', maxmemoryPolicy: 'noeviction', maxmemory: 0, usedMemory: 1e6, aofEnabled: true, appendfsync: 'everysec', clusterEnabled: false };
+  const safe: RedisFacts = {
+    version: '7.2.4',
+    maxmemoryPolicy: 'noeviction',
+    maxmemory: 0,
+    usedMemory: 1e6,
+    aofEnabled: true,
+    appendfsync: 'everysec',
+    clusterEnabled: false,
+  };
   const opts = { production: true, prefix: 'docpipe', clusterConfigured: false };
   const levelOf = (f: RedisFacts, check: string, o = opts) => redisFindings(f, o).find((x) => x.check === check)?.level;
 
@@ -61,8 +100,10 @@ describe('doctor checks', () => {
   });
 
   test('allkeys-* is unsafe; noeviction and volatile-* are fine', () => {
-    for (const p of ['allkeys-lru', 'allkeys-lfu', 'allkeys-random']) assert.equal(levelOf({ ...safe, maxmemoryPolicy: p }, 'maxmemory-policy'), 'unsafe', p);
-    for (const p of ['noeviction', 'volatile-lru', 'volatile-ttl']) assert.equal(levelOf({ ...safe, maxmemoryPolicy: p }, 'maxmemory-policy'), 'ok', p);
+    for (const p of ['allkeys-lru', 'allkeys-lfu', 'allkeys-random'])
+      assert.equal(levelOf({ ...safe, maxmemoryPolicy: p }, 'maxmemory-policy'), 'unsafe', p);
+    for (const p of ['noeviction', 'volatile-lru', 'volatile-ttl'])
+      assert.equal(levelOf({ ...safe, maxmemoryPolicy: p }, 'maxmemory-policy'), 'ok', p);
   });
 
   test('AOF off: unsafe for production, a warning otherwise; appendfsync no warns', () => {
@@ -87,38 +128,66 @@ describe('doctor checks', () => {
 
   test('Redis Cluster needs a hash-tagged prefix', () => {
     assert.equal(levelOf({ ...safe, clusterEnabled: true }, 'cluster', { ...opts, clusterConfigured: true }), 'unsafe');
-    assert.equal(levelOf({ ...safe, clusterEnabled: true }, 'cluster', { ...opts, prefix: '{docpipe}', clusterConfigured: true }), undefined);
+    assert.equal(
+      levelOf({ ...safe, clusterEnabled: true }, 'cluster', { ...opts, prefix: '{docpipe}', clusterConfigured: true }),
+      undefined,
+    );
   });
 
   test('INFO parsing', () => {
-    const info = parseInfo('# Server\r\nredis_version:7.0.15\r\n# Memory\r\nused_memory:123\r\nmaxmemory:0\r\nmaxmemory_policy:allkeys-lru\r\n# Persistence\r\naof_enabled:0\r\n');
+    const info = parseInfo(
+      '# Server\r\nredis_version:7.0.15\r\n# Memory\r\nused_memory:123\r\nmaxmemory:0\r\nmaxmemory_policy:allkeys-lru\r\n# Persistence\r\naof_enabled:0\r\n',
+    );
     const f = redisFactsFromInfo(info, { appendfsync: 'everysec', save: '' });
     assert.deepEqual([f.version, f.usedMemory, f.maxmemoryPolicy, f.aofEnabled, f.rdbSave], ['7.0.15', 123, 'allkeys-lru', false, '']);
   });
 
   test('production guess from the prefix', () => {
     for (const p of ['docpipe', 'legal-nlp', '{docpipe}', 'prod:docpipe', 'contest']) assert.equal(isProductionPrefix(p), true, p);
-    for (const p of ['dptest-ops-1234', 'docpipe-dev', 'test', 'local:docpipe', '{docpipe-ci}']) assert.equal(isProductionPrefix(p), false, p);
+    for (const p of ['dptest-ops-1234', 'docpipe-dev', 'test', 'local:docpipe', '{docpipe-ci}'])
+      assert.equal(isProductionPrefix(p), false, p);
   });
 
   test('store findings; secrets redacted from error messages', () => {
     assert.equal(worstLevel(storeFindings({ kind: 'postgres', url: 'postgres://u:***@h/db', error: 'refused' })), 'unsafe');
-    assert.equal(storeFindings({ kind: 'postgres', url: 'x', pending: ['003_x.sql'] }).find((f) => f.check === 'migrations')?.level, 'warn');
-    assert.equal(redactSecrets('password authentication failed for p@ss w0rd', 'postgres://u:p%40ss%20w0rd@h/db'), 'password authentication failed for ***');
+    assert.equal(
+      storeFindings({ kind: 'postgres', url: 'x', pending: ['003_x.sql'] }).find((f) => f.check === 'migrations')?.level,
+      'warn',
+    );
+    assert.equal(
+      redactSecrets('password authentication failed for p@ss w0rd', 'postgres://u:p%40ss%20w0rd@h/db'),
+      'password authentication failed for ***',
+    );
     assert.match(formatFindings([{ check: 'x', level: 'unsafe', message: 'm', fix: 'f' }]), /UNSAFE x: m\n {7}fix: f\n\nunsafe: 1 problem/);
   });
 });
 
 describe('dead letters', () => {
   test('a redriven entry loses every dead-letter field and starts again at attempt 1', () => {
-    const dlq = { document_uuid: 'u', n: '3', attempt_count: '3', trace: 't', error: 'e', error_kind: 'permanent', error_code: 'C', original_msg_id: '1-0', original_stream: 's', failed_at_attempt: '3', failed_at: '5', consumer: 'w' };
+    const dlq = {
+      document_uuid: 'u',
+      n: '3',
+      attempt_count: '3',
+      trace: 't',
+      error: 'e',
+      error_kind: 'permanent',
+      error_code: 'C',
+      original_msg_id: '1-0',
+      original_stream: 's',
+      failed_at_attempt: '3',
+      failed_at: '5',
+      consumer: 'w',
+    };
     const f = redriveFields(dlq, 1234);
     for (const k of DLQ_FIELDS) assert.equal(f[k], undefined, k);
     assert.deepEqual(f, { document_uuid: 'u', n: '3', attempt_count: '1', trace: 't', enqueued_at: '1234' });
   });
 
   test('summary: age from failed_at; missing fields are null', () => {
-    const s = summarize({ stage: 'ner', stream: 'x', id: '1-0', fields: { failed_at: '1000', failed_at_attempt: '2', error: 'boom' } }, 5000);
+    const s = summarize(
+      { stage: 'ner', stream: 'x', id: '1-0', fields: { failed_at: '1000', failed_at_attempt: '2', error: 'boom' } },
+      5000,
+    );
     assert.deepEqual([s.age_ms, s.failed_at_attempt, s.document_uuid, s.error], [4000, 2, null, 'boom']);
     assert.equal(summarize({ stage: 'ner', stream: 'x', id: '1-0', fields: {} }, 5000).age_ms, null);
   });
@@ -137,14 +206,23 @@ describe('arguments and formatting', () => {
     assert.equal(globEscape('a*b?[c]'), 'a\\*b\\?\\[c\\]');
   });
 
-  test('a worker\'s liveness key follows the key scheme and outlives two missed refreshes', () => {
+  test("a worker's liveness key follows the key scheme and outlives two missed refreshes", () => {
     assert.equal(new Keys('{dp}').consumerAlive('ner', 'host-1-abc'), '{dp}:ner:alive:host-1-abc');
     assert.ok(LIVENESS_TTL_MS > 2 * LIVENESS_REFRESH_MS);
   });
 
   test('durations, tables, one-line errors', () => {
-    assert.deepEqual([duration(null), duration(250), duration(1500), duration(95_000), duration(7_260_000), duration(3 * 86_400_000)], ['-', '250ms', '1.5s', '1m35s', '2h1m', '3d0h']);
-    assert.equal(table([['a', 'n'], ['xyz', 5]]), 'a    n\nxyz  5');
+    assert.deepEqual(
+      [duration(null), duration(250), duration(1500), duration(95_000), duration(7_260_000), duration(3 * 86_400_000)],
+      ['-', '250ms', '1.5s', '1m35s', '2h1m', '3d0h'],
+    );
+    assert.equal(
+      table([
+        ['a', 'n'],
+        ['xyz', 5],
+      ]),
+      'a    n\nxyz  5',
+    );
     assert.equal(oneLine('a\n  b', 10), 'a b');
     assert.equal(oneLine('x'.repeat(20), 10).length, 10);
   });
@@ -162,12 +240,15 @@ describe('grafana dashboard', () => {
     const { readFileSync } = await import('node:fs');
     const { PipelineMetrics } = await import('../../src/ops/metrics.ts');
     const { REPO } = await import('../helpers/runner-process.ts');
-    const dash = JSON.parse(readFileSync(path.join(REPO, 'deploy/grafana-dashboard.json'), 'utf8')) as { panels: Array<{ title: string; targets: Array<{ expr: string }> }> };
+    const dash = JSON.parse(readFileSync(path.join(REPO, 'deploy/grafana-dashboard.json'), 'utf8')) as {
+      panels: Array<{ title: string; targets: Array<{ expr: string }> }>;
+    };
     const exported = new Set(new PipelineMetrics().registry.getMetricsAsArray().map((m) => m.name));
     const used = new Set<string>();
     for (const p of dash.panels) {
       assert.ok(p.targets.length > 0, p.title);
-      for (const t of p.targets) for (const m of t.expr.matchAll(/\b((?:docpipe|process)_[a-z_]+)\b/g)) used.add(m[1]!.replace(/_(bucket|sum|count)$/, ''));
+      for (const t of p.targets)
+        for (const m of t.expr.matchAll(/\b((?:docpipe|process)_[a-z_]+)\b/g)) used.add(m[1]!.replace(/_(bucket|sum|count)$/, ''));
     }
     assert.ok(used.size >= 10);
     for (const name of used) assert.ok(exported.has(name), `${name} is exported`);

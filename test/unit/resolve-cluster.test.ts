@@ -25,13 +25,27 @@ test('scores: Jaro-Winkler, initials, surnames, acronyms, short names; different
 });
 
 let id = 0;
-const m = (type: string, value: string, aliasOf?: string): ResolvableMention => ({ id: ++id, type, value, key: normalizeName(type, aliasOf ?? value), ...(aliasOf ? { definedTerm: true } : {}) });
+const m = (type: string, value: string, aliasOf?: string): ResolvableMention => ({
+  id: ++id,
+  type,
+  value,
+  key: normalizeName(type, aliasOf ?? value),
+  ...(aliasOf ? { definedTerm: true } : {}),
+});
 
 test('clustering: variants of a party merge with an explanation; an ambiguous short name merges with nothing', async () => {
   const clusters = await clusterMentions([
-    m('ORG', 'Acme Holdings, Inc.'), m('ORG', 'ACME HOLDINGS, INC.'), m('ORG', 'Acme', 'Acme Holdings, Inc.'), m('ORG', 'Acme Holdings'),
-    m('ORG', 'Logitech Europe S.A.'), m('ORG', 'Logitech International S.A.'), m('ORG', 'Logitech'),
-    m('PERSON', 'Kathryn Kimball Mizelle'), m('PERSON', 'Mizelle'), m('PERSON', 'John Smith'), m('PERSON', 'Jane Smith'),
+    m('ORG', 'Acme Holdings, Inc.'),
+    m('ORG', 'ACME HOLDINGS, INC.'),
+    m('ORG', 'Acme', 'Acme Holdings, Inc.'),
+    m('ORG', 'Acme Holdings'),
+    m('ORG', 'Logitech Europe S.A.'),
+    m('ORG', 'Logitech International S.A.'),
+    m('ORG', 'Logitech'),
+    m('PERSON', 'Kathryn Kimball Mizelle'),
+    m('PERSON', 'Mizelle'),
+    m('PERSON', 'John Smith'),
+    m('PERSON', 'Jane Smith'),
   ]);
   const byName = new Map(clusters.map((c) => [c.canonicalName, c]));
   const acme = byName.get('Acme Holdings, Inc.');
@@ -47,9 +61,12 @@ test('clustering: variants of a party merge with an explanation; an ambiguous sh
 
 test('a/k/a joins two adjacent names of one type', () => {
   const text = 'Alpha Achiever Company (f/k/a Alpha Eagle Company) as buyer';
-  const pairs = akaPairs([
-    { chunkId: 1, type: 'ORG', start: 0, end: 22, key: 'alpha achiever co' },
-    { chunkId: 1, type: 'ORG', start: 30, end: 49, key: 'alpha eagle co' },
-  ], new Map([[1, text]]));
+  const pairs = akaPairs(
+    [
+      { chunkId: 1, type: 'ORG', start: 0, end: 22, key: 'alpha achiever co' },
+      { chunkId: 1, type: 'ORG', start: 30, end: 49, key: 'alpha eagle co' },
+    ],
+    new Map([[1, text]]),
+  );
   assert.deepEqual(pairs, [['alpha achiever co', 'alpha eagle co']]);
 });

@@ -1,11 +1,23 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { normalizeName } from '../../src/nlp/resolve/normalize.ts';
-import { bestDisplayName, CandidateIndex, matchProjectEntity, typeFamily, type DocumentEntity, type ProjectCandidate } from '../../src/nlp/resolve/project.ts';
+import {
+  bestDisplayName,
+  CandidateIndex,
+  matchProjectEntity,
+  typeFamily,
+  type DocumentEntity,
+  type ProjectCandidate,
+} from '../../src/nlp/resolve/project.ts';
 
 const entity = (type: string, names: string[], defined: string[] = []): DocumentEntity => {
   const own = names.map((n) => normalizeName(type, n));
-  return { type, normalizedName: own[0] ?? normalizeName(type, defined[0]!), ownKeys: own, definedKeys: defined.map((n) => normalizeName(type, n)) };
+  return {
+    type,
+    normalizedName: own[0] ?? normalizeName(type, defined[0]!),
+    ownKeys: own,
+    definedKeys: defined.map((n) => normalizeName(type, n)),
+  };
 };
 const candidate = (uuid: string, type: string, names: string[]): ProjectCandidate => {
   const keys = names.map((n) => normalizeName(type, n));
@@ -20,7 +32,14 @@ const sbi = candidate('p-sbi', 'ORG', ['State Bank of India', 'SBI']);
 const sharma = candidate('p-sharma', 'PERSON', ['Rajesh Kumar Sharma']);
 
 test('type families: persons, judges and lawyers are one family; organisations and "in re" parties another', () => {
-  assert.deepEqual(['PERSON', 'JUDGE', 'LAWYER', 'ORG', 'OTHER', 'COURT'].map(typeFamily), ['person', 'person', 'person', 'org', 'org', 'court']);
+  assert.deepEqual(['PERSON', 'JUDGE', 'LAWYER', 'ORG', 'OTHER', 'COURT'].map(typeFamily), [
+    'person',
+    'person',
+    'person',
+    'org',
+    'org',
+    'court',
+  ]);
 });
 
 test('each way a document entity joins a project entity: exact, alias, defined term, abbreviation, score', () => {
@@ -46,14 +65,32 @@ test('the candidate index finds by word and by initials, within a family', () =>
   index.add(sbi);
   index.add(sharma);
   index.add(candidate('p-ups', 'ORG', ['United Parcel Service']));
-  assert.deepEqual(index.candidatesFor(entity('ORG', ['UPS'])).map((c) => c.uuid), ['p-ups']);
-  assert.deepEqual(index.candidatesFor(entity('ORG', ['Bank of Baroda'])).map((c) => c.uuid), ['p-sbi']);
-  assert.deepEqual(index.candidatesFor(entity('LAWYER', ['Sharma'])).map((c) => c.uuid), ['p-sharma']);
-  assert.deepEqual(index.candidatesFor(entity('ORG', ['Sharma Traders'])).map((c) => c.uuid), []);
+  assert.deepEqual(
+    index.candidatesFor(entity('ORG', ['UPS'])).map((c) => c.uuid),
+    ['p-ups'],
+  );
+  assert.deepEqual(
+    index.candidatesFor(entity('ORG', ['Bank of Baroda'])).map((c) => c.uuid),
+    ['p-sbi'],
+  );
+  assert.deepEqual(
+    index.candidatesFor(entity('LAWYER', ['Sharma'])).map((c) => c.uuid),
+    ['p-sharma'],
+  );
+  assert.deepEqual(
+    index.candidatesFor(entity('ORG', ['Sharma Traders'])).map((c) => c.uuid),
+    [],
+  );
 });
 
 test('the display name: the fullest, then not shouted, whatever the order', () => {
   const names = ['SBI', 'STATE BANK OF INDIA', 'State Bank of India'];
-  assert.equal(bestDisplayName(names, (n) => normalizeName('ORG', n)), 'State Bank of India');
-  assert.equal(bestDisplayName([...names].reverse(), (n) => normalizeName('ORG', n)), 'State Bank of India');
+  assert.equal(
+    bestDisplayName(names, (n) => normalizeName('ORG', n)),
+    'State Bank of India',
+  );
+  assert.equal(
+    bestDisplayName([...names].reverse(), (n) => normalizeName('ORG', n)),
+    'State Bank of India',
+  );
 });

@@ -35,7 +35,10 @@ for (const file of readdirSync(LUA).filter((f) => f.endsWith('.lua') && !f.start
       const loop = new RegExp(`for i = (\\d+), #${name} do`).exec(body);
       const readFrom = loop ? Number(loop[1]) : read.from;
       for (const i of read.fixed) {
-        assert.ok(documented.fixed.has(i) || (documented.from !== undefined && i >= documented.from), `${file}: ${name}[${i}] is read but not documented`);
+        assert.ok(
+          documented.fixed.has(i) || (documented.from !== undefined && i >= documented.from),
+          `${file}: ${name}[${i}] is read but not documented`,
+        );
       }
       for (const i of documented.fixed) {
         assert.ok(read.fixed.has(i) || (readFrom !== undefined && i >= readFrom), `${file}: ${name}[${i}] is documented but never read`);
@@ -50,7 +53,10 @@ test('script return codes decode in one table; an unknown code is an error', () 
   assert.equal(scriptOutcome('submit', 0), 'in-flight');
   assert.equal(scriptOutcome('begin', 0), 'refused');
   assert.equal(scriptOutcome('retry', 0), 'stale');
-  assert.deepEqual([1, 2, 0].map((c) => scriptOutcome('deadLetter', c)), ['failed', 'dead-lettered', 'stale']);
+  assert.deepEqual(
+    [1, 2, 0].map((c) => scriptOutcome('deadLetter', c)),
+    ['failed', 'dead-lettered', 'stale'],
+  );
   assert.throws(() => scriptOutcome('deadLetter', 3), /deadLetter returned unknown code 3/);
   assert.deepEqual(Object.keys(SCRIPT_CODES).sort(), ['begin', 'deadLetter', 'retry', 'submit']);
 });

@@ -24,10 +24,13 @@ test('withBackoff rejects with the abort reason when aborted while waiting to re
   const ac = new AbortController();
   const reason = new Error('shutdown');
   let calls = 0;
-  const run = withBackoff(async () => {
-    calls++;
-    throw new Error('transient');
-  }, { retries: 5, baseMs: HOUR, maxMs: HOUR, isTransient: () => true, signal: ac.signal, onRetry: () => ac.abort(reason) });
+  const run = withBackoff(
+    async () => {
+      calls++;
+      throw new Error('transient');
+    },
+    { retries: 5, baseMs: HOUR, maxMs: HOUR, isTransient: () => true, signal: ac.signal, onRetry: () => ac.abort(reason) },
+  );
   await assert.rejects(run, (err) => err === reason);
   assert.equal(calls, 1);
 });

@@ -24,7 +24,11 @@ test('not configured without both env variables', () => {
 test('parses supabase://bucket/key and rejects malformed locations', () => {
   assert.deepEqual(parseSupabaseLocation('supabase://b/a/b/c.pdf'), { bucket: 'b', key: 'a/b/c.pdf' });
   for (const bad of ['supabase://bucket', 'supabase://bucket/', 'supabase:///key', 'supabase://b/dir/']) {
-    assert.throws(() => parseSupabaseLocation(bad), (e: unknown) => e instanceof DocpipeError && e.kind === 'invalid-message', bad);
+    assert.throws(
+      () => parseSupabaseLocation(bad),
+      (e: unknown) => e instanceof DocpipeError && e.kind === 'invalid-message',
+      bad,
+    );
   }
 });
 
@@ -55,9 +59,15 @@ test('a missing object is a permanent not-found error (404 and the legacy 400/"4
 
 test('a wrong key is permanent; a 500 is retryable (a plain error)', async () => {
   const wrong = createSupabaseReader({ SUPABASE_URL: fake.url, SUPABASE_SERVICE_ROLE_KEY: 'nope' })!;
-  await assert.rejects(wrong('supabase://contracts/big.bin'), (e: unknown) => e instanceof DocpipeError && e.code === 'DP_ERR_PROVIDER_UNAVAILABLE');
+  await assert.rejects(
+    wrong('supabase://contracts/big.bin'),
+    (e: unknown) => e instanceof DocpipeError && e.code === 'DP_ERR_PROVIDER_UNAVAILABLE',
+  );
   const read = createSupabaseReader(env())!;
-  await assert.rejects(read('supabase://contracts/fail-500/x.pdf'), (e: unknown) => !(e instanceof DocpipeError) && /HTTP 500/.test((e as Error).message));
+  await assert.rejects(
+    read('supabase://contracts/fail-500/x.pdf'),
+    (e: unknown) => !(e instanceof DocpipeError) && /HTTP 500/.test((e as Error).message),
+  );
 });
 
 test('LocalFileSource reads supabase:// through the reader and applies max_bytes', async () => {
@@ -65,9 +75,15 @@ test('LocalFileSource reads supabase:// through the reader and applies max_bytes
   const f = await files.read('supabase://contracts/nda/mutual nda.pdf');
   assert.equal(f.name, 'mutual nda.pdf');
   assert.equal(f.location, 'supabase://contracts/nda/mutual nda.pdf');
-  await assert.rejects(files.read('supabase://contracts/big.bin'), (e: unknown) => e instanceof DocpipeError && e.code === 'DP_ERR_FILE_TOO_LARGE');
+  await assert.rejects(
+    files.read('supabase://contracts/big.bin'),
+    (e: unknown) => e instanceof DocpipeError && e.code === 'DP_ERR_FILE_TOO_LARGE',
+  );
   const unconfigured = new LocalFileSource({ allowedRoots: [], maxBytes: 1024 });
-  await assert.rejects(unconfigured.read('supabase://contracts/big.bin'), (e: unknown) => e instanceof DocpipeError && e.code === 'DP_ERR_PROVIDER_UNAVAILABLE');
+  await assert.rejects(
+    unconfigured.read('supabase://contracts/big.bin'),
+    (e: unknown) => e instanceof DocpipeError && e.code === 'DP_ERR_PROVIDER_UNAVAILABLE',
+  );
 });
 
 test('an aborted download rejects', async () => {

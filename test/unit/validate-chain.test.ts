@@ -34,17 +34,30 @@ test('every shipped stage declares an output schema and an options schema; each 
     assert.ok(mod.default.options, `${name} declares its options`);
     outputs.push(schemaOf(mod.default.output));
   }
-  const inputs = [...SHIPPED.slice(1).map((n) => readSchema(path.join(REPO_ROOT, 'schemas', `${n}.json`))), readSchema(path.join(REPO_ROOT, 'schemas/completed.json'))];
-  outputs.forEach((out, i) => assert.deepEqual(schemaFitProblems(out, inputs[i]!), [], `${SHIPPED[i]} -> ${SHIPPED[i + 1] ?? 'completed'}`));
+  const inputs = [
+    ...SHIPPED.slice(1).map((n) => readSchema(path.join(REPO_ROOT, 'schemas', `${n}.json`))),
+    readSchema(path.join(REPO_ROOT, 'schemas/completed.json')),
+  ];
+  outputs.forEach((out, i) =>
+    assert.deepEqual(schemaFitProblems(out, inputs[i]!), [], `${SHIPPED[i]} -> ${SHIPPED[i + 1] ?? 'completed'}`),
+  );
 });
 
-test('resolution removed: ner\'s output does not give relationships its canonical_count (exit 1, at the ner entry)', async () => {
+test("resolution removed: ner's output does not give relationships its canonical_count (exit 1, at the ner entry)", async () => {
   const file = fixture('chain-without-resolution.yaml');
   const r = await validate(file);
   assert.equal(r.code, 1);
   const ner = at(file, 'name: ner');
-  assert.ok(r.err.includes(`${ner}: output of stage "ner" does not fit the input of "relationships": field "canonical_count" required by the next stage is not in the output schema`), r.err.join('\n'));
-  assert.ok(r.err.every((l) => l.startsWith(ner) || / problems?$/.test(l)), r.err.join('\n'));
+  assert.ok(
+    r.err.includes(
+      `${ner}: output of stage "ner" does not fit the input of "relationships": field "canonical_count" required by the next stage is not in the output schema`,
+    ),
+    r.err.join('\n'),
+  );
+  assert.ok(
+    r.err.every((l) => l.startsWith(ner) || / problems?$/.test(l)),
+    r.err.join('\n'),
+  );
 });
 
 test('chunking and ner swapped: every broken link is reported at the stage whose output breaks it', async () => {
@@ -55,11 +68,14 @@ test('chunking and ner swapped: every broken link is reported at the stage whose
     `${at(file, `name: ${stage}`)}: output of stage "${stage}" does not fit the input of "${next}": field "${field}" required by the next stage is not in the output schema`;
   assert.ok(r.err.includes(required('clean-cat', 'ner', 'chunk_count')), r.err.join('\n'));
   assert.ok(r.err.includes(required('chunking', 'resolution', 'mention_count')), r.err.join('\n'));
-  assert.ok(r.err.some((l) => l.startsWith(`${at(file, 'name: ner')}: output of stage "ner" does not fit the input of "chunking"`)), r.err.join('\n'));
+  assert.ok(
+    r.err.some((l) => l.startsWith(`${at(file, 'name: ner')}: output of stage "ner" does not fit the input of "chunking"`)),
+    r.err.join('\n'),
+  );
   assert.equal(r.err.at(-1), `${path.relative(process.cwd(), file)}: 6 problems`);
 });
 
-test('a typo in a stage\'s options, and an option a stage does not take: exit 1, at the option key', async () => {
+test("a typo in a stage's options, and an option a stage does not take: exit 1, at the option key", async () => {
   const file = fixture('options-typo.yaml');
   const r = await validate(file);
   assert.equal(r.code, 1);
@@ -79,5 +95,8 @@ test('an option of the wrong type is reported; quoted numbers (from ${VAR}) are 
   assert.notEqual(bad, text);
   const loaded = loadPipelineText(file, bad);
   const problems = await checkPipeline(loaded.config!, loaded.source);
-  assert.deepEqual(problems.map((p) => p.message), ['stage "chunking": option "max_tokens" must be integer']);
+  assert.deepEqual(
+    problems.map((p) => p.message),
+    ['stage "chunking": option "max_tokens" must be integer'],
+  );
 });

@@ -36,7 +36,11 @@ test('every example pipeline under examples/ validates clean', async () => {
 
 test('the committed example documents equal a fresh generation, byte for byte', () => {
   const fresh = buildExamples();
-  assert.deepEqual(readdirSync(EXAMPLES_DIR).sort(), fresh.map((f) => f.name).sort(), 'run `npm run examples` and commit examples/documents');
+  assert.deepEqual(
+    readdirSync(EXAMPLES_DIR).sort(),
+    fresh.map((f) => f.name).sort(),
+    'run `npm run examples` and commit examples/documents',
+  );
   for (const { name, data } of fresh) {
     assert.ok(readFileSync(path.join(EXAMPLES_DIR, name)).equals(data), `${name} differs from the generator: run \`npm run examples\``);
   }

@@ -27,7 +27,9 @@ test('the shipped pipeline.yaml validates clean (exit 0, one ok line naming the 
   const r = await validate(path.join(REPO_ROOT, 'pipeline.yaml'));
   assert.equal(r.code, 0, r.err.join('\n'));
   assert.deepEqual(r.err, []);
-  assert.deepEqual(r.out, [`${display(path.join(REPO_ROOT, 'pipeline.yaml'))}: ok (6 stages: ocr -> clean-cat -> chunking -> ner -> resolution -> relationships)`]);
+  assert.deepEqual(r.out, [
+    `${display(path.join(REPO_ROOT, 'pipeline.yaml'))}: ok (6 stages: ocr -> clean-cat -> chunking -> ner -> resolution -> relationships)`,
+  ]);
 });
 
 test('a block-style copy of the shipped pipeline validates clean', async () => {
@@ -45,7 +47,10 @@ test('handler pointing at a missing module: exit 1, located at that handler, nam
   const file = fixture('missing-handler.yaml');
   const r = await validate(file);
   assert.equal(r.code, 1);
-  assert.deepEqual(r.err, [`${at(file, '../../../stages/resolve.ts')}: handler module not found: ../../../stages/resolve.ts`, `${display(file)}: 1 problem`]);
+  assert.deepEqual(r.err, [
+    `${at(file, '../../../stages/resolve.ts')}: handler module not found: ../../../stages/resolve.ts`,
+    `${display(file)}: 1 problem`,
+  ]);
 });
 
 test('problems on two different stages: both reported, each at its own line, in file order', async () => {
@@ -64,7 +69,10 @@ test('an output schema that does not fit the next input: exit 1, at the `output`
   const r = await validate(file);
   assert.equal(r.code, 1);
   assert.equal(r.err.length, 2, r.err.join('\n'));
-  assert.equal(r.err[0], `${at(file, './schemas/ocr-output-without-source-id.json')}: output of stage "ocr" does not fit the input of "clean-cat": field "source_doc_sql_id" required by the next stage is not in the output schema`);
+  assert.equal(
+    r.err[0],
+    `${at(file, './schemas/ocr-output-without-source-id.json')}: output of stage "ocr" does not fit the input of "clean-cat": field "source_doc_sql_id" required by the next stage is not in the output schema`,
+  );
 });
 
 test('an unreadable file: exit 2 with one message naming the file', async () => {
@@ -82,7 +90,10 @@ test('a pipeline outside the repo with absolute handler paths validates; YAML er
   const dir = mkdtempSync(path.join(tmpdir(), 'docpipe-validate-'));
   try {
     const ok = path.join(dir, 'pipeline.yaml');
-    writeFileSync(ok, `version: 1\nname: abs\nstages:\n  - { name: ocr, handler: ${REPO_ROOT}/stages/ocr.ts, input: ${REPO_ROOT}/schemas/ocr.json }\n`);
+    writeFileSync(
+      ok,
+      `version: 1\nname: abs\nstages:\n  - { name: ocr, handler: ${REPO_ROOT}/stages/ocr.ts, input: ${REPO_ROOT}/schemas/ocr.json }\n`,
+    );
     assert.equal((await validate(ok)).code, 0);
     const bad = path.join(dir, 'broken.yaml');
     writeFileSync(bad, 'version: 1\nname: [abs\n');

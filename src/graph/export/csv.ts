@@ -44,7 +44,9 @@ export function renderCsv(graph: Graph): Map<string, string> {
   const rels = graph.relationships;
   const cols = columns(rels.map((r) => r.properties));
   const header = [':START_ID', ':END_ID', ':TYPE', 'key:string', ...cols.map((c) => `${c.name}:${c.type}`)].join(',');
-  const lines = rels.map((r) => [csvField(r.fromId), csvField(r.toId), r.type, csvField(r.key), ...cols.map((c) => cell(r.properties[c.name]))].join(','));
+  const lines = rels.map((r) =>
+    [csvField(r.fromId), csvField(r.toId), r.type, csvField(r.key), ...cols.map((c) => cell(r.properties[c.name]))].join(','),
+  );
   files.set('relationships.csv', [header, ...lines].join('\n') + '\n');
   const nodeArgs = [...files.keys()].filter((f) => f.startsWith('nodes_')).map((f) => `--nodes=${f}`);
   files.set(

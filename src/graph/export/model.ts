@@ -25,7 +25,15 @@ export interface Graph {
   relationships: GraphRelationship[];
 }
 
-export const NODE_LABELS: readonly NodeLabel[] = ['Project', 'ProjectEntity', 'Case', 'Document', 'Chunk', 'CanonicalEntity', 'EntityMention'];
+export const NODE_LABELS: readonly NodeLabel[] = [
+  'Project',
+  'ProjectEntity',
+  'Case',
+  'Document',
+  'Chunk',
+  'CanonicalEntity',
+  'EntityMention',
+];
 
 /** Neo4j properties are primitives or arrays of them: nested values become JSON strings, nulls are dropped. */
 export function toProperties(raw: Record<string, unknown>): Record<string, PropertyValue> {

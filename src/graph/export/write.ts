@@ -31,5 +31,11 @@ export function writeExport(graph: Graph, outDir: string): ExportSummary {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, text);
   }
-  return { nodes: graph.nodes.length, relationships: graph.relationships.length, batches: batches.length, files: [...files.keys()].sort(), dangling: danglingRelationships(graph) };
+  return {
+    nodes: graph.nodes.length,
+    relationships: graph.relationships.length,
+    batches: batches.length,
+    files: [...files.keys()].sort(),
+    dangling: danglingRelationships(graph),
+  };
 }

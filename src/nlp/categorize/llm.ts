@@ -28,7 +28,12 @@ export interface LlmCategoryOutcome {
   error?: string;
 }
 
-export async function categorizeWithLlm(llm: LlmClient, text: string, local: CategoryResult, signal?: AbortSignal): Promise<LlmCategoryOutcome> {
+export async function categorizeWithLlm(
+  llm: LlmClient,
+  text: string,
+  local: CategoryResult,
+  signal?: AbortSignal,
+): Promise<LlmCategoryOutcome> {
   try {
     const answer = await llm.json<{ category: Category; confidence: number }>({
       system: SYSTEM,

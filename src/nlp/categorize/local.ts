@@ -60,7 +60,11 @@ export function categorizeLocal(text: string, hints: CategorizeHints = {}): Cate
   }
 
   if (hints.email) {
-    if (/uscourts\.gov|\.courts?\./i.test(hints.email.from ?? '') || /^(?:FW:\s*|Fwd?:\s*)?Activity in Case\b/i.test(hints.email.subject ?? '')) add('court_notice', 'court_email', 6);
+    if (
+      /uscourts\.gov|\.courts?\./i.test(hints.email.from ?? '') ||
+      /^(?:FW:\s*|Fwd?:\s*)?Activity in Case\b/i.test(hints.email.subject ?? '')
+    )
+      add('court_notice', 'court_email', 6);
     else add('correspondence', 'email', 4);
   }
   const stamps = hints.ecfStamps ?? [];
@@ -69,7 +73,8 @@ export function categorizeLocal(text: string, hints: CategorizeHints = {}): Cate
     // docket entry 1 is the case-opening pleading
     add('contract', 'court_filing', -4);
     add('correspondence', 'court_filing', -3);
-    if (stamps.some((s) => /^\d{1,2}:\d{2}-/.test(s.case_number) && /^1(?:-\d+)?$/.test(s.document ?? ''))) add('pleading', 'docket_entry_1', 4);
+    if (stamps.some((s) => /^\d{1,2}:\d{2}-/.test(s.case_number) && /^1(?:-\d+)?$/.test(s.document ?? '')))
+      add('pleading', 'docket_entry_1', 4);
   }
 
   const ranked = [...scores.entries()].sort((a, b) => b[1] - a[1]);

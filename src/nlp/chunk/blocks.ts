@@ -29,7 +29,8 @@ export function splitBlocks(text: string): Block[] {
   let blockStart = -1;
   let blockEnd = -1;
   const flush = (heading = false): void => {
-    if (blockStart >= 0 && blockEnd > blockStart) blocks.push({ start: blockStart, end: blockEnd, tokens: countTokens(text.slice(blockStart, blockEnd)), heading });
+    if (blockStart >= 0 && blockEnd > blockStart)
+      blocks.push({ start: blockStart, end: blockEnd, tokens: countTokens(text.slice(blockStart, blockEnd)), heading });
     blockStart = blockEnd = -1;
   };
   let at = 0;

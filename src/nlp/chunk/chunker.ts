@@ -94,7 +94,15 @@ export function chunkText(text: string, options: Partial<ChunkOptions> = {}): Ch
   const emit = (d: Draft, boundary: ChunkSpan['boundary']): void => {
     const [s, e] = trim(text, d.start, d.end);
     if (e <= s) return;
-    out.push({ index: out.length, start: s, end: e, tokens: countTokens(text.slice(s, e)), boundary, ...(currentHeading ? { heading: currentHeading } : {}), overlap: prevEnd > s ? prevEnd - s : 0 });
+    out.push({
+      index: out.length,
+      start: s,
+      end: e,
+      tokens: countTokens(text.slice(s, e)),
+      boundary,
+      ...(currentHeading ? { heading: currentHeading } : {}),
+      overlap: prevEnd > s ? prevEnd - s : 0,
+    });
     prevEnd = e;
   };
   const startDraft = (b: Pick<Block, 'start' | 'end' | 'tokens'>): Draft => {

@@ -46,7 +46,10 @@ const FIELDS: ReadonlyArray<[FieldName, RegExp]> = [
   ['date', new RegExp(`(${DATE})(?!\\d)`, 'y')],
   ['bare_id', /(\d{5,})(?!\d)/y],
   ['usdc', /USDC[ \t]+[A-Z][A-Za-z.]*(?:[ \t]+(?!Page\b)[A-Z][A-Za-z.]*)?/y],
-  ['desc', /Desc[ \t]+(?:Main[ \t]+Document|Exhibit(?:[ \t]+[A-Z0-9]{1,3})?|Proposed[ \t]+Order|Certificate[ \t]+of[ \t]+Service|Notice|Imaged[ \t]+Certificate[ \t]+of[ \t]+Notice)/y],
+  [
+    'desc',
+    /Desc[ \t]+(?:Main[ \t]+Document|Exhibit(?:[ \t]+[A-Z0-9]{1,3})?|Proposed[ \t]+Order|Certificate[ \t]+of[ \t]+Service|Notice|Imaged[ \t]+Certificate[ \t]+of[ \t]+Notice)/y,
+  ],
 ];
 /** Fields specific enough to recognise on a line of their own. */
 const LONE_FIELDS = new Set<FieldName>(['document', 'page_id', 'page', 'filed', 'entered', 'entry_id', 'desc']);

@@ -61,7 +61,10 @@ export function removeLineNumbers(raw: string, pages: RawPage[]): number {
       if (m && Number(m[2]) >= 1 && Number(m[2]) <= 32) prefixed.push([l, m[0].length]);
     }
     if (alone.length + prefixed.length < 8) continue;
-    const numbers = [...alone.map((l) => Number(lineText(raw, l))), ...prefixed.map(([l]) => Number(/\d+/.exec(raw.slice(l.start, l.end))![0]))];
+    const numbers = [
+      ...alone.map((l) => Number(lineText(raw, l))),
+      ...prefixed.map(([l]) => Number(/\d+/.exec(raw.slice(l.start, l.end))![0])),
+    ];
     if (new Set(numbers).size < 6) continue; // the same number again and again is not a line-number column
     for (const l of alone) l.removed = 'line_number';
     for (const [l, len] of prefixed) addCut(l, l.start, l.start + len);
@@ -89,12 +92,7 @@ export function removePageNumbers(raw: string, pages: RawPage[]): RemovedLine[] 
   return out;
 }
 
-const headerKey = (text: string): string =>
-  normalizeString(text)
-    .toLowerCase()
-    .replace(/\d+/g, '#')
-    .replace(/\s+/g, ' ')
-    .trim();
+const headerKey = (text: string): string => normalizeString(text).toLowerCase().replace(/\d+/g, '#').replace(/\s+/g, ' ').trim();
 
 /**
  * Running headers and footers: a line among the first or last three content lines of a page whose

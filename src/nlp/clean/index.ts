@@ -6,7 +6,14 @@
  */
 import { CleanBuilder, toRawOffset, type Segment } from './builder.ts';
 import { removeEcfStamps, type EcfStamp } from './ecf.ts';
-import { removeLineNumbers, removePageNumbers, removeRepeatedLines, removeRulesAndBrackets, type RemovedLine, type RepeatedLine } from './furniture.ts';
+import {
+  removeLineNumbers,
+  removePageNumbers,
+  removeRepeatedLines,
+  removeRulesAndBrackets,
+  type RemovedLine,
+  type RepeatedLine,
+} from './furniture.ts';
 import { lineContent, splitPages, type RawLine } from './lines.ts';
 import { decideJoin } from './reflow.ts';
 
@@ -83,7 +90,10 @@ export function cleanText(raw: string): CleanResult {
         }
         continue;
       }
-      const text = pieces.map(([s, e]) => raw.slice(s, e)).join(' ').replace(/\s+/g, ' ');
+      const text = pieces
+        .map(([s, e]) => raw.slice(s, e))
+        .join(' ')
+        .replace(/\s+/g, ' ');
       body.push({ line, pieces, text, blanksBefore: first ? 0 : blanks, pageBreakBefore: first && page.index > 0 });
       contentCount++;
       blanks = 0;

@@ -19,7 +19,8 @@ export interface JoinContext {
 }
 
 const TERMINAL = /[.!?:;]["')\]]*$/;
-const LIST_START = /^(?:\(?(?:[0-9]{1,3}|[a-zA-Z]|[ivxlcIVXLC]{1,6})[.)]\s|\(\s?(?:[0-9]{1,3}|[a-zA-Z]|[ivxlc]{1,6})\)\s?|[•▪●◦*-]\s|(?:ARTICLE|Article|SECTION|Section|§)\s*[0-9IVXL]+|Exhibit\s+[A-Z0-9]\b)/;
+const LIST_START =
+  /^(?:\(?(?:[0-9]{1,3}|[a-zA-Z]|[ivxlcIVXLC]{1,6})[.)]\s|\(\s?(?:[0-9]{1,3}|[a-zA-Z]|[ivxlc]{1,6})\)\s?|[•▪●◦*-]\s|(?:ARTICLE|Article|SECTION|Section|§)\s*[0-9IVXL]+|Exhibit\s+[A-Z0-9]\b)/;
 
 function isCapsHeading(text: string): boolean {
   const letters = text.replace(/[^A-Za-z]/g, '');
@@ -28,7 +29,7 @@ function isCapsHeading(text: string): boolean {
 
 /** A line that starts something of its own: a list item, a numbered section, a heading. */
 function startsBlock(text: string): boolean {
-  return LIST_START.test(text) || isCapsHeading(text) || /^[A-Z][A-Za-z-]*(?: [A-Za-z-]+){0,3}:\s/.test(text) && text.length < 60;
+  return LIST_START.test(text) || isCapsHeading(text) || (/^[A-Z][A-Za-z-]*(?: [A-Za-z-]+){0,3}:\s/.test(text) && text.length < 60);
 }
 
 const CAPTION_VERSUS = /^(?:v\.?|vs\.?|versus|-\s?v\.?\s?-)$/i;

@@ -1,11 +1,28 @@
 /** Money amounts: value + ISO 4217 currency ("$1,250.50", "USD 5 million", "€ 300", "350 dollars"). */
 import { collapse, type Amount } from './types.ts';
 
-const SYMBOLS: Readonly<Record<string, string>> = { $: 'USD', US$: 'USD', USD: 'USD', 'U.S.$': 'USD', '€': 'EUR', EUR: 'EUR', '£': 'GBP', GBP: 'GBP', CAD: 'CAD', 'C$': 'CAD', CHF: 'CHF', JPY: 'JPY', '¥': 'JPY' };
+const SYMBOLS: Readonly<Record<string, string>> = {
+  $: 'USD',
+  US$: 'USD',
+  USD: 'USD',
+  'U.S.$': 'USD',
+  '€': 'EUR',
+  EUR: 'EUR',
+  '£': 'GBP',
+  GBP: 'GBP',
+  CAD: 'CAD',
+  C$: 'CAD',
+  CHF: 'CHF',
+  JPY: 'JPY',
+  '¥': 'JPY',
+};
 const WORDS: Readonly<Record<string, string>> = { dollars: 'USD', dollar: 'USD', euros: 'EUR', euro: 'EUR', pounds: 'GBP' };
 const SCALE: Readonly<Record<string, number>> = { thousand: 1e3, million: 1e6, billion: 1e9, k: 1e3, m: 1e6, mm: 1e6, bn: 1e9 };
 const NUMBER = '(\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.(\\d{1,2}))?';
-const PREFIXED = new RegExp(`(U\\.S\\.\\$|US\\$|C\\$|USD|EUR|GBP|CAD|CHF|JPY|[$€£¥])\\s?${NUMBER}(?:\\s?(thousand|million|billion|bn|mm)\\b)?`, 'g');
+const PREFIXED = new RegExp(
+  `(U\\.S\\.\\$|US\\$|C\\$|USD|EUR|GBP|CAD|CHF|JPY|[$€£¥])\\s?${NUMBER}(?:\\s?(thousand|million|billion|bn|mm)\\b)?`,
+  'g',
+);
 const SUFFIXED = new RegExp(`\\b${NUMBER}(?:\\s(thousand|million|billion))?\\s(dollars|dollar|euros|euro|pounds|USD|EUR|GBP)\\b`, 'gi');
 
 function value(int: string, frac: string | undefined, scale: string | undefined): number {

@@ -8,14 +8,31 @@ import { collapse, type CaseName, type Court, type Judge, type Party, type Span 
 
 const HEAD = 5000;
 const ROLE_WORDS: Readonly<Record<string, string>> = {
-  plaintiff: 'plaintiff', plaintiffs: 'plaintiff', defendant: 'defendant', defendants: 'defendant',
-  appellant: 'appellant', appellants: 'appellant', appellee: 'appellee', appellees: 'appellee',
-  petitioner: 'petitioner', petitioners: 'petitioner', respondent: 'respondent', respondents: 'respondent',
-  debtor: 'debtor', debtors: 'debtor', creditor: 'creditor', creditors: 'creditor', movant: 'movant',
-  intervenor: 'intervenor', 'counter-defendant': 'counter_defendant', 'counter-plaintiff': 'counter_plaintiff',
-  'cross-appellant': 'cross_appellant', 'cross-appellee': 'cross_appellee',
+  plaintiff: 'plaintiff',
+  plaintiffs: 'plaintiff',
+  defendant: 'defendant',
+  defendants: 'defendant',
+  appellant: 'appellant',
+  appellants: 'appellant',
+  appellee: 'appellee',
+  appellees: 'appellee',
+  petitioner: 'petitioner',
+  petitioners: 'petitioner',
+  respondent: 'respondent',
+  respondents: 'respondent',
+  debtor: 'debtor',
+  debtors: 'debtor',
+  creditor: 'creditor',
+  creditors: 'creditor',
+  movant: 'movant',
+  intervenor: 'intervenor',
+  'counter-defendant': 'counter_defendant',
+  'counter-plaintiff': 'counter_plaintiff',
+  'cross-appellant': 'cross_appellant',
+  'cross-appellee': 'cross_appellee',
 };
-const ROLE_LINE = /^(?:(?:and\s+)?(?:Plaintiffs?|Defendants?|Appellants?|Appellees?|Petitioners?|Respondents?|Debtors?|Creditors?|Movants?|Intervenors?|Counter-(?:Defendants?|Plaintiffs?)|Cross-(?:Appellants?|Appellees?))[\s,/-]*)+[.,;]?$/i;
+const ROLE_LINE =
+  /^(?:(?:and\s+)?(?:Plaintiffs?|Defendants?|Appellants?|Appellees?|Petitioners?|Respondents?|Debtors?|Creditors?|Movants?|Intervenors?|Counter-(?:Defendants?|Plaintiffs?)|Cross-(?:Appellants?|Appellees?))[\s,/-]*)+[.,;]?$/i;
 const VERSUS = /^(?:v\.?|vs\.?|versus)$/i;
 
 interface Line {
@@ -37,7 +54,15 @@ function linesOf(text: string, limit = HEAD): Line[] {
 }
 
 function rolesOf(line: string): string[] {
-  return [...new Set(line.toLowerCase().split(/[\s,/.;]+|-(?=appell|defend|plaint)/).map((w) => ROLE_WORDS[w]).filter((r): r is string => !!r))];
+  return [
+    ...new Set(
+      line
+        .toLowerCase()
+        .split(/[\s,/.;]+|-(?=appell|defend|plaint)/)
+        .map((w) => ROLE_WORDS[w])
+        .filter((r): r is string => !!r),
+    ),
+  ];
 }
 
 /** A party name from a caption block: cut at ", in his official capacity", ", et al.", ", a … corporation". */
@@ -74,7 +99,12 @@ function versusCaption(lines: Line[]): CaptionFacts | null {
       roleBefore = rolesOf(l.text);
       continue;
     }
-    if (/^(?:No\.|Case|Civil Action|IN THE|UNITED STATES|FOR THE|Appeal from|DIVISION)/i.test(l.text) || /COURT|DISTRICT OF|CIRCUIT/i.test(l.text) || COURT_QUALIFIER.test(l.text)) break;
+    if (
+      /^(?:No\.|Case|Civil Action|IN THE|UNITED STATES|FOR THE|Appeal from|DIVISION)/i.test(l.text) ||
+      /COURT|DISTRICT OF|CIRCUIT/i.test(l.text) ||
+      COURT_QUALIFIER.test(l.text)
+    )
+      break;
     before.unshift(l);
   }
   const after: Line[] = [];
@@ -111,7 +141,9 @@ function inlineCaption(text: string): CaptionFacts | null {
   const head = text.slice(0, HEAD);
   const inre = /^[ \t]*(?:Short Title:\s*)?(In re:?\s+[A-Z][^\n]{2,100})$/im.exec(head);
   let vs: RegExpExecArray | null = null;
-  for (const m of head.matchAll(/^[ \t]*(?:Short Title:\s*)?([A-Z][A-Za-z0-9.,&' -]{2,100}?)\s+v\.\s*\n?\s*([A-Z][A-Za-z.,&' -]{2,100}?)[ \t]*$/gm)) {
+  for (const m of head.matchAll(
+    /^[ \t]*(?:Short Title:\s*)?([A-Z][A-Za-z0-9.,&' -]{2,100}?)\s+v\.\s*\n?\s*([A-Z][A-Za-z.,&' -]{2,100}?)[ \t]*$/gm,
+  )) {
     if (/^(?:See|Cf|Compare|But|Accord)\b/.test(m[1]!)) continue;
     vs = m as RegExpExecArray;
     break;
@@ -136,7 +168,8 @@ function contractParties(text: string): Party[] {
   const clause = /\b(?:by and between|between|among|by and among)\b/i.exec(head);
   if (!clause) return out;
   const region = head.slice(clause.index, clause.index + 700);
-  const re = /([A-Z][A-Za-z0-9.,&'\- ]{2,120}?)(?:,\s+(?:an?|the)\s+[^()"]{2,120}?)?\s*\((?:hereinafter\s+(?:referred to as\s+)?|together with [^()]*?|the\s+)?(?:the\s+)?"([A-Z][A-Za-z ]{1,40})"\)/g;
+  const re =
+    /([A-Z][A-Za-z0-9.,&'\- ]{2,120}?)(?:,\s+(?:an?|the)\s+[^()"]{2,120}?)?\s*\((?:hereinafter\s+(?:referred to as\s+)?|together with [^()]*?|the\s+)?(?:the\s+)?"([A-Z][A-Za-z ]{1,40})"\)/g;
   for (const m of region.matchAll(re)) {
     const lead = m[1]!.length - m[1]!.trimStart().length;
     const name = collapse(m[1]!)
@@ -145,7 +178,13 @@ function contractParties(text: string): Party[] {
       .replace(/,$/, '');
     const words = name.split(' ');
     const capitalised = words.filter((w) => /^[A-Z0-9&]/.test(w)).length;
-    if (name.length < 3 || words.length > 10 || capitalised < words.length * 0.6 || /^(?:This|The|Such|WHEREAS|Annex|Schedule|Exhibit)\b/.test(name)) continue;
+    if (
+      name.length < 3 ||
+      words.length > 10 ||
+      capitalised < words.length * 0.6 ||
+      /^(?:This|The|Such|WHEREAS|Annex|Schedule|Exhibit)\b/.test(name)
+    )
+      continue;
     const start = clause.index + m.index + lead + m[1]!.trim().indexOf(name);
     out.push({ name, roles: [m[2]!.toLowerCase()], text: name, span: [start, start + name.length], source: 'rules' });
     if (out.length >= 6) break;
@@ -175,8 +214,10 @@ export function extractCaption(text: string): CaptionFacts {
   return { case_name: versus?.case_name ?? inline?.case_name ?? null, parties };
 }
 
-const COURT_LINE = /^(?:IN THE\s+|In the\s+)?((?:SUPREME COURT OF [A-Z .]+|Supreme Court of [A-Z][a-z .]+|UNITED STATES (?:DISTRICT|BANKRUPTCY) COURT|United States (?:District|Bankruptcy) Court|UNITED STATES COURT OF APPEALS|United States Court of Appeals|U\.S\. (?:District|Bankruptcy) Court(?: \[LIVE\])?|United States Judicial Panel on Multidistrict Litigation|(?:[A-Z][a-z]+ )+Court of Appeals|(?:[A-Z]+ )*COURT OF APPEALS|(?:[A-Z][a-z]+ )*(?:Circuit|Superior|County|District) Court(?: of [A-Z][a-z]+(?: [A-Z][a-z]+)*)?)(?:,?\s+(?:for|of)\s+the\s+[A-Z][^\n]{2,60})?)(?:\s+Notice of Electronic Filing)?$/;
-const COURT_QUALIFIER = /^(?:FOR THE|For the|for the)\s+[^\n]{3,60}$|^(?:[A-Z][a-z]+\s+){0,3}(?:District|Division|Circuit)(?:\s+of\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)?$|^(?:[A-Z]+\s+){0,3}(?:DISTRICT|DIVISION|CIRCUIT)(?:\s+OF\s+[A-Z]+(?:\s+[A-Z]+)*)?$/;
+const COURT_LINE =
+  /^(?:IN THE\s+|In the\s+)?((?:SUPREME COURT OF [A-Z .]+|Supreme Court of [A-Z][a-z .]+|UNITED STATES (?:DISTRICT|BANKRUPTCY) COURT|United States (?:District|Bankruptcy) Court|UNITED STATES COURT OF APPEALS|United States Court of Appeals|U\.S\. (?:District|Bankruptcy) Court(?: \[LIVE\])?|United States Judicial Panel on Multidistrict Litigation|(?:[A-Z][a-z]+ )+Court of Appeals|(?:[A-Z]+ )*COURT OF APPEALS|(?:[A-Z][a-z]+ )*(?:Circuit|Superior|County|District) Court(?: of [A-Z][a-z]+(?: [A-Z][a-z]+)*)?)(?:,?\s+(?:for|of)\s+the\s+[A-Z][^\n]{2,60})?)(?:\s+Notice of Electronic Filing)?$/;
+const COURT_QUALIFIER =
+  /^(?:FOR THE|For the|for the)\s+[^\n]{3,60}$|^(?:[A-Z][a-z]+\s+){0,3}(?:District|Division|Circuit)(?:\s+of\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*)?$|^(?:[A-Z]+\s+){0,3}(?:DISTRICT|DIVISION|CIRCUIT)(?:\s+OF\s+[A-Z]+(?:\s+[A-Z]+)*)?$/;
 
 export function extractCourt(text: string): Court | null {
   const lines = linesOf(text, 4000).filter((l) => l.text);
@@ -199,8 +240,20 @@ export function extractCourt(text: string): Court | null {
 const NAME = "[A-Z][A-Za-z'\\-]+(?:[ \\t]+[A-Z]\\.)?(?:[ \\t]+[A-Z][a-z][A-Za-z'\\-]*){0,2}";
 const JUDGE_PATTERNS: ReadonlyArray<[RegExp, string | undefined]> = [
   [new RegExp(`\\bHon(?:orable|\\.)\\s+(${NAME})`, 'g'), undefined],
-  [new RegExp(`\\b((?:Chief |Senior |U\\.S\\. |United States )?(?:Magistrate |District |Circuit |Bankruptcy |Chief )?Judge)\\s+(${NAME})`, 'g'), 'prefix'],
-  [new RegExp(`(?<![A-Za-z] )\\b(${NAME}(?:[ \\t]*(?:,|and)[ \\t]*${NAME})*),[ \\t]+((?:Chief |Senior )?(?:Circuit |District |Magistrate |Bankruptcy |Chief )?Judges?)\\b`, 'g'), 'suffix'],
+  [
+    new RegExp(
+      `\\b((?:Chief |Senior |U\\.S\\. |United States )?(?:Magistrate |District |Circuit |Bankruptcy |Chief )?Judge)\\s+(${NAME})`,
+      'g',
+    ),
+    'prefix',
+  ],
+  [
+    new RegExp(
+      `(?<![A-Za-z] )\\b(${NAME}(?:[ \\t]*(?:,|and)[ \\t]*${NAME})*),[ \\t]+((?:Chief |Senior )?(?:Circuit |District |Magistrate |Bankruptcy |Chief )?Judges?)\\b`,
+      'g',
+    ),
+    'suffix',
+  ],
   [/\b([A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z]+),\s+(P\.J\.|C\.J\.|J\.)(?=[,\s]|$)/g, 'state'],
   [/\b((?:CHIEF )?JUSTICE)\s+([A-Z]{3,})\b/g, 'prefix'],
   [/\bDC Judge:\s*([A-Z][A-Za-z'-]+)/g, undefined],
@@ -212,9 +265,21 @@ export function extractJudges(text: string): Judge[] {
   const push = (name: string, title: string | undefined, start: number): void => {
     const clean = collapse(name);
     const key = clean.toLowerCase().split(' ').pop() ?? clean;
-    if (seen.has(key) || /^(?:the|this|a|an|of|before|chief|judge|hon)$/i.test(key) || /\b(?:Judge|Court)\b/.test(clean) || clean.length < 3) return;
+    if (
+      seen.has(key) ||
+      /^(?:the|this|a|an|of|before|chief|judge|hon)$/i.test(key) ||
+      /\b(?:Judge|Court)\b/.test(clean) ||
+      clean.length < 3
+    )
+      return;
     seen.add(key);
-    out.push({ name: clean, ...(title ? { title: collapse(title) } : {}), text: clean, span: [start, start + name.length], source: 'rules' });
+    out.push({
+      name: clean,
+      ...(title ? { title: collapse(title) } : {}),
+      text: clean,
+      span: [start, start + name.length],
+      source: 'rules',
+    });
   };
   for (const [re, shape] of JUDGE_PATTERNS) {
     for (const m of text.matchAll(re)) {

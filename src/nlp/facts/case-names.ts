@@ -15,8 +15,10 @@ export interface NefPair {
   docket?: string;
 }
 
-const NAME_END = /\s*(?:Case\s*Number:|Case\s*No\.:|Filer:|Document\s*Number:|Docket\s*Text:|WARNING:|\[https?:|<https?:|https?:\/\/|\n[ \t]*\n[ \t]*\n)/;
-const NUMBER_AFTER = /Case\s*(?:Number|No\.):?\s*(?:[A-Z]{2,4}\/)?(\d{1,2}:\d{2}-[A-Za-z]{1,4}-\d{1,6}(?:-[A-Za-z]{1,5})*|\d{1,2}-\d{2}-\d{3,6}(?:-[A-Za-z]{2,5}\d{0,2})?|\d{2}-\d{3,6}(?:-[A-Za-z]{2,5}\d{0,2})?|MDL\s+No\.?\s*\d+|[A-Z]{1,3}\d{4,})/y;
+const NAME_END =
+  /\s*(?:Case\s*Number:|Case\s*No\.:|Filer:|Document\s*Number:|Docket\s*Text:|WARNING:|\[https?:|<https?:|https?:\/\/|\n[ \t]*\n[ \t]*\n)/;
+const NUMBER_AFTER =
+  /Case\s*(?:Number|No\.):?\s*(?:[A-Z]{2,4}\/)?(\d{1,2}:\d{2}-[A-Za-z]{1,4}-\d{1,6}(?:-[A-Za-z]{1,5})*|\d{1,2}-\d{2}-\d{3,6}(?:-[A-Za-z]{2,5}\d{0,2})?|\d{2}-\d{3,6}(?:-[A-Za-z]{2,5}\d{0,2})?|MDL\s+No\.?\s*\d+|[A-Z]{1,3}\d{4,})/y;
 
 /** The notice's "Case Name:" fields, each with the case number that follows it (or precedes it). */
 export function nefPairs(text: string): NefPair[] {
@@ -26,7 +28,7 @@ export function nefPairs(text: string): NefPair[] {
     const from = m.index + m[0].length + lead;
     const rest = text.slice(from, from + 240);
     const end = NAME_END.exec(rest);
-    const raw = (end ? rest.slice(0, end.index) : rest.split('\n')[0] ?? '').trimEnd();
+    const raw = (end ? rest.slice(0, end.index) : (rest.split('\n')[0] ?? '')).trimEnd();
     const value = collapse(raw);
     if (value.length < 2) continue;
     const name: CaseName = { value, text: value, span: [from, from + raw.length], source: 'rules' };
@@ -71,7 +73,12 @@ function leadCaseName(text: string): CaseName | null {
 }
 
 /** Each docket number with its own case name (dockets are returned as new objects). */
-export function caseNamesPerDocket(text: string, dockets: readonly DocketNumber[], pairs: readonly NefPair[], documentName: CaseName | null): DocketNumber[] {
+export function caseNamesPerDocket(
+  text: string,
+  dockets: readonly DocketNumber[],
+  pairs: readonly NefPair[],
+  documentName: CaseName | null,
+): DocketNumber[] {
   if (dockets.length === 0) return [];
   const byDocket = new Map<string, CaseName>();
   for (const p of pairs) if (p.docket && !byDocket.has(p.docket)) byDocket.set(p.docket, p.name);
@@ -89,5 +96,7 @@ function isLeadCase(text: string, d: DocketNumber): boolean {
   const at = d.span ? d.span[0] : -1;
   if (at < 0) return false;
   const before = text.slice(Math.max(0, at - 80), at);
-  return /\b(?:Lead\s+(?:BK|Bankruptcy)\s+Case|Lead\s+Case|Bankruptcy\s+Case|Main\s+Case|Jointly\s+Administered[^\n]{0,40}?)\s*(?:No\.?|Number|#)?\s*:?\s*$/i.test(before);
+  return /\b(?:Lead\s+(?:BK|Bankruptcy)\s+Case|Lead\s+Case|Bankruptcy\s+Case|Main\s+Case|Jointly\s+Administered[^\n]{0,40}?)\s*(?:No\.?|Number|#)?\s*:?\s*$/i.test(
+    before,
+  );
 }

@@ -12,13 +12,16 @@ const DISTRICT = /\b(\d{1,2}):(\d{2})-([a-zA-Z]{1,4})-(\d{1,6})((?:-[A-Za-z]{1,5
 const SHORT_CIVIL = /(?<![\d:])\b(\d{2})-(cv|cr|bk|mc|ap|mj)-(\d{1,6})\b/gi;
 const MDL = /\bMDL\s+No\.?\s*(\d{2,5})\b/g;
 // the value may sit on the next line (an HTML table cell of a notice: "Case Number:" | "24-01234")
-const LABEL = /(?:\bCase\s*(?:Nos\.|No\.?|Number|#)\s*:?|\bCase:|\bLead (?:BK |Bankruptcy )?Case(?:\s*(?:No\.?|Number|#))?\s*:?|\bDocket\s*(?:No\.?|#|Number)\s*:?|\bCivil Action No\.?|\bAdversary (?:case|Proceeding No\.?)|\bAdv\.\s*(?:Proc\.|Pro\.)\s*(?:No\.?|#)?\s*:?|\bAppellate Case:|\bNos?\.)[ \t]*(?:\r?\n[ \t]*){0,2}/gi;
+const LABEL =
+  /(?:\bCase\s*(?:Nos\.|No\.?|Number|#)\s*:?|\bCase:|\bLead (?:BK |Bankruptcy )?Case(?:\s*(?:No\.?|Number|#))?\s*:?|\bDocket\s*(?:No\.?|#|Number)\s*:?|\bCivil Action No\.?|\bAdversary (?:case|Proceeding No\.?)|\bAdv\.\s*(?:Proc\.|Pro\.)\s*(?:No\.?|#)?\s*:?|\bAppellate Case:|\bNos?\.)[ \t]*(?:\r?\n[ \t]*){0,2}/gi;
 // bankruptcy numbers carry the judge's initials in either case, sometimes with the chapter ("24-10418-CTG", "23-30111-sgj13")
-const LABELLED_VALUE = /^(?:\d{1,2}-\d{2}-\d{3,6}(?:-[A-Za-z]{2,5}\d{0,2})?|\d{2}-\d{3,6}(?:-[A-Za-z]{2,5}\d{0,2})?|[A-Z]{1,3}\d{4,}|\d{2,4}-[A-Z]{1,3}\d{3,}|\d{2,4}[A-Z]{1,3}\d{3,})(?![\w-])/;
+const LABELLED_VALUE =
+  /^(?:\d{1,2}-\d{2}-\d{3,6}(?:-[A-Za-z]{2,5}\d{0,2})?|\d{2}-\d{3,6}(?:-[A-Za-z]{2,5}\d{0,2})?|[A-Z]{1,3}\d{4,}|\d{2,4}-[A-Z]{1,3}\d{3,}|\d{2,4}[A-Z]{1,3}\d{3,})(?![\w-])/;
 /** Office-year-number without a type code (E.D.N.Y., D.N.J. bankruptcy): "1-22-40123", "8-23-71234-ast". */
 const OFFICE_YEAR = /(?<![\w.:/-])(\d)-(\d{2})-(\d{5})(?:-[A-Za-z]{2,5}\d{0,2})?(?![\w-])/g;
 /** The notice's addressee line starts with the case number: "23-30111 Notice will be electronically mailed to:". */
-const NOTICE_LINE = /^[ \t]*(\d{1,2}-\d{2}-\d{3,6}(?:-[A-Za-z]{2,5}\d{0,2})?|\d{2}-\d{3,6}(?:-[A-Za-z]{2,5}\d{0,2})?)[ \t]+Notice (?:will|has been|will not|was)\b/gm;
+const NOTICE_LINE =
+  /^[ \t]*(\d{1,2}-\d{2}-\d{3,6}(?:-[A-Za-z]{2,5}\d{0,2})?|\d{2}-\d{3,6}(?:-[A-Za-z]{2,5}\d{0,2})?)[ \t]+Notice (?:will|has been|will not|was)\b/gm;
 
 /** Normalises a docket number; returns the judge initials it carried, if any. */
 export function normalizeDocket(text: string): { value: string; judge_initials?: string } {

@@ -60,11 +60,22 @@ function needsLlm(facts: DocumentFacts): boolean {
 }
 
 /** Returns the facts with gaps filled; on any LLM failure returns them unchanged with the error. */
-export async function fillGapsWithLlm(llm: LlmClient, text: string, facts: DocumentFacts, signal?: AbortSignal): Promise<{ facts: DocumentFacts; error?: string; used: boolean }> {
+export async function fillGapsWithLlm(
+  llm: LlmClient,
+  text: string,
+  facts: DocumentFacts,
+  signal?: AbortSignal,
+): Promise<{ facts: DocumentFacts; error?: string; used: boolean }> {
   if (!needsLlm(facts)) return { facts, used: false };
   let answer: FactsAnswer;
   try {
-    answer = await llm.json<FactsAnswer>({ system: SYSTEM, user: text.slice(0, MAX_CHARS), schema: FACTS_SCHEMA as unknown as Record<string, unknown>, schemaName: 'document_facts', signal });
+    answer = await llm.json<FactsAnswer>({
+      system: SYSTEM,
+      user: text.slice(0, MAX_CHARS),
+      schema: FACTS_SCHEMA as unknown as Record<string, unknown>,
+      schemaName: 'document_facts',
+      signal,
+    });
   } catch (err) {
     if (signal?.aborted) throw err;
     return { facts, error: (err as Error).message, used: true };
@@ -82,7 +93,14 @@ export async function fillGapsWithLlm(llm: LlmClient, text: string, facts: Docum
   if (out.parties.length === 0) {
     for (const p of answer.parties) {
       const span = locate(inText, p.name);
-      if (span) out.parties.push({ name: collapse(p.name), roles: p.role ? [p.role.toLowerCase()] : [], text: collapse(text.slice(...span)), span, source: 'llm' });
+      if (span)
+        out.parties.push({
+          name: collapse(p.name),
+          roles: p.role ? [p.role.toLowerCase()] : [],
+          text: collapse(text.slice(...span)),
+          span,
+          source: 'llm',
+        });
     }
   }
   if (out.judges.length === 0) {

@@ -26,7 +26,19 @@ export interface CaseName extends Located {
   value: string;
 }
 
-export type PartyRole = 'plaintiff' | 'defendant' | 'appellant' | 'appellee' | 'petitioner' | 'respondent' | 'debtor' | 'creditor' | 'movant' | 'intervenor' | 'third_party' | string;
+export type PartyRole =
+  | 'plaintiff'
+  | 'defendant'
+  | 'appellant'
+  | 'appellee'
+  | 'petitioner'
+  | 'respondent'
+  | 'debtor'
+  | 'creditor'
+  | 'movant'
+  | 'intervenor'
+  | 'third_party'
+  | string;
 
 export interface Party extends Located {
   name: string;

@@ -8,7 +8,9 @@ import { NAME_WORD, ORG_RE, SEP } from './patterns.ts';
 import { trimLeadingNonNames } from './name-spans.ts';
 import { makeMention, type EntityType, type Mention, type PartyRole } from './types.ts';
 
-const ORG_WORDS = new RegExp(String.raw`\b(?:${alternation(withUpper([...ORG_SUFFIXES.map((s) => s.replace(/\.$/, '')), ...ORG_HEAD_WORDS]))})(?![\w])|\b(?:America|United States|State of|STATE OF|City of|County|Revenge|Council|Estate|Government|GOVERNMENT|Ministry|Municipal|Corporation|Commissioners?|Secretary|Directorate|Panchayat|Traders|Tribunal|India|INDIA)\b`);
+const ORG_WORDS = new RegExp(
+  String.raw`\b(?:${alternation(withUpper([...ORG_SUFFIXES.map((s) => s.replace(/\.$/, '')), ...ORG_HEAD_WORDS]))})(?![\w])|\b(?:America|United States|State of|STATE OF|City of|County|Revenge|Council|Estate|Government|GOVERNMENT|Ministry|Municipal|Corporation|Commissioners?|Secretary|Directorate|Panchayat|Traders|Tribunal|India|INDIA)\b`,
+);
 
 /** The name has a legal form or an organisation word ("Inc.", "Bank", "State of"). */
 export function hasOrgWord(name: string): boolean {
@@ -21,12 +23,14 @@ export function classifyParty(name: string): EntityType {
   const words = name.split(/\s+/).filter(Boolean);
   if (words.length === 1 && /^[A-Z][a-z'’-]+$/.test(words[0] ?? '')) return 'PERSON';
   // "K. Raman", "Carl J. Menendez": initials and name words read as a person
-  if (words.length <= 4 && words.some((w) => /^[A-Z]\.$/.test(w)) && words.every((w) => /^(?:[A-Z][a-zA-Z'’-]+|[A-Z]\.)$/.test(w))) return 'PERSON';
+  if (words.length <= 4 && words.some((w) => /^[A-Z]\.$/.test(w)) && words.every((w) => /^(?:[A-Z][a-zA-Z'’-]+|[A-Z]\.)$/.test(w)))
+    return 'PERSON';
   if (words.length <= 4 && words.every((w) => /^(?:[A-Z][a-zA-Z'’-]+|[A-Z]\.)$/.test(w)) && nlp(name).people().found) return 'PERSON';
   return 'ORG';
 }
 
-const CUT = /\s*(?:\bet\.?\s*al\b\.?|\s(?:and|&)\s+(?:Others|OTHERS|Ors\.?|ORS\.?|Anr\.?|ANR\.?|another|Another)(?!\w)|\b(?:not in its|in its|as trustee|individually|solely|d\/b\/a|a\/k\/a)\b)/i;
+const CUT =
+  /\s*(?:\bet\.?\s*al\b\.?|\s(?:and|&)\s+(?:Others|OTHERS|Ors\.?|ORS\.?|Anr\.?|ANR\.?|another|Another)(?!\w)|\b(?:not in its|in its|as trustee|individually|solely|d\/b\/a|a\/k\/a)\b)/i;
 
 const SUFFIX_WORD = new Set(withUpper(ORG_SUFFIXES));
 
@@ -37,7 +41,8 @@ function truncateName(text: string, start: number, end: number): number {
   let first = true;
   for (let m = words.exec(slice); m; m = words.exec(slice)) {
     const word = m[0].replace(/[,;:]+$/, '');
-    if (!first && NOT_NAME_START.has(word) && word !== 'Of' && word !== 'OF' && word !== 'AND' && word !== 'And' && word !== 'THE') return start + m.index;
+    if (!first && NOT_NAME_START.has(word) && word !== 'Of' && word !== 'OF' && word !== 'AND' && word !== 'And' && word !== 'THE')
+      return start + m.index;
     if (!first && SUFFIX_WORD.has(word)) return start + m.index + word.length;
     first = false;
   }
@@ -45,7 +50,14 @@ function truncateName(text: string, start: number, end: number): number {
 }
 
 /** One side of a caption, [start, end) of text: cut at "et al" / "as trustee", trimmed, typed. */
-function party(text: string, start: number, end: number, role: PartyRole, method: 'case-name' | 'rules', confidence: number): Mention | undefined {
+function party(
+  text: string,
+  start: number,
+  end: number,
+  role: PartyRole,
+  method: 'case-name' | 'rules',
+  confidence: number,
+): Mention | undefined {
   const cut = CUT.exec(text.slice(start, end));
   const s = trimLeadingNonNames(text, start, cut ? start + cut.index : end);
   const e = truncateName(text, s, cut ? start + cut.index : end);
@@ -59,7 +71,15 @@ function party(text: string, start: number, end: number, role: PartyRole, method
       return makeMention(text, 'ORG', os, probe.start + org.index + org[0].length, method, confidence, { role });
     }
     const type = classifyParty(probe.value.replace(/\s+/g, ' '));
-    return makeMention(text, type === 'PERSON' && probe.value.split(/\s+/).length <= 3 ? 'PERSON' : 'OTHER', probe.start, probe.end, method, confidence * 0.8, { role });
+    return makeMention(
+      text,
+      type === 'PERSON' && probe.value.split(/\s+/).length <= 3 ? 'PERSON' : 'OTHER',
+      probe.start,
+      probe.end,
+      method,
+      confidence * 0.8,
+      { role },
+    );
   }
   return makeMention(text, classifyParty(probe.value.replace(/\s+/g, ' ')), probe.start, probe.end, method, confidence, { role });
 }
@@ -105,7 +125,8 @@ const SIDE = String.raw`${NAME_WORD}(?:,?${SEP}(?:(?:of|and|the|for|&|OF|AND|THE
 const CAPTION_RE = new RegExp(String.raw`(?<![\w&])(${SIDE})[ \t\u00a0]+(?:v\.|vs\.|V\.|VS\.)[ \t\u00a0]+(${SIDE})(?=[\s,.;:)]|$)`, 'g');
 
 /** A reporter citation right after a caption: the caption names a cited precedent. */
-const CITATION_AFTER = /^,?\s*(?:\(\d{4}\)|\[\d{4}\]|AIR\s|ILR\s|\d{4}\s+SCC\b|\d{1,4}\s+(?:U\.\s?S\.|S\.\s?Ct\.|F\.|F\.\s?(?:2d|3d|4th|Supp\.)|[A-Z][\w.]*\s?\d?d?)\s*\d)/;
+const CITATION_AFTER =
+  /^,?\s*(?:\(\d{4}\)|\[\d{4}\]|AIR\s|ILR\s|\d{4}\s+SCC\b|\d{1,4}\s+(?:U\.\s?S\.|S\.\s?Ct\.|F\.|F\.\s?(?:2d|3d|4th|Supp\.)|[A-Z][\w.]*\s?\d?d?)\s*\d)/;
 /** "Mr. V. Krishnamurthy", "S. V. Rao": an initial, not "versus". */
 const INITIAL_V = /(?:^|[\s(])(?:[A-Z]|Mr|Mrs|Ms|Dr|Sri|Shri|Smt)\.?\s+V\.\s+[A-Z]/;
 

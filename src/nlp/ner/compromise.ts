@@ -10,9 +10,53 @@ interface OffsetJson {
 
 /** Capitalised words compromise often mistakes for names in legal text. */
 const NOT_A_NAME = new Set([
-  'company', 'executive', 'agreement', 'employee', 'employer', 'board', 'court', 'plaintiff', 'defendant', 'borrower', 'lender',
-  'bank', 'buyer', 'seller', 'builder', 'party', 'parties', 'section', 'article', 'exhibit', 'schedule', 'notice', 'order', 'esq.',
-  'esq', 'judge', 'justice', 'mr.', 'ms.', 'mrs.', 'dr.', 'hon.', 'mr', 'ms', 'mrs', 'dr', 'fir', 'advocate', 'advocates', 'the', 'you', 'your', 'he', 'she', 'they', 'we', 'i',
+  'company',
+  'executive',
+  'agreement',
+  'employee',
+  'employer',
+  'board',
+  'court',
+  'plaintiff',
+  'defendant',
+  'borrower',
+  'lender',
+  'bank',
+  'buyer',
+  'seller',
+  'builder',
+  'party',
+  'parties',
+  'section',
+  'article',
+  'exhibit',
+  'schedule',
+  'notice',
+  'order',
+  'esq.',
+  'esq',
+  'judge',
+  'justice',
+  'mr.',
+  'ms.',
+  'mrs.',
+  'dr.',
+  'hon.',
+  'mr',
+  'ms',
+  'mrs',
+  'dr',
+  'fir',
+  'advocate',
+  'advocates',
+  'the',
+  'you',
+  'your',
+  'he',
+  'she',
+  'they',
+  'we',
+  'i',
 ]);
 
 const CONFIDENCE: Record<'PERSON' | 'ORG' | 'LOCATION', number> = { PERSON: 0.7, ORG: 0.6, LOCATION: 0.65 };
@@ -31,7 +75,15 @@ function take(text: string, items: OffsetJson[], type: 'PERSON' | 'ORG' | 'LOCAT
     // "Tucson, Arizona": a city and its state are two places
     const comma = type === 'LOCATION' ? /^([A-Z][\w .'-]*?),[ \t]+(?=[A-Z])/.exec(text.slice(s, e)) : null;
     if (comma) {
-      take(text, [{ text: '', offset: { start: s, length: comma[1]!.length } }, { text: '', offset: { start: s + comma[0].length, length: e - s - comma[0].length } }], type, out);
+      take(
+        text,
+        [
+          { text: '', offset: { start: s, length: comma[1]!.length } },
+          { text: '', offset: { start: s + comma[0].length, length: e - s - comma[0].length } },
+        ],
+        type,
+        out,
+      );
       continue;
     }
     const mention = makeMention(text, type, s, e, 'compromise', CONFIDENCE[type]);

@@ -103,7 +103,10 @@ function scores(tp: number, fp: number, fn: number): Scores {
 }
 
 /** Exact-match entity scores (same start, end and type), overall (micro) and per type. */
-export function evaluate(gold: readonly GoldEntity[][], predicted: readonly GoldEntity[][]): { overall: Scores; byType: Map<string, Scores> } {
+export function evaluate(
+  gold: readonly GoldEntity[][],
+  predicted: readonly GoldEntity[][],
+): { overall: Scores; byType: Map<string, Scores> } {
   const counts = new Map<string, { tp: number; fp: number; fn: number }>();
   const bump = (type: string, k: 'tp' | 'fp' | 'fn') => {
     const c = counts.get(type) ?? { tp: 0, fp: 0, fn: 0 };

@@ -8,7 +8,8 @@ import { ROLE_TERMS } from './gazetteers.ts';
 import { overlaps } from './merge.ts';
 import type { Mention } from './types.ts';
 
-const DEFINITION_RE = /\((?:the|this|hereinafter(?:\s+referred\s+to\s+as)?(?:\s+the)?|collectively,?\s+the|each\s+a)?\s*[“"]([A-Z][^”"\n]{0,60}?)[”"]\s*\)/g;
+const DEFINITION_RE =
+  /\((?:the|this|hereinafter(?:\s+referred\s+to\s+as)?(?:\s+the)?|collectively,?\s+the|each\s+a)?\s*[“"]([A-Z][^”"\n]{0,60}?)[”"]\s*\)/g;
 const WINDOW = 400;
 /** Words a party sentence of a preamble contains. */
 const PARTY_SENTENCE = /\b(?:between|among|by and between|BETWEEN|AMONG)\b|Dear\b|\bwith\b/;
@@ -30,9 +31,16 @@ function initials(name: string): string {
 
 /** The term names the candidate: a word of it, its first words, or its initials. */
 function termMatchesName(term: string, name: string): boolean {
-  const t = term.toLowerCase().replace(/[^a-z0-9 ]/g, '').trim();
+  const t = term
+    .toLowerCase()
+    .replace(/[^a-z0-9 ]/g, '')
+    .trim();
   if (!t) return false;
-  const words = name.toLowerCase().replace(/[^a-z0-9 ]/g, ' ').split(/\s+/).filter(Boolean);
+  const words = name
+    .toLowerCase()
+    .replace(/[^a-z0-9 ]/g, ' ')
+    .split(/\s+/)
+    .filter(Boolean);
   if (words.includes(t) || words.join(' ').startsWith(t + ' ') || words.join(' ') === t) return true;
   return t.length >= 2 && !t.includes(' ') && initials(name).toLowerCase() === t;
 }
@@ -72,9 +80,15 @@ export function definedTermMentions(text: string, definitions: readonly Definiti
   for (const d of definitions) {
     const first = !seenTerms.has(d.term);
     if (first) seenTerms.set(d.term, d);
-    const role = PARTY_SENTENCE.test(text.slice(Math.max(0, d.target.start - WINDOW), d.target.start)) || isRoleTerm(d.term) ? 'party' : undefined;
+    const role =
+      PARTY_SENTENCE.test(text.slice(Math.max(0, d.target.start - WINDOW), d.target.start)) || isRoleTerm(d.term) ? 'party' : undefined;
     out.push({
-      type: d.target.type, start: d.start, end: d.end, value: d.term, confidence: 0.9, method: 'defined-term',
+      type: d.target.type,
+      start: d.start,
+      end: d.end,
+      value: d.term,
+      confidence: 0.9,
+      method: 'defined-term',
       meta: { aliasOf: d.target.value, aliasOfStart: d.target.start, definition: true, ...(role ? { role } : {}) },
     });
   }
@@ -84,8 +98,17 @@ export function definedTermMentions(text: string, definitions: readonly Definiti
       const span = { start: m.index, end: m.index + term.length };
       if (span.start < d.start) continue;
       if (definitions.some((x) => x.start === span.start)) continue;
-      if (existing.some((e) => e.method !== 'compromise' && e.method !== 'wink' && overlaps(e, span) && (e.end - e.start) > term.length)) continue;
-      out.push({ type: d.target.type, start: span.start, end: span.end, value: term, confidence: 0.85, method: 'defined-term', meta: { aliasOf: d.target.value, aliasOfStart: d.target.start } });
+      if (existing.some((e) => e.method !== 'compromise' && e.method !== 'wink' && overlaps(e, span) && e.end - e.start > term.length))
+        continue;
+      out.push({
+        type: d.target.type,
+        start: span.start,
+        end: span.end,
+        value: term,
+        confidence: 0.85,
+        method: 'defined-term',
+        meta: { aliasOf: d.target.value, aliasOfStart: d.target.start },
+      });
     }
   }
   return out;

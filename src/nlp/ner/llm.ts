@@ -37,7 +37,8 @@ export const NER_SCHEMA = {
           type: { type: 'string', enum: [...ENTITY_TYPES] },
           occurrence: {
             type: ['integer', 'null'],
-            description: 'which whole-word occurrence of this exact text in the chunk this mention is (1 = first), counting occurrences inside longer names too',
+            description:
+              'which whole-word occurrence of this exact text in the chunk this mention is (1 = first), counting occurrences inside longer names too',
           },
         },
       },
@@ -181,12 +182,20 @@ function unverified(batch: readonly LlmChunk[], answer: unknown): string | undef
     if (!isEntityType(e.type)) return `entity "${e.text}" has label ${e.type}`;
     const found = locate(chunk.text, e.text).length;
     if (found === 0) return `entity "${e.text}" is not in chunk ${e.chunk}`;
-    if (typeof e.occurrence === 'number' && (e.occurrence < 1 || e.occurrence > found)) return `entity "${e.text}" has no occurrence ${e.occurrence}`;
+    if (typeof e.occurrence === 'number' && (e.occurrence < 1 || e.occurrence > found))
+      return `entity "${e.text}" has no occurrence ${e.occurrence}`;
   }
   return undefined;
 }
 
-async function ask(llm: LlmClient, batch: readonly LlmChunk[], user: string, schemaName: string, signal: AbortSignal | undefined, usage: LlmUsage | undefined): Promise<LlmEntity[]> {
+async function ask(
+  llm: LlmClient,
+  batch: readonly LlmChunk[],
+  user: string,
+  schemaName: string,
+  signal: AbortSignal | undefined,
+  usage: LlmUsage | undefined,
+): Promise<LlmEntity[]> {
   const answer = await llm.json<{ entities: LlmEntity[] }>({
     system: SYSTEM,
     user,
@@ -204,19 +213,40 @@ async function ask(llm: LlmClient, batch: readonly LlmChunk[], user: string, sch
  * Per batch: extract, then (per `secondPass`) "what did you miss" given the first answers, for every
  * chunk of the batch or only the sparse ones. Returns mentions per chunk key.
  */
-export async function recogniseWithLlm(llm: LlmClient, chunks: readonly LlmChunk[], signal?: AbortSignal, options: LlmNerOptions = {}): Promise<Map<number, Mention[]>> {
+export async function recogniseWithLlm(
+  llm: LlmClient,
+  chunks: readonly LlmChunk[],
+  signal?: AbortSignal,
+  options: LlmNerOptions = {},
+): Promise<Map<number, Mention[]>> {
   const out = new Map<number, Mention[]>();
   const secondPass = options.secondPass ?? 'on';
   for (const batch of batchChunks(chunks)) {
-    const found = await ask(llm, batch, `List every entity mention in these chunks.\n${render(batch)}`, 'legal_entities', signal, options.usage);
-    const again = secondPass === 'off' ? []
-      : secondPass === 'on' ? batch
-        : batch.filter((c) => verify(c, found).length * SPARSE_CHARS_PER_MENTION < c.text.length);
+    const found = await ask(
+      llm,
+      batch,
+      `List every entity mention in these chunks.\n${render(batch)}`,
+      'legal_entities',
+      signal,
+      options.usage,
+    );
+    const again =
+      secondPass === 'off'
+        ? []
+        : secondPass === 'on'
+          ? batch
+          : batch.filter((c) => verify(c, found).length * SPARSE_CHARS_PER_MENTION < c.text.length);
     let missed: LlmEntity[] = [];
     if (again.length) {
       const known = found.filter((e) => again.some((c) => c.key === e.chunk));
-      missed = await ask(llm, again, `These mentions were already found:\n${JSON.stringify(known)}\nList only the entity mentions in these chunks that the list above missed (an empty list if none).\n${render(again)}`,
-        'legal_entities_missed', signal, options.usage);
+      missed = await ask(
+        llm,
+        again,
+        `These mentions were already found:\n${JSON.stringify(known)}\nList only the entity mentions in these chunks that the list above missed (an empty list if none).\n${render(again)}`,
+        'legal_entities_missed',
+        signal,
+        options.usage,
+      );
     }
     const answers = [...found, ...missed];
     for (const c of batch) out.set(c.key, verify(c, answers));

@@ -14,7 +14,8 @@ import { makeMention, type Mention } from './types.ts';
 import { recogniseWithWink } from './wink.ts';
 
 /** Titles in front of a name the model may include ("Mr. Anil Deshmukh"): not part of the name. */
-const LEADING_TITLE = /^(?:(?:The|Hon['’]?ble|Honourable|Honorable|Mr|Mrs|Ms|Mx|Dr|Prof|Sri|Shri|Smt|Justice|Judge|Lord|Lady|Sir|Dame)\.?[ \t\u00a0]+)+/;
+const LEADING_TITLE =
+  /^(?:(?:The|Hon['’]?ble|Honourable|Honorable|Mr|Mrs|Ms|Mx|Dr|Prof|Sri|Shri|Smt|Justice|Judge|Lord|Lady|Sir|Dame)\.?[ \t\u00a0]+)+/;
 
 /** The model's mentions split at column gaps, without leading titles or a possessive, and without lower-case words, roman numerals or role words it took for names ("Petitioner"). */
 export function modelMentions(text: string): Mention[] {
@@ -29,7 +30,10 @@ export function modelMentions(text: string): Mention[] {
       const m = part === found.value ? found : makeMention(text, found.type, start, start + part.length, found.method, found.confidence);
       const title = m && m.type === 'PERSON' ? LEADING_TITLE.exec(m.value) : null;
       const possessive = m && /['’]s$/.test(m.value) ? 2 : 0;
-      const cleaned = m && (title || possessive) ? makeMention(text, m.type, m.start + (title?.[0].length ?? 0), m.end - possessive, m.method, m.confidence) : m;
+      const cleaned =
+        m && (title || possessive)
+          ? makeMention(text, m.type, m.start + (title?.[0].length ?? 0), m.end - possessive, m.method, m.confidence)
+          : m;
       if (!cleaned || !/\p{Lu}/u.test(cleaned.value) || /^[IVXLC]+\.?$/.test(cleaned.value)) continue;
       if (NOT_NAME_START.has(cleaned.value) || NOT_NAME_START.has(cleaned.value.replace(/s$/, ''))) continue;
       out.push(cleaned);
@@ -64,7 +68,13 @@ function withConsistentNames(text: string, merged: readonly Mention[]): Mention[
   const added: Mention[] = [];
   for (const m of consistentMentions(text, asNames)) {
     if (taken.has(`${m.start}:${m.end}`) || asNames.some((a) => a.start === m.start && a.end === m.end)) continue;
-    const source = sources.find((src) => src.value === m.value || src.value.endsWith(` ${m.value}`) || src.value.startsWith(`${m.value} `) || src.value.startsWith(`${m.value},`));
+    const source = sources.find(
+      (src) =>
+        src.value === m.value ||
+        src.value.endsWith(` ${m.value}`) ||
+        src.value.startsWith(`${m.value} `) ||
+        src.value.startsWith(`${m.value},`),
+    );
     added.push({ ...m, type: source?.type ?? m.type, method: 'rules', confidence: m.confidence * 0.9 });
   }
   return added.length ? resolveOverlaps([...merged, ...added]) : [...merged];

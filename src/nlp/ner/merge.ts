@@ -50,7 +50,9 @@ const NAME_EXTENSION = /^(?:[ \t\u00a0]*(?:[A-Z][\w&'’.-]*|of|and|for|the|de|d
 /** Capitalised words that are cues or roles, never part of a name ("Versus", "Petitioner", "Mr."). */
 function namesOnly(extension: string): boolean {
   if (!NAME_EXTENSION.test(extension)) return false;
-  return extension.split(/[\s,]+/).every((w) => !w || !/^[A-Z]/.test(w) || (!NOT_NAME_START.has(w) && !NOT_NAME_START.has(w.replace(/[.:]$/, ''))));
+  return extension
+    .split(/[\s,]+/)
+    .every((w) => !w || !/^[A-Z]/.test(w) || (!NOT_NAME_START.has(w) && !NOT_NAME_START.has(w.replace(/[.:]$/, ''))));
 }
 
 function extendsOverNames(rule: Mention, outer: Mention): boolean {
@@ -73,12 +75,13 @@ function reconcile(mentions: readonly Mention[]): Mention[] {
       continue;
     }
     const near = statistical.filter((s) => overlaps(s, m) && typesAgree(m.type, s.type));
-    const outer = near.filter((s) => extendsOverNames(m, s)).sort((a, b) => (b.end - b.start) - (a.end - a.start))[0];
+    const outer = near.filter((s) => extendsOverNames(m, s)).sort((a, b) => b.end - b.start - (a.end - a.start))[0];
     if (outer) {
       out.push({ ...m, start: outer.start, end: outer.end, value: outer.value });
       continue;
     }
-    if (GENERIC.has(m.type) && /\n/.test(m.value) && near.some((s) => s.start >= m.start && s.end <= m.end && !/\n/.test(s.value))) continue;
+    if (GENERIC.has(m.type) && /\n/.test(m.value) && near.some((s) => s.start >= m.start && s.end <= m.end && !/\n/.test(s.value)))
+      continue;
     const retype = GENERIC.has(m.type)
       ? mentions.find((s) => s.method === 'llm' && s.start === m.start && s.end === m.end && GENERIC.has(s.type) && s.type !== m.type)
       : undefined;
@@ -90,7 +93,12 @@ function reconcile(mentions: readonly Mention[]): Mention[] {
 /** Keeps a set of non-overlapping mentions, sorted by position. */
 export function resolveOverlaps(mentions: readonly Mention[]): Mention[] {
   const ranked = reconcile(mentions).sort(
-    (a, b) => RANK[b.method] - RANK[a.method] || (b.end - b.start) - (a.end - a.start) || metaWeight(b) - metaWeight(a) || a.start - b.start || a.type.localeCompare(b.type),
+    (a, b) =>
+      RANK[b.method] - RANK[a.method] ||
+      b.end - b.start - (a.end - a.start) ||
+      metaWeight(b) - metaWeight(a) ||
+      a.start - b.start ||
+      a.type.localeCompare(b.type),
   );
   const kept: Mention[] = [];
   for (const m of ranked) {

@@ -33,24 +33,45 @@ const CIRCUIT = String.raw`(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eigh
 
 /** Courts by name ("United States District Court for the Middle District of Florida", "Ninth Circuit", "D. Colo."). */
 export const COURT_RES: RegExp[] = [
-  new RegExp(String.raw`\b(?:United States|UNITED STATES|U\.S\.)${SEP}(?:District|DISTRICT|Bankruptcy|BANKRUPTCY)${SEP}(?:Court|COURT)(?:${SEP}(?:for|FOR)${SEP}(?:the|THE)${SEP}(?:${DIRECTION}${SEP})?(?:District|DISTRICT)${SEP}(?:of|OF)${SEP}(?:${STATE}))?`, 'g'),
-  new RegExp(String.raw`\b(?:(?:United States|UNITED STATES)${SEP})?(?:Court|COURT)${SEP}(?:of|OF)${SEP}(?:Appeals|APPEALS)(?:${SEP}(?:for|FOR)${SEP}(?:the|THE)${SEP}(?:${CIRCUIT}${SEP}(?:Circuit|CIRCUIT)|District of Columbia Circuit)|${SEP}(?:of|OF)${SEP}(?:${STATE}))?`, 'g'),
+  new RegExp(
+    String.raw`\b(?:United States|UNITED STATES|U\.S\.)${SEP}(?:District|DISTRICT|Bankruptcy|BANKRUPTCY)${SEP}(?:Court|COURT)(?:${SEP}(?:for|FOR)${SEP}(?:the|THE)${SEP}(?:${DIRECTION}${SEP})?(?:District|DISTRICT)${SEP}(?:of|OF)${SEP}(?:${STATE}))?`,
+    'g',
+  ),
+  new RegExp(
+    String.raw`\b(?:(?:United States|UNITED STATES)${SEP})?(?:Court|COURT)${SEP}(?:of|OF)${SEP}(?:Appeals|APPEALS)(?:${SEP}(?:for|FOR)${SEP}(?:the|THE)${SEP}(?:${CIRCUIT}${SEP}(?:Circuit|CIRCUIT)|District of Columbia Circuit)|${SEP}(?:of|OF)${SEP}(?:${STATE}))?`,
+    'g',
+  ),
   new RegExp(String.raw`\b(?:${STATE})${SEP}(?:Court|COURT)${SEP}(?:of|OF)${SEP}(?:Appeals|APPEALS)`, 'g'),
-  new RegExp(String.raw`\b(?:Supreme|SUPREME)${SEP}(?:Court|COURT)${SEP}(?:of|OF)${SEP}(?:the${SEP}United${SEP}States|THE${SEP}UNITED${SEP}STATES|${STATE})`, 'g'),
+  new RegExp(
+    String.raw`\b(?:Supreme|SUPREME)${SEP}(?:Court|COURT)${SEP}(?:of|OF)${SEP}(?:the${SEP}United${SEP}States|THE${SEP}UNITED${SEP}STATES|${STATE})`,
+    'g',
+  ),
   new RegExp(String.raw`\b(?:United States|UNITED STATES|U\.S\.|${STATE})${SEP}(?:Supreme|SUPREME)${SEP}(?:Court|COURT)`, 'g'),
   new RegExp(String.raw`\b(?:${DIRECTION}${SEP})?(?:District|DISTRICT)${SEP}(?:of|OF)${SEP}(?:${STATE})\b`, 'g'),
   new RegExp(String.raw`\b(?:${STATE})${SEP}(?:${DIRECTION}${SEP})?(?:District|DISTRICT)\b`, 'g'),
   new RegExp(String.raw`\b(?:U\.S\.${SEP})?(?:Bankruptcy|BANKRUPTCY)${SEP}(?:Court|COURT)\b`, 'g'),
   new RegExp(String.raw`\b(?:U\.S\.${SEP})?(?:District|DISTRICT)${SEP}(?:Court|COURT)\b`, 'g'),
   new RegExp(String.raw`\bJudicial${SEP}Panel${SEP}on${SEP}Multidistrict${SEP}Litigation\b`, 'g'),
-  new RegExp(String.raw`\b(?:United States${SEP})?(?:Tax${SEP}Court|Court${SEP}of${SEP}Federal${SEP}Claims|Court${SEP}of${SEP}International${SEP}Trade)\b`, 'g'),
+  new RegExp(
+    String.raw`\b(?:United States${SEP})?(?:Tax${SEP}Court|Court${SEP}of${SEP}Federal${SEP}Claims|Court${SEP}of${SEP}International${SEP}Trade)\b`,
+    'g',
+  ),
   new RegExp(String.raw`\b(?:[A-Z][a-z]+${SEP}){1,2}(?:Superior|Circuit|County|Chancery|Family|Probate|Municipal)${SEP}Court\b`, 'g'),
   new RegExp(String.raw`\b(?:Workers[’']?${SEP}Compensation${SEP}Appeals${SEP}Board|Discharge${SEP}Review${SEP}Board)\b`, 'g'),
   new RegExp(String.raw`(?<![\w.])${CIRCUIT}${SEP}Cir\.`, 'g'),
-  new RegExp(String.raw`\b(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Eleventh|Federal|D\.C\.)${SEP}Circuit\b`, 'g'),
-  new RegExp(String.raw`\b(?:${STATE})${SEP}(?:Court${SEP}of${SEP}Chancery|Chancery${SEP}Court|Superior${SEP}Court|Court${SEP}of${SEP}Criminal${SEP}Appeals)\b`, 'g'),
+  new RegExp(
+    String.raw`\b(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Eleventh|Federal|D\.C\.)${SEP}Circuit\b`,
+    'g',
+  ),
+  new RegExp(
+    String.raw`\b(?:${STATE})${SEP}(?:Court${SEP}of${SEP}Chancery|Chancery${SEP}Court|Superior${SEP}Court|Court${SEP}of${SEP}Criminal${SEP}Appeals)\b`,
+    'g',
+  ),
   new RegExp(String.raw`\bCourt${SEP}of${SEP}Chancery(?:${SEP}of${SEP}the${SEP}State${SEP}of${SEP}(?:${STATE}))?`, 'g'),
-  new RegExp(String.raw`(?<![\w.])(?:[NSEWCM]\.${SEP}?)?D\.${SEP}?(?:N\.Y\.|N\.J\.|D\.C\.|Cal\.|Colo\.|Del\.|Mass\.|Conn\.|Md\.|Minn\.|Ariz\.|Nev\.|Tex\.|Fla\.|Ala\.|Ga\.|Ill\.|Pa\.|Va\.|Ohio|Utah|Kan\.|Or\.|Me\.|Mich\.|Wash\.)`, 'g'),
+  new RegExp(
+    String.raw`(?<![\w.])(?:[NSEWCM]\.${SEP}?)?D\.${SEP}?(?:N\.Y\.|N\.J\.|D\.C\.|Cal\.|Colo\.|Del\.|Mass\.|Conn\.|Md\.|Minn\.|Ariz\.|Nev\.|Tex\.|Fla\.|Ala\.|Ga\.|Ill\.|Pa\.|Va\.|Ohio|Utah|Kan\.|Or\.|Me\.|Mich\.|Wash\.)`,
+    'g',
+  ),
 ];
 
 const PERSON_WORD = String.raw`(?:[A-Z][a-zA-Z'’\-]+|[A-Z]\.)`;
@@ -58,9 +79,15 @@ const PERSON_WORD = String.raw`(?:[A-Z][a-zA-Z'’\-]+|[A-Z]\.)`;
 const PERSON_NAME = String.raw`${PERSON_WORD}(?:[ \t\u00a0]+${PERSON_WORD}){0,3}`;
 
 export const JUDGE_RES: RegExp[] = [
-  new RegExp(String.raw`\b(?:(?:Chief|Senior|Magistrate|District|Bankruptcy|Circuit|Associate|U\.S\.|United States|CHIEF|MAGISTRATE|DISTRICT|BANKRUPTCY)[ \t\u00a0]+)*(?:Judge|Justice|JUDGE|JUSTICE)[ \t\u00a0]+(${PERSON_NAME})`, 'g'),
+  new RegExp(
+    String.raw`\b(?:(?:Chief|Senior|Magistrate|District|Bankruptcy|Circuit|Associate|U\.S\.|United States|CHIEF|MAGISTRATE|DISTRICT|BANKRUPTCY)[ \t\u00a0]+)*(?:Judge|Justice|JUDGE|JUSTICE)[ \t\u00a0]+(${PERSON_NAME})`,
+    'g',
+  ),
   new RegExp(String.raw`\b(?:Hon\.|Honorable|HONORABLE|The Honorable)[ \t\u00a0]+(${PERSON_NAME})`, 'g'),
-  new RegExp(String.raw`\b(${PERSON_NAME}),[ \t\u00a0]+(?:Chief[ \t\u00a0]+)?(?:C\.J\.|J\.|U\.S\.D\.J\.|U\.S\.M\.J\.|U\.S\.B\.J\.|(?:United States[ \t\u00a0]+)?(?:District|Magistrate|Circuit|Bankruptcy)[ \t\u00a0]+Judge)(?![\w])`, 'g'),
+  new RegExp(
+    String.raw`\b(${PERSON_NAME}),[ \t\u00a0]+(?:Chief[ \t\u00a0]+)?(?:C\.J\.|J\.|U\.S\.D\.J\.|U\.S\.M\.J\.|U\.S\.B\.J\.|(?:United States[ \t\u00a0]+)?(?:District|Magistrate|Circuit|Bankruptcy)[ \t\u00a0]+Judge)(?![\w])`,
+    'g',
+  ),
 ];
 
 export const LAWYER_RES: RegExp[] = [
@@ -81,7 +108,10 @@ export const CASE_NUMBER_RES: RegExp[] = [
 const REPORTER = alternation(REPORTERS);
 /** Reporter citations ("572 U.S. 614", "133 S. Ct. 2120, 2125 (2013)", "2021 WL 123456"). */
 export const CITATION_RES: RegExp[] = [
-  new RegExp(String.raw`\b\d{1,4}\s+(?:${REPORTER})\s+\d{1,7}(?:,\s*\d{1,6}(?:[-–]\d{1,6})?)?(?:\s+\((?:[A-Z][\w.’' ]{0,30}\s)?\d{4}\))?`, 'g'),
+  new RegExp(
+    String.raw`\b\d{1,4}\s+(?:${REPORTER})\s+\d{1,7}(?:,\s*\d{1,6}(?:[-–]\d{1,6})?)?(?:\s+\((?:[A-Z][\w.’' ]{0,30}\s)?\d{4}\))?`,
+    'g',
+  ),
 ];
 
 /** Statutes, codes and rules ("42 U.S.C. § 1983", "Fed. R. Civ. P. 12(b)(6)", "Section 409A of the Internal Revenue Code"). */
@@ -90,7 +120,10 @@ export const STATUTE_RES: RegExp[] = [
   /\b\d{1,3}\s+C\.?\s?F\.?\s?R\.?\s*(?:§§?|Part|pt\.)?\s*\d+(?:\.\d+)*(?:\([\w]+\))*/g,
   /\bFed\.\s?R\.\s?(?:(?:Civ|Crim|App|Bankr)\.\s?P\.|Evid\.)\s*\d+(?:\.\d+)?(?:\([\w]+\))*/g,
   /\b(?:Internal\s+Revenue|Bankruptcy|Uniform\s+Commercial|Social\s+Security)\s+Code\b/g,
-  new RegExp(String.raw`\b(?:[A-Z][a-z]+|[A-Z]{2,})(?:\s+(?:(?:of|and|with|for|the)\s+)?(?:[A-Z][a-z]+|[A-Z]{2,})){0,7}\s+Act(?:\s+of\s+\d{4})?\b`, 'g'),
+  new RegExp(
+    String.raw`\b(?:[A-Z][a-z]+|[A-Z]{2,})(?:\s+(?:(?:of|and|with|for|the)\s+)?(?:[A-Z][a-z]+|[A-Z]{2,})){0,7}\s+Act(?:\s+of\s+\d{4})?\b`,
+    'g',
+  ),
   /§\s?\d+(?:[A-Za-z])?(?:-\d+)?(?:\([\w]+\))*(?![\d.])/g,
 ];
 

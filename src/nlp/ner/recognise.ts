@@ -12,9 +12,19 @@ function ruleCandidates(text: string): Mention[] {
   return [...recogniseCaseNameLines(text), ...recogniseCaptions(text), ...recogniseWithRules(text)];
 }
 
-export async function recogniseChunks(chunks: readonly ChunkText[], llm?: LlmClient, signal?: AbortSignal, options: LlmNerOptions = {}): Promise<ChunkMention[]> {
+export async function recogniseChunks(
+  chunks: readonly ChunkText[],
+  llm?: LlmClient,
+  signal?: AbortSignal,
+  options: LlmNerOptions = {},
+): Promise<ChunkMention[]> {
   if (!llm) return attributeToChunks(recogniseDocument(chunks), chunks);
-  const byChunk = await recogniseWithLlm(llm, chunks.map((c, key) => ({ key, text: c.text })), signal, options);
+  const byChunk = await recogniseWithLlm(
+    llm,
+    chunks.map((c, key) => ({ key, text: c.text })),
+    signal,
+    options,
+  );
   const fromLlm = chunks.flatMap((c, key) => toDocumentOffsets(c, byChunk.get(key) ?? []));
   const text = rebuildText(chunks);
   const fromRules = recogniseDocument(chunks, ruleCandidates);

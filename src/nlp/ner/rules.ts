@@ -1,7 +1,18 @@
 /** Legal rules: courts, judges, lawyers, case numbers, citations, statutes, provisions, dates, money, organisations. */
 import { NOT_NAME_START } from './gazetteers.ts';
 import {
-  CASE_NUMBER_RES, CITATION_RES, COURT_RES, DATE_RES, JUDGE_RES, LAWYER_RES, MONEY_RES, ORG_HEAD_OF_RE, ORG_HEAD_RE, ORG_RE, PROVISION_RES, STATUTE_RES,
+  CASE_NUMBER_RES,
+  CITATION_RES,
+  COURT_RES,
+  DATE_RES,
+  JUDGE_RES,
+  LAWYER_RES,
+  MONEY_RES,
+  ORG_HEAD_OF_RE,
+  ORG_HEAD_RE,
+  ORG_RE,
+  PROVISION_RES,
+  STATUTE_RES,
 } from './patterns.ts';
 import { makeMention, type EntityType, type Mention } from './types.ts';
 import { recogniseCommonLaw } from './legal/index.ts';
@@ -59,7 +70,8 @@ function headingCut(text: string, start: number, end: number): number {
 }
 
 /** Words ending in a period that do not end a sentence inside an organisation's name. */
-const NAME_ABBREVIATION = /(?:^|[^\w])(?:Inc|Corp|Co|Ltd|Bros|Assn|Dept|Univ|Intl|Mfg|Natl|Nat|Mt|St|Ft|No|Nos|Jr|Sr|Mr|Mrs|Ms|Dr|Hon|[A-Z])\.$/;
+const NAME_ABBREVIATION =
+  /(?:^|[^\w])(?:Inc|Corp|Co|Ltd|Bros|Assn|Dept|Univ|Intl|Mfg|Natl|Nat|Mt|St|Ft|No|Nos|Jr|Sr|Mr|Mrs|Ms|Dr|Hon|[A-Z])\.$/;
 /** Connectors a wrapped name may end a line with ("Court for the" / "Middle District"). */
 const LINE_END_CONNECTOR = /(?:\b(?:of|and|for|the|de|du|la|del|von|van|on|OF|AND|FOR|THE)|[&,])[ \t\u00a0]*$/;
 

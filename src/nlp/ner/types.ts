@@ -1,7 +1,18 @@
 /** Entity labels and mention shapes shared by the NER recognisers. */
 export const ENTITY_TYPES = [
-  'PERSON', 'ORG', 'LOCATION', 'COURT', 'JUDGE', 'LAWYER', 'DATE', 'MONEY',
-  'CASE_NUMBER', 'STATUTE', 'CITATION', 'PROVISION', 'OTHER',
+  'PERSON',
+  'ORG',
+  'LOCATION',
+  'COURT',
+  'JUDGE',
+  'LAWYER',
+  'DATE',
+  'MONEY',
+  'CASE_NUMBER',
+  'STATUTE',
+  'CITATION',
+  'PROVISION',
+  'OTHER',
 ] as const;
 
 export type EntityType = (typeof ENTITY_TYPES)[number];
@@ -15,8 +26,20 @@ export type MentionMethod = 'rules' | 'case-name' | 'defined-term' | 'gazetteer'
 
 /** A party role a rule saw in the text (case caption, contract preamble), singular and lower case as the text gives it. */
 export type PartyRole =
-  | 'plaintiff' | 'defendant' | 'party' | 'debtor' | 'in-re' | 'appellant' | 'petitioner' | 'respondent' | 'creditor'
-  | 'applicant' | 'appellee' | 'complainant' | 'accused' | 'claimant';
+  | 'plaintiff'
+  | 'defendant'
+  | 'party'
+  | 'debtor'
+  | 'in-re'
+  | 'appellant'
+  | 'petitioner'
+  | 'respondent'
+  | 'creditor'
+  | 'applicant'
+  | 'appellee'
+  | 'complainant'
+  | 'accused'
+  | 'claimant';
 
 export interface MentionMeta {
   role?: PartyRole;
@@ -42,15 +65,26 @@ export interface Mention {
   meta?: MentionMeta;
 }
 
-export function makeMention(text: string, type: EntityType, start: number, end: number, method: MentionMethod, confidence: number, meta?: MentionMeta): Mention | undefined {
+export function makeMention(
+  text: string,
+  type: EntityType,
+  start: number,
+  end: number,
+  method: MentionMethod,
+  confidence: number,
+  meta?: MentionMeta,
+): Mention | undefined {
   const trimmed = trimSpan(text, start, end);
   if (!trimmed) return undefined;
   const value = text.slice(trimmed.start, trimmed.end);
-  return meta ? { type, start: trimmed.start, end: trimmed.end, value, confidence, method, meta } : { type, start: trimmed.start, end: trimmed.end, value, confidence, method };
+  return meta
+    ? { type, start: trimmed.start, end: trimmed.end, value, confidence, method, meta }
+    : { type, start: trimmed.start, end: trimmed.end, value, confidence, method };
 }
 
 /** Abbreviations whose final period belongs to the entity ("Inc.", "Esq.", "S.A."). */
-const KEEP_PERIOD = /(?:\b(?:Inc|INC|Corp|CORP|Co|CO|Ltd|LTD|Esq|Jr|Sr|Bros|Inc|Cir|Ct|Supp|App|Ed|Rptr|Stat|Reg|No|Mr|Mrs|Ms|Dr|St|P|R|Civ|Crim|Evid|Bankr)|\b[A-Z]|\b[A-Z]\.[A-Z]|\bU\.S|\bN\.A|\bS\.A|\bL\.P|\bL\.L\.C|\bP\.C|\bN\.V|\bB\.V|\bP\.A|\bd)\.$/;
+const KEEP_PERIOD =
+  /(?:\b(?:Inc|INC|Corp|CORP|Co|CO|Ltd|LTD|Esq|Jr|Sr|Bros|Inc|Cir|Ct|Supp|App|Ed|Rptr|Stat|Reg|No|Mr|Mrs|Ms|Dr|St|P|R|Civ|Crim|Evid|Bankr)|\b[A-Z]|\b[A-Z]\.[A-Z]|\bU\.S|\bN\.A|\bS\.A|\bL\.P|\bL\.L\.C|\bP\.C|\bN\.V|\bB\.V|\bP\.A|\bd)\.$/;
 
 /** Shrinks a span past surrounding whitespace and punctuation that is not part of a name. */
 export function trimSpan(text: string, start: number, end: number): { start: number; end: number } | undefined {

@@ -14,7 +14,8 @@ export function wink(): WinkMethods {
 }
 
 const TYPES: Record<string, EntityType> = { DATE: 'DATE', MONEY: 'MONEY', DURATION: 'DATE' };
-const LEADING_WORDS = /^(?:(?:by|on|in|from|until|till|to|of|at|for|within|after|before|the|and|or|no later than|not later than|dated)\s+)+/i;
+const LEADING_WORDS =
+  /^(?:(?:by|on|in|from|until|till|to|of|at|for|within|after|before|the|and|or|no later than|not later than|dated)\s+)+/i;
 
 /** Char offset of every token, found by scanning the text (wink keeps the token text verbatim). */
 function tokenOffsets(text: string, tokens: string[]): Array<[number, number]> {

@@ -61,7 +61,12 @@ export function blockKeys(type: string, key: string): string[] {
   if (!PERSON_TYPES.has(type)) {
     if (core.length === 1) out.push(`a:${core[0]}`);
     if (core.length >= 2) {
-      out.push(`a:${core.filter((w) => !FILLER.has(w)).map((w) => w[0]).join('')}`);
+      out.push(
+        `a:${core
+          .filter((w) => !FILLER.has(w))
+          .map((w) => w[0])
+          .join('')}`,
+      );
       out.push(`a:${core.map((w) => w[0]).join('')}`);
     }
   }
@@ -92,7 +97,13 @@ class UnionFind {
 function pickCanonical(names: readonly Name[]): { name: Name; value: string } {
   const candidates = names.filter((n) => !n.definedOnly);
   const pool = candidates.length ? candidates : names;
-  const rank = (n: Name, v: string) => [coreTokens(n.key).length, tokens(n.key).length, v !== v.toUpperCase() ? 1 : 0, n.ownValues.get(v) ?? 0, -v.length];
+  const rank = (n: Name, v: string) => [
+    coreTokens(n.key).length,
+    tokens(n.key).length,
+    v !== v.toUpperCase() ? 1 : 0,
+    n.ownValues.get(v) ?? 0,
+    -v.length,
+  ];
   let best: { name: Name; value: string; r: number[] } | undefined;
   for (const n of pool) {
     for (const raw of n.ownValues.size ? [...n.ownValues.keys()] : n.values) {
@@ -109,7 +120,12 @@ function compare(a: readonly number[], b: readonly number[]): number {
   return 0;
 }
 
-async function clusterType(type: string, mentions: readonly ResolvableMention[], forced: ReadonlyArray<[string, string]>, judge?: AmbiguousJudge): Promise<CanonicalCluster[]> {
+async function clusterType(
+  type: string,
+  mentions: readonly ResolvableMention[],
+  forced: ReadonlyArray<[string, string]>,
+  judge?: AmbiguousJudge,
+): Promise<CanonicalCluster[]> {
   const names = new Map<string, Name>();
   for (const m of [...mentions].sort((a, b) => a.id - b.id)) {
     const n = names.get(m.key) ?? { key: m.key, values: [], ownValues: new Map<string, number>(), mentionIds: [], definedOnly: true };
@@ -191,13 +207,14 @@ async function clusterType(type: string, mentions: readonly ResolvableMention[],
     const explanation: MergeStep[] = [];
     for (const g of group) {
       // how this name joined the entity: its own merge step (the score and rule), or exact equality with the canonical name
-      const step = g.key === name.key ? undefined : groupSteps.find((s) => s.alias === g.key) ?? groupSteps.find((s) => s.into === g.key);
+      const step = g.key === name.key ? undefined : (groupSteps.find((s) => s.alias === g.key) ?? groupSteps.find((s) => s.into === g.key));
       for (const v of g.values) {
         const collapsed = v.replace(/\s+/g, ' ');
         if (collapsed === value) continue;
         const definedTerm = mentions.some((m) => m.definedTerm && m.value === v && m.key === g.key);
         if (definedTerm) explanation.push({ alias: collapsed, into: g.key, rule: 'defined-term', score: 1 });
-        else if (step && g.ownValues.has(v)) explanation.push({ alias: collapsed, into: step.alias === g.key ? step.into : step.alias, rule: step.rule, score: step.score });
+        else if (step && g.ownValues.has(v))
+          explanation.push({ alias: collapsed, into: step.alias === g.key ? step.into : step.alias, rule: step.rule, score: step.score });
         else explanation.push({ alias: collapsed, into: g.key, rule: 'exact-normalized', score: 1 });
       }
     }
@@ -217,7 +234,11 @@ async function clusterType(type: string, mentions: readonly ResolvableMention[],
 }
 
 /** Canonical entities of one document's mentions; `forced` pairs of keys (a/k/a) always merge. */
-export async function clusterMentions(mentions: readonly ResolvableMention[], forced: ReadonlyArray<[string, string]> = [], judge?: AmbiguousJudge): Promise<CanonicalCluster[]> {
+export async function clusterMentions(
+  mentions: readonly ResolvableMention[],
+  forced: ReadonlyArray<[string, string]> = [],
+  judge?: AmbiguousJudge,
+): Promise<CanonicalCluster[]> {
   const byType = new Map<string, ResolvableMention[]>();
   for (const m of mentions) byType.set(m.type, [...(byType.get(m.type) ?? []), m]);
   const out: CanonicalCluster[] = [];

@@ -1,6 +1,7 @@
 /** Per-type normalisation of entity names: the key canonical entities are unique on. */
 
-const HONORIFICS = /^(?:mr|mrs|ms|miss|dr|prof|hon|honorable|the honorable|judge|justice|chief judge|magistrate judge|district judge|senior judge|sir|madam|attorney|atty|counsel)\.?\s+/i;
+const HONORIFICS =
+  /^(?:mr|mrs|ms|miss|dr|prof|hon|honorable|the honorable|judge|justice|chief judge|magistrate judge|district judge|senior judge|sir|madam|attorney|atty|counsel)\.?\s+/i;
 const PERSON_SUFFIX = /,?\s+(?:esq|esquire|jr|sr|ii|iii|iv|j|c\.j|u\.s\.d\.j|u\.s\.m\.j|phd|md)\.?$/i;
 
 /** Legal forms mapped to one spelling ("Incorporated" → "inc"). */
@@ -17,15 +18,28 @@ const LEGAL_FORMS: Array<[RegExp, string]> = [
   [/\bp\.\s?c\b\.?/g, 'pc'],
   [/\bn\.\s?v\b\.?/g, 'nv'],
 ];
-export const LEGAL_FORM_TOKENS = new Set(['inc', 'corp', 'co', 'ltd', 'llc', 'llp', 'lp', 'na', 'sa', 'pc', 'nv', 'plc', 'ag', 'gmbh', 'pa', 'pllc', 'bv']);
+export const LEGAL_FORM_TOKENS = new Set([
+  'inc',
+  'corp',
+  'co',
+  'ltd',
+  'llc',
+  'llp',
+  'lp',
+  'na',
+  'sa',
+  'pc',
+  'nv',
+  'plc',
+  'ag',
+  'gmbh',
+  'pa',
+  'pllc',
+  'bv',
+]);
 
 function basic(value: string): string {
-  return value
-    .normalize('NFKC')
-    .replace(/[’‘`]/g, "'")
-    .replace(/[“”]/g, '"')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return value.normalize('NFKC').replace(/[’‘`]/g, "'").replace(/[“”]/g, '"').replace(/\s+/g, ' ').trim();
 }
 
 function words(value: string): string {
@@ -49,13 +63,19 @@ function normalizePerson(value: string): string {
 }
 
 function normalizeOrg(value: string): string {
-  let v = basic(value).toLowerCase().replace(/^the\s+/, '');
+  let v = basic(value)
+    .toLowerCase()
+    .replace(/^the\s+/, '');
   for (const [re, to] of LEGAL_FORMS) v = v.replace(re, to);
   return words(v.replace(/\band\b/g, '&')).replace(/\s*&\s*/g, ' & ');
 }
 
 function normalizeGeneric(value: string): string {
-  return basic(value).toLowerCase().replace(/\s*([,.;:()§])\s*/g, '$1 ').replace(/\s+/g, ' ').trim();
+  return basic(value)
+    .toLowerCase()
+    .replace(/\s*([,.;:()§])\s*/g, '$1 ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** The normalised name of a mention of a given type. */

@@ -76,7 +76,8 @@ function matchCandidate(e: DocumentEntity, c: ProjectCandidate): (ProjectMatch &
   const theirs = allKeys(c);
   if (!compatible(type, mine, theirs)) return undefined;
   const definedOnly = (k: string) => e.definedKeys.includes(k) && !e.ownKeys.includes(k);
-  if (e.normalizedName === c.normalizedName) return { method: definedOnly(e.normalizedName) ? 'defined-term' : 'exact', score: 1, matched: c.normalizedName, uniqueOnly: false };
+  if (e.normalizedName === c.normalizedName)
+    return { method: definedOnly(e.normalizedName) ? 'defined-term' : 'exact', score: 1, matched: c.normalizedName, uniqueOnly: false };
   const shared = mine.filter((k) => theirs.includes(k));
   const own = shared.find((k) => !definedOnly(k));
   if (own !== undefined) return { method: 'alias', score: 1, matched: own, uniqueOnly: false };
@@ -98,13 +99,19 @@ function matchCandidate(e: DocumentEntity, c: ProjectCandidate): (ProjectMatch &
  * score; then the higher score; then the smaller uuid). An abbreviation or surname that also matches
  * another project entity is ambiguous: no match.
  */
-export function matchProjectEntity(e: DocumentEntity, candidates: readonly ProjectCandidate[]): { candidate: ProjectCandidate; match: ProjectMatch } | undefined {
+export function matchProjectEntity(
+  e: DocumentEntity,
+  candidates: readonly ProjectCandidate[],
+): { candidate: ProjectCandidate; match: ProjectMatch } | undefined {
   const found: Array<{ candidate: ProjectCandidate; match: ProjectMatch & { uniqueOnly: boolean } }> = [];
   for (const c of candidates) {
     const match = matchCandidate(e, c);
     if (match) found.push({ candidate: c, match });
   }
-  found.sort((x, y) => RANK[x.match.method] - RANK[y.match.method] || y.match.score - x.match.score || x.candidate.uuid.localeCompare(y.candidate.uuid));
+  found.sort(
+    (x, y) =>
+      RANK[x.match.method] - RANK[y.match.method] || y.match.score - x.match.score || x.candidate.uuid.localeCompare(y.candidate.uuid),
+  );
   const best = found[0];
   if (!best || (best.match.uniqueOnly && found.length > 1)) return undefined;
   const { uniqueOnly: _, ...match } = best.match;
@@ -129,7 +136,8 @@ export class CandidateIndex {
     const family = typeFamily(e.type);
     const out = new Set<ProjectCandidate>();
     for (const k of keysOf(e)) {
-      for (const b of [`k:${k}`, ...blockKeys(scoringType(family, e.type), k)]) for (const c of this.byBlock.get(`${family}|${b}`) ?? []) out.add(c);
+      for (const b of [`k:${k}`, ...blockKeys(scoringType(family, e.type), k)])
+        for (const c of this.byBlock.get(`${family}|${b}`) ?? []) out.add(c);
     }
     return [...out];
   }

@@ -24,7 +24,13 @@ export function scorePair(type: string, a: string, b: string): PairScore {
     if (m === 'no') {
       const jw = jaroWinkler(a, b);
       // a spelling variant of the same full name ("Jon Smith" / "John Smith" is not: first names differ)
-      return { score: jw >= 0.97 && tokens(a).length === tokens(b).length && tokens(a).at(-1) === tokens(b).at(-1) ? jw : Math.min(jw, AMBIGUOUS - 0.01), rule: 'jaro-winkler' };
+      return {
+        score:
+          jw >= 0.97 && tokens(a).length === tokens(b).length && tokens(a).at(-1) === tokens(b).at(-1)
+            ? jw
+            : Math.min(jw, AMBIGUOUS - 0.01),
+        rule: 'jaro-winkler',
+      };
     }
   }
   const ca = coreTokens(a);
@@ -40,7 +46,14 @@ export function scorePair(type: string, a: string, b: string): PairScore {
   const sa = ca.join(' ');
   const sb = cb.join(' ');
   const jw = jaroWinkler(sa, sb);
-  if (jw >= 0.96 && ca.length === cb.length && ca[0] === cb[0] && Math.abs(sa.length - sb.length) <= 2 && Math.min(sa.length, sb.length) >= 8 && formsAgree) {
+  if (
+    jw >= 0.96 &&
+    ca.length === cb.length &&
+    ca[0] === cb[0] &&
+    Math.abs(sa.length - sb.length) <= 2 &&
+    Math.min(sa.length, sb.length) >= 8 &&
+    formsAgree
+  ) {
     return { score: jw, rule: 'jaro-winkler' };
   }
   const mixed = 0.5 * jw + 0.5 * tokenSetRatio(ca, cb);

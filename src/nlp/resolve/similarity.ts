@@ -48,7 +48,9 @@ export function coreTokens(normalized: string): string[] {
 }
 
 export function legalForms(normalized: string): string[] {
-  return tokens(normalized).filter((x) => LEGAL_FORM_TOKENS.has(x)).sort();
+  return tokens(normalized)
+    .filter((x) => LEGAL_FORM_TOKENS.has(x))
+    .sort();
 }
 
 /** Jaccard similarity of the two token sets. */
@@ -65,7 +67,10 @@ export function isAcronym(short: readonly string[], long: readonly string[]): bo
   if (short.length !== 1 || long.length < 2) return false;
   const s = short[0] ?? '';
   if (s.length < 2 || !/^[a-z]+$/.test(s) || LEGAL_FORM_TOKENS.has(s)) return false;
-  const initials = long.filter((w) => !FILLER.has(w)).map((w) => w[0]).join('');
+  const initials = long
+    .filter((w) => !FILLER.has(w))
+    .map((w) => w[0])
+    .join('');
   const all = long.map((w) => w[0]).join('');
   return s === initials || s === all;
 }
@@ -88,7 +93,11 @@ export function personMatch(a: readonly string[], b: readonly string[]): 'same' 
   const given = long.slice(0, -1);
   let j = 0;
   for (const g of short.slice(0, -1)) {
-    while (j < given.length && !(given[j] === g || (g.length === 1 && given[j]?.[0] === g) || (given[j]?.length === 1 && g[0] === given[j]))) j++;
+    while (
+      j < given.length &&
+      !(given[j] === g || (g.length === 1 && given[j]?.[0] === g) || (given[j]?.length === 1 && g[0] === given[j]))
+    )
+      j++;
     if (j >= given.length) return 'no';
     j++;
   }

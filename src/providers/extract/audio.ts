@@ -3,9 +3,17 @@ import { PermanentError } from '../../errors.ts';
 import type { Transcriber } from '../types.ts';
 import { countChars, type ExtractResult } from './types.ts';
 
-export async function extractAudio(bytes: Buffer, name: string, transcriber: Transcriber | undefined, signal?: AbortSignal): Promise<ExtractResult> {
+export async function extractAudio(
+  bytes: Buffer,
+  name: string,
+  transcriber: Transcriber | undefined,
+  signal?: AbortSignal,
+): Promise<ExtractResult> {
   if (!transcriber) {
-    throw new PermanentError(`${name}: audio needs a transcription provider; set providers.transcription.provider: openai (and base_url for a local Whisper server)`, { code: 'DP_ERR_PROVIDER_UNAVAILABLE' });
+    throw new PermanentError(
+      `${name}: audio needs a transcription provider; set providers.transcription.provider: openai (and base_url for a local Whisper server)`,
+      { code: 'DP_ERR_PROVIDER_UNAVAILABLE' },
+    );
   }
   const t = await transcriber.transcribe(bytes, name, { signal });
   const text = t.text.trim();

@@ -34,7 +34,10 @@ export async function extractDocx(bytes: Buffer, name: string, limits: ZipLimits
         tables: count(/<table[\s>]/g),
         list_items: count(/<li[\s>]/g),
         images: count(/<img[\s>]/g),
-        warnings: messages.filter((m) => m.type === 'warning').map((m) => m.message).slice(0, 20),
+        warnings: messages
+          .filter((m) => m.type === 'warning')
+          .map((m) => m.message)
+          .slice(0, 20),
       },
     },
   };

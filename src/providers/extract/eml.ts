@@ -26,12 +26,19 @@ interface AttachmentRecord {
   chars?: number;
 }
 
-export async function extractEml(bytes: Buffer, name: string, options: { maxAttachments: number; extract: AttachmentExtractor }): Promise<ExtractResult> {
+export async function extractEml(
+  bytes: Buffer,
+  name: string,
+  options: { maxAttachments: number; extract: AttachmentExtractor },
+): Promise<ExtractResult> {
   let mail;
   try {
     mail = await simpleParser(bytes, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
   } catch (err) {
-    throw new PermanentError(`${name}: the e-mail cannot be parsed (${(err as Error).message})`, { code: 'DP_ERR_FILE_CORRUPT', cause: err });
+    throw new PermanentError(`${name}: the e-mail cannot be parsed (${(err as Error).message})`, {
+      code: 'DP_ERR_FILE_CORRUPT',
+      cause: err,
+    });
   }
   const body = (mail.text?.trim() ? mail.text : mail.html ? htmlToText(mail.html) : '').replace(/\r\n?/g, '\n').trim();
   const parts = [body];

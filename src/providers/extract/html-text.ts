@@ -4,7 +4,25 @@
  * A small, dependency-free converter: the inputs are simple, generated HTML.
  */
 const BLOCK = /^(p|div|h[1-6]|li|tr|table|ul|ol|blockquote|pre|section|article|header|footer|title|dt|dd)$/i;
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0', ndash: '\u2013', mdash: '\u2014', lsquo: '\u2018', rsquo: '\u2019', ldquo: '\u201c', rdquo: '\u201d', hellip: '\u2026', sect: '\u00a7', para: '\u00b6', copy: '\u00a9', reg: '\u00ae' };
+const ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: '\u00a0',
+  ndash: '\u2013',
+  mdash: '\u2014',
+  lsquo: '\u2018',
+  rsquo: '\u2019',
+  ldquo: '\u201c',
+  rdquo: '\u201d',
+  hellip: '\u2026',
+  sect: '\u00a7',
+  para: '\u00b6',
+  copy: '\u00a9',
+  reg: '\u00ae',
+};
 
 export function htmlToText(html: string): string {
   let out = '';
@@ -18,8 +36,7 @@ export function htmlToText(html: string): string {
       if (t === 'br') out += '\n';
       else if (t === 'tr') {
         if (!out.endsWith('\n')) out += '\n';
-      }
-      else if (t === 'td' || t === 'th') {
+      } else if (t === 'td' || t === 'th') {
         if (!closing && !/(^|\n)$/.test(out)) out += '\t';
       } else if (BLOCK.test(t)) out += '\n';
       if (!closing && t === 'li') out += '- ';

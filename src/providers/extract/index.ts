@@ -35,7 +35,12 @@ export interface ExtractLimits {
   ocrFigures: boolean;
 }
 
-export const DEFAULT_LIMITS: Omit<ExtractLimits, 'maxPages'> = { zip: DEFAULT_ZIP_LIMITS, maxAttachments: 50, maxDepth: 3, ocrFigures: true };
+export const DEFAULT_LIMITS: Omit<ExtractLimits, 'maxPages'> = {
+  zip: DEFAULT_ZIP_LIMITS,
+  maxAttachments: 50,
+  maxDepth: 3,
+  ocrFigures: true,
+};
 
 export interface ExtractRequest {
   bytes: Buffer;
@@ -85,7 +90,10 @@ export class Extractor {
     if (this.settings.provider === 'textract') {
       const workers = ocrWorkers(this.settings.workers, 'textract');
       this.renderer ??= new RenderPool(workers);
-      this.engine = new TextractEngine({ region: this.settings.region, endpoint: this.settings.endpoint, concurrency: workers, ...this.tuning }, this.renderer);
+      this.engine = new TextractEngine(
+        { region: this.settings.region, endpoint: this.settings.endpoint, concurrency: workers, ...this.tuning },
+        this.renderer,
+      );
     } else {
       const engine = this.localEngine();
       const workers = ocrWorkers(this.settings.workers, engine);
@@ -105,17 +113,34 @@ export class Extractor {
     const { bytes, name, type } = req;
     switch (type) {
       case '.pdf':
-        return extractPdf(bytes, name, req.key, { engine: () => this.ocr(), maxPages: deps.limits.maxPages, ocrFigures: deps.limits.ocrFigures, passwords: this.settings.pdf_passwords, signal: deps.signal, span: deps.span, heartbeat: deps.heartbeat, onOcrStart: deps.onOcrStart, textPool: () => (this.texts ??= new TextPool()) });
+        return extractPdf(bytes, name, req.key, {
+          engine: () => this.ocr(),
+          maxPages: deps.limits.maxPages,
+          ocrFigures: deps.limits.ocrFigures,
+          passwords: this.settings.pdf_passwords,
+          signal: deps.signal,
+          span: deps.span,
+          heartbeat: deps.heartbeat,
+          onOcrStart: deps.onOcrStart,
+          textPool: () => (this.texts ??= new TextPool()),
+        });
       case '.docx':
         return extractDocx(bytes, name, deps.limits.zip);
       case '.txt':
         return extractPlainText(bytes);
       case '.html': {
         const text = htmlToText(decodeText(bytes).text);
-        return { text, pages: [{ page: 1, method: 'parser', chars: countChars(text), confidence: 100 }], pageCount: 1, provider: 'html_parser', metadata: {} };
+        return {
+          text,
+          pages: [{ page: 1, method: 'parser', chars: countChars(text), confidence: 100 }],
+          pageCount: 1,
+          provider: 'html_parser',
+          metadata: {},
+        };
       }
       case '.eml':
-        if (depth >= deps.limits.maxDepth) throw new PermanentError(`${name}: e-mails nested deeper than ${deps.limits.maxDepth}`, { code: 'DP_ERR_FILE_UNSUPPORTED' });
+        if (depth >= deps.limits.maxDepth)
+          throw new PermanentError(`${name}: e-mails nested deeper than ${deps.limits.maxDepth}`, { code: 'DP_ERR_FILE_UNSUPPORTED' });
         return extractEml(bytes, name, {
           maxAttachments: deps.limits.maxAttachments,
           extract: (b, n, t) => this.extract({ bytes: b, name: n, type: t, key: `${req.key}/${n}` }, deps, depth + 1),
@@ -131,10 +156,21 @@ export class Extractor {
         await deps.onOcrStart?.(engine.provider);
         const ocr = await ocrSpan(deps.span, engine.provider, 1, () => engine.image(bytes, deps.signal));
         const text = ocr.text.trim();
-        return { text, pages: [{ page: 1, method: 'ocr', chars: countChars(text), confidence: Math.round(ocr.confidence * 10) / 10, reason: 'image file' }], pageCount: 1, provider: engine.provider, metadata: {} };
+        return {
+          text,
+          pages: [
+            { page: 1, method: 'ocr', chars: countChars(text), confidence: Math.round(ocr.confidence * 10) / 10, reason: 'image file' },
+          ],
+          pageCount: 1,
+          provider: engine.provider,
+          metadata: {},
+        };
       }
       default:
-        throw new PermanentError(`${name}: file type ${type} is not supported (supported: pdf, docx, txt, html, eml, mp3, wav, m4a, png, jpg, tiff)`, { code: 'DP_ERR_FILE_UNSUPPORTED' });
+        throw new PermanentError(
+          `${name}: file type ${type} is not supported (supported: pdf, docx, txt, html, eml, mp3, wav, m4a, png, jpg, tiff)`,
+          { code: 'DP_ERR_FILE_UNSUPPORTED' },
+        );
     }
   }
 
@@ -143,11 +179,26 @@ export class Extractor {
     await deps.onOcrStart?.('textract');
     const { jobId, pages: ocr } = await this.textract().s3Document(location, deps.signal, onJob, deps.heartbeat);
     if (ocr.length > deps.limits.maxPages) {
-      throw new PermanentError(`${location}: ${ocr.length} pages, over providers.ocr.max_pages (${deps.limits.maxPages})`, { code: 'DP_ERR_FILE_CORRUPT' });
+      throw new PermanentError(`${location}: ${ocr.length} pages, over providers.ocr.max_pages (${deps.limits.maxPages})`, {
+        code: 'DP_ERR_FILE_CORRUPT',
+      });
     }
     const texts = ocr.map((p) => p.text.trim());
-    const pages: PageInfo[] = texts.map((t, i) => ({ page: i + 1, method: 'ocr', chars: countChars(t), confidence: Math.round((ocr[i]?.confidence ?? 0) * 10) / 10, reason: 'Textract asynchronous job' }));
-    return { text: joinPages(texts, pages), pages, pageCount: pages.length, provider: 'textract', metadata: { textract_job_id: jobId }, textract: { status: 'succeeded', jobId } };
+    const pages: PageInfo[] = texts.map((t, i) => ({
+      page: i + 1,
+      method: 'ocr',
+      chars: countChars(t),
+      confidence: Math.round((ocr[i]?.confidence ?? 0) * 10) / 10,
+      reason: 'Textract asynchronous job',
+    }));
+    return {
+      text: joinPages(texts, pages),
+      pages,
+      pageCount: pages.length,
+      provider: 'textract',
+      metadata: { textract_job_id: jobId },
+      textract: { status: 'succeeded', jobId },
+    };
   }
 
   async close(): Promise<void> {

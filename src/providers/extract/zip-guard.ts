@@ -29,10 +29,16 @@ export interface ZipEntry {
 export function checkZip(bytes: Buffer, name: string, limits: ZipLimits = DEFAULT_ZIP_LIMITS): ZipEntry[] {
   const corrupt = (why: string) => new PermanentError(`${name}: not a valid ZIP/DOCX (${why})`, { code: 'DP_ERR_FILE_CORRUPT' });
   const entries = readCentralDirectory(bytes, corrupt);
-  if (entries.length > limits.maxEntries) throw new PermanentError(`${name}: ${entries.length} ZIP entries, over the limit of ${limits.maxEntries} (zip bomb?)`, { code: 'DP_ERR_FILE_CORRUPT' });
+  if (entries.length > limits.maxEntries)
+    throw new PermanentError(`${name}: ${entries.length} ZIP entries, over the limit of ${limits.maxEntries} (zip bomb?)`, {
+      code: 'DP_ERR_FILE_CORRUPT',
+    });
   const declared = entries.reduce((s, e) => s + e.uncompressedSize, 0);
   if (declared > limits.maxUncompressedBytes) {
-    throw new PermanentError(`${name}: declares ${declared} uncompressed bytes, over the limit of ${limits.maxUncompressedBytes} (zip bomb)`, { code: 'DP_ERR_FILE_CORRUPT' });
+    throw new PermanentError(
+      `${name}: declares ${declared} uncompressed bytes, over the limit of ${limits.maxUncompressedBytes} (zip bomb)`,
+      { code: 'DP_ERR_FILE_CORRUPT' },
+    );
   }
   let budget = limits.maxUncompressedBytes;
   for (const e of entries) {
@@ -83,7 +89,10 @@ function inflatedSize(bytes: Buffer, e: ZipEntry, budget: number, name: string, 
     return inflateRawSync(data, { maxOutputLength: Math.max(1, Math.min(budget, e.uncompressedSize + 1)) }).length;
   } catch (err) {
     if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
-      throw new PermanentError(`${name}: entry ${e.name} inflates past its declared size or the limit (zip bomb)`, { code: 'DP_ERR_FILE_CORRUPT', cause: err });
+      throw new PermanentError(`${name}: entry ${e.name} inflates past its declared size or the limit (zip bomb)`, {
+        code: 'DP_ERR_FILE_CORRUPT',
+        cause: err,
+      });
     }
     throw corrupt(`entry ${e.name} does not inflate: ${(err as Error).message}`);
   }

@@ -77,38 +77,60 @@ export function createOpenAiLlm(settings: ProvidersConfig['llm'], cache: LlmCach
 
   /** One completion: waits at the gate, takes a slot only to send, backs off outside the slot. */
   async function complete(request: LlmJsonRequest, system: string): Promise<OpenAI.Chat.Completions.ChatCompletion> {
-    for (let retry = 0; ; ) {
+    for (let retry = 0; ;) {
       await gate.wait(request.signal);
       try {
         const result = await limit(async () => {
           if (gate.openAt > Date.now()) return GATED; // closed while this request waited for a slot
           spend(request, { requests: 1 });
-          return withSpan(request.span, 'llm chat', () => ({ 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': model, 'docpipe.llm.schema': request.schemaName }), async (span) => {
-            const reply = await client.chat.completions.create(
-              {
-                model,
-                temperature: 0,
-                messages: [
-                  { role: 'system', content: system },
-                  { role: 'user', content: `<document>\n${neutraliseTags(request.user)}\n</document>` },
-                ],
-                response_format: { type: 'json_schema', json_schema: { name: request.schemaName, strict: true, schema: request.schema } },
-              },
-              { signal: request.signal },
-            ).withResponse();
-            span?.setAttributes({ 'gen_ai.usage.input_tokens': reply.data.usage?.prompt_tokens ?? 0, 'gen_ai.usage.output_tokens': reply.data.usage?.completion_tokens ?? 0, 'http.response.status_code': reply.response.status });
-            return reply;
-          });
+          return withSpan(
+            request.span,
+            'llm chat',
+            () => ({ 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': model, 'docpipe.llm.schema': request.schemaName }),
+            async (span) => {
+              const reply = await client.chat.completions
+                .create(
+                  {
+                    model,
+                    temperature: 0,
+                    messages: [
+                      { role: 'system', content: system },
+                      { role: 'user', content: `<document>\n${neutraliseTags(request.user)}\n</document>` },
+                    ],
+                    response_format: {
+                      type: 'json_schema',
+                      json_schema: { name: request.schemaName, strict: true, schema: request.schema },
+                    },
+                  },
+                  { signal: request.signal },
+                )
+                .withResponse();
+              span?.setAttributes({
+                'gen_ai.usage.input_tokens': reply.data.usage?.prompt_tokens ?? 0,
+                'gen_ai.usage.output_tokens': reply.data.usage?.completion_tokens ?? 0,
+                'http.response.status_code': reply.response.status,
+              });
+              return reply;
+            },
+          );
         });
         if (result === GATED) continue;
         const hold = holdOffMs(result.response.headers, false);
         if (hold !== undefined) gate.closeFor(hold);
-        spend(request, { promptTokens: result.data.usage?.prompt_tokens ?? 0, completionTokens: result.data.usage?.completion_tokens ?? 0 });
+        spend(request, {
+          promptTokens: result.data.usage?.prompt_tokens ?? 0,
+          completionTokens: result.data.usage?.completion_tokens ?? 0,
+        });
         return result.data;
       } catch (err) {
         if (request.signal?.aborted) throw err;
         if (!retryableStatus(err) || retry >= maxRetries) {
-          throw new DocpipeError('retryable', 'DP_ERR_PROVIDER_UNAVAILABLE', `LLM request to ${settings.base_url ?? 'OpenAI'} failed: ${(err as Error).message}`, { cause: err });
+          throw new DocpipeError(
+            'retryable',
+            'DP_ERR_PROVIDER_UNAVAILABLE',
+            `LLM request to ${settings.base_url ?? 'OpenAI'} failed: ${(err as Error).message}`,
+            { cause: err },
+          );
         }
         const wait = backoffMs * 2 ** retry * (0.5 + Math.random() / 2);
         retry++;
@@ -123,7 +145,8 @@ export function createOpenAiLlm(settings: ProvidersConfig['llm'], cache: LlmCach
 
   function parse(request: LlmJsonRequest, completion: OpenAI.Chat.Completions.ChatCompletion): unknown {
     const message = completion.choices[0]?.message;
-    if (!message || message.refusal) throw new MalformedAnswer(`LLM gave no answer${message?.refusal ? ` (refusal: ${message.refusal})` : ''}`);
+    if (!message || message.refusal)
+      throw new MalformedAnswer(`LLM gave no answer${message?.refusal ? ` (refusal: ${message.refusal})` : ''}`);
     let parsed: unknown;
     try {
       parsed = JSON.parse(message.content ?? '');
@@ -146,8 +169,9 @@ export function createOpenAiLlm(settings: ProvidersConfig['llm'], cache: LlmCach
     } catch (err) {
       if (!(err instanceof MalformedAnswer)) throw err;
       spend(request, { reasks: 1 });
-      const restated = `${system}\n\nYour previous answer was rejected (${err.message}). Answer again with JSON only, `
-        + `exactly matching this JSON Schema:\n${JSON.stringify(request.schema)}`;
+      const restated =
+        `${system}\n\nYour previous answer was rejected (${err.message}). Answer again with JSON only, ` +
+        `exactly matching this JSON Schema:\n${JSON.stringify(request.schema)}`;
       return parse(request, await complete(request, restated));
     }
   }

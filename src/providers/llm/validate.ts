@@ -12,7 +12,10 @@ export function validateAnswer(schema: Record<string, unknown>, answer: unknown,
     compiled.set(schema, validate);
   }
   if (!validate(answer)) {
-    const detail = (validate.errors ?? []).slice(0, 3).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`).join('; ');
+    const detail = (validate.errors ?? [])
+      .slice(0, 3)
+      .map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`)
+      .join('; ');
     throw new DocpipeError('retryable', 'DP_ERR_PROVIDER_UNAVAILABLE', `LLM answer does not match schema "${name}": ${detail}`);
   }
 }

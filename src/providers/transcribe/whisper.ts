@@ -22,7 +22,10 @@ export function createWhisperTranscriber(settings: ProvidersConfig['transcriptio
     const baseURL = settings.base_url ?? process.env['OPENAI_BASE_URL'];
     const apiKey = process.env[settings.api_key_env] ?? (baseURL ? 'no-key' : undefined);
     if (!apiKey) {
-      throw new PermanentError(`transcription: set ${settings.api_key_env} (or providers.transcription.base_url for a local Whisper server)`, { code: 'DP_ERR_PROVIDER_UNAVAILABLE' });
+      throw new PermanentError(
+        `transcription: set ${settings.api_key_env} (or providers.transcription.base_url for a local Whisper server)`,
+        { code: 'DP_ERR_PROVIDER_UNAVAILABLE' },
+      );
     }
     client = new OpenAI({ apiKey, baseURL, maxRetries: 3, timeout: 10 * 60_000 });
     return client;
@@ -54,10 +57,16 @@ export function createWhisperTranscriber(settings: ProvidersConfig['transcriptio
 function classify(err: unknown, fileName: string): unknown {
   if (err instanceof OpenAI.APIError && typeof err.status === 'number') {
     if (err.status === 401 || err.status === 403) {
-      return new PermanentError(`transcription of ${fileName} refused (${err.status}): ${err.message}`, { code: 'DP_ERR_PROVIDER_UNAVAILABLE', cause: err });
+      return new PermanentError(`transcription of ${fileName} refused (${err.status}): ${err.message}`, {
+        code: 'DP_ERR_PROVIDER_UNAVAILABLE',
+        cause: err,
+      });
     }
     if (err.status >= 400 && err.status < 500 && ![408, 409, 429].includes(err.status)) {
-      return new PermanentError(`transcription of ${fileName} rejected (${err.status}): ${err.message}`, { code: 'DP_ERR_FILE_UNSUPPORTED', cause: err });
+      return new PermanentError(`transcription of ${fileName} rejected (${err.status}): ${err.message}`, {
+        code: 'DP_ERR_FILE_UNSUPPORTED',
+        cause: err,
+      });
     }
   }
   return err;

@@ -67,7 +67,10 @@ export function joiningEntity(documentUuid: string, c: CanonicalCluster, mention
  * the project's entities (project-entities.ts) when the document belongs to a project. One transaction.
  */
 export async function replaceCanonicalEntities(
-  sql: Sql, doc: { id: number; uuid: string; projectId: number | null }, clusters: readonly CanonicalCluster[], mentions: readonly ResolvableMention[] = [],
+  sql: Sql,
+  doc: { id: number; uuid: string; projectId: number | null },
+  clusters: readonly CanonicalCluster[],
+  mentions: readonly ResolvableMention[] = [],
 ): Promise<number> {
   const rows = clusters.map((c) => ({
     canonical_entity_uuid: canonicalUuid(doc.uuid, c.type, c.normalizedName),
@@ -104,7 +107,11 @@ export async function replaceCanonicalEntities(
         WHERE m.id = l.id`;
     }
     const byId = new Map(mentions.map((m) => [m.id, m]));
-    await joinProjectEntities(tx, { id: doc.id, projectId: doc.projectId }, clusters.map((c) => joiningEntity(doc.uuid, c, byId)));
+    await joinProjectEntities(
+      tx,
+      { id: doc.id, projectId: doc.projectId },
+      clusters.map((c) => joiningEntity(doc.uuid, c, byId)),
+    );
   });
   return rows.length;
 }

@@ -58,7 +58,10 @@ export interface CleanedTextRow<CleaningMetadata = unknown> {
 }
 
 /** The document's cleaned text and its cleaning metadata (what chunking reads), if the row exists. */
-export async function loadCleanedText<CleaningMetadata = unknown>(sql: Sql, id: number): Promise<CleanedTextRow<CleaningMetadata> | undefined> {
+export async function loadCleanedText<CleaningMetadata = unknown>(
+  sql: Sql,
+  id: number,
+): Promise<CleanedTextRow<CleaningMetadata> | undefined> {
   const [doc] = await sql<CleanedTextRow<CleaningMetadata>[]>`
     SELECT id, document_uuid, cleaned_text, cleaning_metadata_json FROM neo4j_documents WHERE id = ${id}`;
   return doc;

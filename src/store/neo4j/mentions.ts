@@ -7,7 +7,13 @@ import type { ChunkMention, ChunkText } from '../../nlp/ner/document.ts';
 export async function loadChunks(sql: Sql, documentId: number): Promise<ChunkText[]> {
   const rows = await sql<Array<{ id: string; chunk_uuid: string; chunk_index: number; text: string; char_start: number }>>`
     SELECT id, chunk_uuid, chunk_index, text, char_start FROM neo4j_chunks WHERE document_id = ${documentId} ORDER BY chunk_index`;
-  return rows.map((r) => ({ id: Number(r.id), chunk_uuid: r.chunk_uuid, chunk_index: r.chunk_index, text: r.text, char_start: r.char_start }));
+  return rows.map((r) => ({
+    id: Number(r.id),
+    chunk_uuid: r.chunk_uuid,
+    chunk_index: r.chunk_index,
+    text: r.text,
+    char_start: r.char_start,
+  }));
 }
 
 export function mentionUuid(chunkUuid: string, type: string, start: number, end: number): string {

@@ -10,7 +10,15 @@
 import type postgres from 'postgres';
 import { deterministicUuid } from '../../nlp/ids.ts';
 import { normalizeName } from '../../nlp/resolve/normalize.ts';
-import { bestDisplayName, CandidateIndex, matchProjectEntity, typeFamily, type DocumentEntity, type ProjectCandidate, type ProjectMatch } from '../../nlp/resolve/project.ts';
+import {
+  bestDisplayName,
+  CandidateIndex,
+  matchProjectEntity,
+  typeFamily,
+  type DocumentEntity,
+  type ProjectCandidate,
+  type ProjectMatch,
+} from '../../nlp/resolve/project.ts';
 
 export interface JoiningEntity extends DocumentEntity {
   canonicalUuid: string;
@@ -56,7 +64,11 @@ export function projectLockKey(projectId: number): string {
   return `docpipe:project-entities:${projectId}`;
 }
 
-export async function joinProjectEntities(tx: postgres.TransactionSql, doc: { id: number; projectId: number | null }, entities: readonly JoiningEntity[]): Promise<{ joined: number; created: number }> {
+export async function joinProjectEntities(
+  tx: postgres.TransactionSql,
+  doc: { id: number; projectId: number | null },
+  entities: readonly JoiningEntity[],
+): Promise<{ joined: number; created: number }> {
   if (doc.projectId === null) {
     await tx`UPDATE neo4j_canonical_entities SET project_entity_id = NULL, project_entity_uuid = NULL, project_match = NULL WHERE document_id = ${doc.id} AND project_entity_id IS NOT NULL`;
     return { joined: 0, created: 0 };
@@ -71,22 +83,36 @@ export async function joinProjectEntities(tx: postgres.TransactionSql, doc: { id
   const index = new CandidateIndex();
   const byId = new Map<string, Candidate>();
   const toCandidate = (row: ProjectRow): Candidate => ({
-    uuid: row.project_entity_uuid, family: row.entity_family, normalizedName: row.normalized_name, nameKeys: row.name_keys,
-    row, keys: new Set(row.name_keys), names: new Set(row.aliases),
+    uuid: row.project_entity_uuid,
+    family: row.entity_family,
+    normalizedName: row.normalized_name,
+    nameKeys: row.name_keys,
+    row,
+    keys: new Set(row.name_keys),
+    names: new Set(row.aliases),
   });
   for (const row of rows) {
     const c = toCandidate(row);
     byId.set(row.id, c);
     index.add(c);
   }
-  const previous = new Map((await tx<Array<{ canonical_entity_uuid: string; project_entity_id: string | null; project_match: StoredMatch | null }>>`
-    SELECT canonical_entity_uuid, project_entity_id, project_match FROM neo4j_canonical_entities WHERE document_id = ${doc.id}`).map((r) => [r.canonical_entity_uuid, r]));
+  const previous = new Map(
+    (
+      await tx<Array<{ canonical_entity_uuid: string; project_entity_id: string | null; project_match: StoredMatch | null }>>`
+    SELECT canonical_entity_uuid, project_entity_id, project_match FROM neo4j_canonical_entities WHERE document_id = ${doc.id}`
+    ).map((r) => [r.canonical_entity_uuid, r]),
+  );
 
   const taken = new Set(rows.map((r) => `${r.entity_family}|${r.normalized_name}`));
   const fresh = new Set<Candidate>();
   const touched = new Set<Candidate>();
   const links: Array<{ uuid: string; project_entity_uuid: string; project_match: StoredMatch }> = [];
-  const ordered = [...entities].sort((a, b) => typeFamily(a.type).localeCompare(typeFamily(b.type)) || a.normalizedName.localeCompare(b.normalizedName) || a.type.localeCompare(b.type));
+  const ordered = [...entities].sort(
+    (a, b) =>
+      typeFamily(a.type).localeCompare(typeFamily(b.type)) ||
+      a.normalizedName.localeCompare(b.normalizedName) ||
+      a.type.localeCompare(b.type),
+  );
   for (const e of ordered) {
     const family = typeFamily(e.type);
     const link = previous.get(e.canonicalUuid);
@@ -106,8 +132,14 @@ export async function joinProjectEntities(tx: postgres.TransactionSql, doc: { id
         const anchor = freeAnchor(e, family, taken);
         taken.add(`${family}|${anchor}`);
         candidate = toCandidate({
-          id: '', project_entity_uuid: projectEntityUuid(project.project_uuid, family, anchor), entity_family: family, entity_type: e.type,
-          normalized_name: anchor, canonical_name: e.names[0] ?? e.normalizedName, name_keys: [], aliases: [],
+          id: '',
+          project_entity_uuid: projectEntityUuid(project.project_uuid, family, anchor),
+          entity_family: family,
+          entity_type: e.type,
+          normalized_name: anchor,
+          canonical_name: e.names[0] ?? e.normalizedName,
+          name_keys: [],
+          aliases: [],
         });
         fresh.add(candidate);
         match = { method: 'new', score: 1, matched: e.normalizedName };
@@ -128,9 +160,14 @@ export async function joinProjectEntities(tx: postgres.TransactionSql, doc: { id
   const rowOf = (c: Candidate) => {
     const aliases = [...c.names].sort();
     return {
-      project_entity_uuid: c.uuid, project_id: doc.projectId, entity_family: c.family, entity_type: c.row.entity_type, normalized_name: c.normalizedName,
+      project_entity_uuid: c.uuid,
+      project_id: doc.projectId,
+      entity_family: c.family,
+      entity_type: c.row.entity_type,
+      normalized_name: c.normalizedName,
       canonical_name: bestDisplayName(aliases, (n) => normalizeName(c.row.entity_type, n)) || c.row.canonical_name,
-      name_keys: [...c.keys].sort(), aliases,
+      name_keys: [...c.keys].sort(),
+      aliases,
     };
   };
   const inserts = [...fresh].map(rowOf);

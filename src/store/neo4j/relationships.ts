@@ -10,10 +10,31 @@ export async function loadDocumentGraph(sql: Sql, documentId: number): Promise<D
   if (!doc) return undefined;
   const chunks = await sql<Array<{ chunk_uuid: string; chunk_index: number; text: string }>>`
     SELECT chunk_uuid, chunk_index, text FROM neo4j_chunks WHERE document_id = ${documentId} ORDER BY chunk_index`;
-  const mentions = await sql<Array<{ mention_uuid: string; chunk_uuid: string; canonical_entity_uuid: string | null; entity_type: string; value: string; offset_start: number; offset_end: number; method: string | null; metadata_json: MentionMeta | null }>>`
+  const mentions = await sql<
+    Array<{
+      mention_uuid: string;
+      chunk_uuid: string;
+      canonical_entity_uuid: string | null;
+      entity_type: string;
+      value: string;
+      offset_start: number;
+      offset_end: number;
+      method: string | null;
+      metadata_json: MentionMeta | null;
+    }>
+  >`
     SELECT mention_uuid, chunk_uuid, canonical_entity_uuid, entity_type, value, offset_start, offset_end, method, metadata_json
     FROM neo4j_entity_mentions WHERE document_uuid = ${doc.document_uuid} ORDER BY mention_uuid`;
-  const entities = await sql<Array<{ canonical_entity_uuid: string; entity_type: string; canonical_name: string; normalized_name: string; project_entity_uuid: string | null; project_match: { method?: unknown; score?: unknown; rule?: unknown } | null }>>`
+  const entities = await sql<
+    Array<{
+      canonical_entity_uuid: string;
+      entity_type: string;
+      canonical_name: string;
+      normalized_name: string;
+      project_entity_uuid: string | null;
+      project_match: { method?: unknown; score?: unknown; rule?: unknown } | null;
+    }>
+  >`
     SELECT canonical_entity_uuid, entity_type, canonical_name, normalized_name, project_entity_uuid, project_match FROM neo4j_canonical_entities
     WHERE document_id = ${documentId} ORDER BY canonical_entity_uuid`;
   return {
@@ -22,15 +43,32 @@ export async function loadDocumentGraph(sql: Sql, documentId: number): Promise<D
     metadata: doc.metadata_json,
     chunks: chunks.map((c) => ({ uuid: c.chunk_uuid, index: c.chunk_index, text: c.text })),
     mentions: mentions.map((m) => ({
-      uuid: m.mention_uuid, chunkUuid: m.chunk_uuid, canonicalUuid: m.canonical_entity_uuid, type: m.entity_type,
-      start: m.offset_start, end: m.offset_end, method: m.method ?? 'unknown', value: m.value,
-      ...stringField('role', m.metadata_json?.role), ...stringField('forRole', m.metadata_json?.forRole), ...stringField('forParty', m.metadata_json?.forParty),
+      uuid: m.mention_uuid,
+      chunkUuid: m.chunk_uuid,
+      canonicalUuid: m.canonical_entity_uuid,
+      type: m.entity_type,
+      start: m.offset_start,
+      end: m.offset_end,
+      method: m.method ?? 'unknown',
+      value: m.value,
+      ...stringField('role', m.metadata_json?.role),
+      ...stringField('forRole', m.metadata_json?.forRole),
+      ...stringField('forParty', m.metadata_json?.forParty),
     })),
     entities: entities.map((e) => ({
-      uuid: e.canonical_entity_uuid, type: e.entity_type, name: e.canonical_name, normalized: e.normalized_name,
+      uuid: e.canonical_entity_uuid,
+      type: e.entity_type,
+      name: e.canonical_name,
+      normalized: e.normalized_name,
       ...(e.project_entity_uuid ? { projectEntityUuid: e.project_entity_uuid } : {}),
       ...(e.project_match && typeof e.project_match.method === 'string'
-        ? { projectMatch: { method: e.project_match.method, score: Number(e.project_match.score ?? 1), ...stringField('rule', e.project_match.rule) } }
+        ? {
+            projectMatch: {
+              method: e.project_match.method,
+              score: Number(e.project_match.score ?? 1),
+              ...stringField('rule', e.project_match.rule),
+            },
+          }
         : {}),
     })),
   };

@@ -30,7 +30,9 @@ const LAWYER_GROUP_RE = new RegExp(
   'g',
 );
 /** Whom a lawyer acts for, after a cue: "for Respondent Nos. 1 & 2", "for the appellant", "for the State". */
-const FOR_RE = new RegExp(String.raw`(?:for|For|FOR|to|TO)[ \t\u00a0]+(?:the[ \t\u00a0]+|THE[ \t\u00a0]+)?(?:(${ROLE_WORD})(?![\w])|([A-Z][\w&'’.-]*(?:[ \t\u00a0]+[A-Z][\w&'’.-]*){0,5}))`);
+const FOR_RE = new RegExp(
+  String.raw`(?:for|For|FOR|to|TO)[ \t\u00a0]+(?:the[ \t\u00a0]+|THE[ \t\u00a0]+)?(?:(${ROLE_WORD})(?![\w])|([A-Z][\w&'’.-]*(?:[ \t\u00a0]+[A-Z][\w&'’.-]*){0,5}))`,
+);
 
 /** The role or party a cue names, as mention meta. */
 function actsFor(cue: string): MentionMeta | undefined {
@@ -101,7 +103,9 @@ export function recogniseLawyerLists(text: string): Mention[] {
     if (!left && !right) continue;
     const end = m.index + m[0].length;
     const tail = text.slice(end, end + 80);
-    const meta = (left ? actsFor(left) ?? throughFor(text, m.index, left) : undefined) ?? (right ? actsFor(tail.replace(/^[ \t\u00a0,]+/, '')) : undefined);
+    const meta =
+      (left ? (actsFor(left) ?? throughFor(text, m.index, left)) : undefined) ??
+      (right ? actsFor(tail.replace(/^[ \t\u00a0,]+/, '')) : undefined);
     groups.push({ start: m.index, end, list, listStart: m.index + (left?.length ?? 0), meta });
   }
   const out: Mention[] = [];
@@ -130,7 +134,10 @@ export function recogniseSignatories(text: string): Mention[] {
 
 const COUNSEL_CUE = /\b(?:Attorneys?|ATTORNEYS?|Counsel|COUNSEL|Lawyers?|Solicitors?)[ \t\u00a0]+(?:for|to|FOR|TO)\b[^\n]{0,80}/;
 const SIGNED_RE = new RegExp(String.raw`/s/[ \t\u00a0]*(${PERSON})`, 'g');
-const BAR_NO_RE = new RegExp(String.raw`(${PERSON})[ \t\u00a0]*\((?:[A-Z]{2}[ \t\u00a0]+)?(?:(?:State[ \t\u00a0]+)?Bar[ \t\u00a0]+)?(?:No\.|Number|#|SBN|I\.D\.)[ \t\u00a0]*:?[ \t\u00a0]*[\d-]+\)`, 'g');
+const BAR_NO_RE = new RegExp(
+  String.raw`(${PERSON})[ \t\u00a0]*\((?:[A-Z]{2}[ \t\u00a0]+)?(?:(?:State[ \t\u00a0]+)?Bar[ \t\u00a0]+)?(?:No\.|Number|#|SBN|I\.D\.)[ \t\u00a0]*:?[ \t\u00a0]*[\d-]+\)`,
+  'g',
+);
 
 /** Signature blocks of filings: "/s/ Name" and "Name (Bar No. 123)" followed by "Attorneys for …". */
 export function recogniseSignatureLawyers(text: string): Mention[] {

@@ -24,7 +24,12 @@ import { makeMention, type EntityType, type Mention } from '../types.ts';
 import { recogniseJudges, recogniseLawyerLists, recogniseSignatories, recogniseSignatureLawyers } from './counsel.ts';
 import { COMMON_LAW_COURT_RES } from './courts.ts';
 import {
-  COMMON_LAW_CASE_RES, COMMON_LAW_CITATION_RES, COMMON_LAW_DATE_RES, COMMON_LAW_MONEY_RES, COMMON_LAW_PROVISION_RES, COMMON_LAW_STATUTE_RES,
+  COMMON_LAW_CASE_RES,
+  COMMON_LAW_CITATION_RES,
+  COMMON_LAW_DATE_RES,
+  COMMON_LAW_MONEY_RES,
+  COMMON_LAW_PROVISION_RES,
+  COMMON_LAW_STATUTE_RES,
 } from './numbers.ts';
 import { recogniseParties } from './parties.ts';
 

@@ -18,14 +18,29 @@ export const HONBLE = String.raw`(?:(?:The|THE)[ \t\u00a0]+)?(?:Hon['’]?ble|HO
 
 /** Role words (any case, singular or plural, with an optional "(s)") and the role they name. */
 const ROLES: Record<string, PartyRole> = {
-  plaintiff: 'plaintiff', defendant: 'defendant', debtor: 'debtor', creditor: 'creditor', appellant: 'appellant', appellee: 'appellee',
-  petitioner: 'petitioner', respondent: 'respondent', applicant: 'applicant', complainant: 'complainant', accused: 'accused', claimant: 'claimant',
+  plaintiff: 'plaintiff',
+  defendant: 'defendant',
+  debtor: 'debtor',
+  creditor: 'creditor',
+  appellant: 'appellant',
+  appellee: 'appellee',
+  petitioner: 'petitioner',
+  respondent: 'respondent',
+  applicant: 'applicant',
+  complainant: 'complainant',
+  accused: 'accused',
+  claimant: 'claimant',
 };
 export const ROLE_WORD = String.raw`(?:[Pp]laintiff|[Dd]efendant|[Dd]ebtor|[Cc]reditor|[Aa]ppellant|[Aa]ppellee|[Pp]etitioner|[Rr]espondent|[Aa]pplicant|[Cc]omplainant|[Aa]ccused|[Cc]laimant|PLAINTIFF|DEFENDANT|DEBTOR|CREDITOR|APPELLANT|APPELLEE|PETITIONER|RESPONDENT|APPLICANT|COMPLAINANT|ACCUSED|CLAIMANT)(?:s|S|\(s\)|\(S\))?`;
 
 /** The party role a role word names ("Respondents" -> 'respondent'), if any. */
 export function roleOf(word: string): PartyRole | undefined {
-  return ROLES[word.toLowerCase().replace(/\(s\)$/, '').replace(/(?<!accu)s$/, '')];
+  return ROLES[
+    word
+      .toLowerCase()
+      .replace(/\(s\)$/, '')
+      .replace(/(?<!accu)s$/, '')
+  ];
 }
 
 /** Dot leaders between a party and its role in Indian cause titles ("..... Petitioner", "...Appellant(s)"). */

@@ -8,9 +8,43 @@ import { phrase } from './courts.ts';
 
 /** Words a case type is written with ("Writ Petition", "CRIMINAL APPEAL", "Special Leave Petition"). */
 const TYPE_WORDS = [
-  'Writ', 'Petition', 'Civil', 'Criminal', 'Appeal', 'Application', 'Special', 'Leave', 'Regular', 'First', 'Second', 'Miscellaneous',
-  'Company', 'Bail', 'Arbitration', 'Original', 'Suit', 'Revision', 'Review', 'Contempt', 'Transfer', 'Execution', 'Letters', 'Patent',
-  'Income', 'Tax', 'Reference', 'Complaint', 'Commercial', 'Misc', 'Case', 'Cases', 'Matrimonial', 'Election', 'Habeas', 'Corpus', 'Interlocutory',
+  'Writ',
+  'Petition',
+  'Civil',
+  'Criminal',
+  'Appeal',
+  'Application',
+  'Special',
+  'Leave',
+  'Regular',
+  'First',
+  'Second',
+  'Miscellaneous',
+  'Company',
+  'Bail',
+  'Arbitration',
+  'Original',
+  'Suit',
+  'Revision',
+  'Review',
+  'Contempt',
+  'Transfer',
+  'Execution',
+  'Letters',
+  'Patent',
+  'Income',
+  'Tax',
+  'Reference',
+  'Complaint',
+  'Commercial',
+  'Misc',
+  'Case',
+  'Cases',
+  'Matrimonial',
+  'Election',
+  'Habeas',
+  'Corpus',
+  'Interlocutory',
 ];
 const TYPE_WORD = String.raw`(?:${TYPE_WORDS.flatMap((w) => [w, w.toUpperCase()]).join('|')})(?![\w])`;
 /** An abbreviated case type: "W.P.", "Crl.A.", "MAC.APP.", "CRM-M", "SLP", "CM", "O.A.", "CS(OS)". */
@@ -26,7 +60,10 @@ const NO = String.raw`(?:No|Nos|NO|NOS)\.?[ \t]?:?`;
 /** Case numbers with their type prefix; a list "A & CM Nos. 2/2017" gives one case number per item. */
 export const COMMON_LAW_CASE_RES: RegExp[] = [
   // Civil Appeal No. 45 of 2020, W.P.(C) No. 7781/2020, SLP (Crl.) No. 4410 of 2019, Civil Appeal Nos. 3120-3121 of 2021
-  new RegExp(String.raw`(?<![\w.])${TYPE_TOKEN}(?:[ \t]?${TYPE_TOKEN}){0,4}[ \t]?${NO}[ \t]?${NUMS}[ \t]?(?:of|OF|/)[ \t]?${YEAR}(?![\d])`, 'g'),
+  new RegExp(
+    String.raw`(?<![\w.])${TYPE_TOKEN}(?:[ \t]?${TYPE_TOKEN}){0,4}[ \t]?${NO}[ \t]?${NUMS}[ \t]?(?:of|OF|/)[ \t]?${YEAR}(?![\d])`,
+    'g',
+  ),
   // Crl.A. 512/2016, MAC.APP. 101/2017, CS(OS) 123/2015
   new RegExp(String.raw`(?<![\w.])${TYPE_ABBR}(?:[ \t]?${TYPE_TOKEN}){0,2}[ \t]?${NUM}/${YEAR}(?![\d])`, 'g'),
   // Illinois-style appellate numbers: 1-22-40123
@@ -49,14 +86,23 @@ const SECS = String.raw`${SEC}(?:(?:[ ]?(?:,|/)[ ]?|[ ](?:and|&|or|to|read with)
 
 /** Sections, articles, order-rules of statutes ("Sections 302, 307 & 34", "Article 21", "Order XXI Rule 4"). */
 export const COMMON_LAW_PROVISION_RES: RegExp[] = [
-  new RegExp(String.raw`(?:\b(?:Sections?|SECTIONS?|Secs?\.|Articles?|ARTICLES?|Arts?\.)|(?<![\w/])[uU]\/[sS]{1,2}\.?)[ \t]+${SECS}(?:[ ](?:Part|PART)[ ]${ROMAN}(?![\w]))?(?![\w])`, 'g'),
+  new RegExp(
+    String.raw`(?:\b(?:Sections?|SECTIONS?|Secs?\.|Articles?|ARTICLES?|Arts?\.)|(?<![\w/])[uU]\/[sS]{1,2}\.?)[ \t]+${SECS}(?:[ ](?:Part|PART)[ ]${ROMAN}(?![\w]))?(?![\w])`,
+    'g',
+  ),
   new RegExp(String.raw`\b(?:Order|ORDER|O\.)[ \t]?${ROMAN}[ ,]{1,2}(?:Rules?|RULES?|R\.|r\.)[ \t]?${SECS}`, 'g'),
 ];
 
 /** Codes and acts by name ("Indian Penal Code", "Code of Criminal Procedure, 1973", "Constitution of India") and abbreviation ("IPC", "Cr.P.C."). */
 export const COMMON_LAW_STATUTE_RES: RegExp[] = [
-  new RegExp(String.raw`\b(?:(?:[A-Z][a-z]+${SEP}(?:(?:and|of)${SEP})?){1,4}Code|Code${SEP}of${SEP}(?:Criminal|Civil)${SEP}Procedure)(?:,?${SEP}${ACT_YEAR})?(?![\w])`, 'g'),
-  new RegExp(String.raw`\b(?:[A-Z][a-z]+|[A-Z]{2,})(?:${SEP}(?:(?:of|and|with|for|the)${SEP})?(?:[A-Z][a-z]+|[A-Z]{2,})){0,7}${SEP}Act(?:,?${SEP}${ACT_YEAR})(?![\w])`, 'g'),
+  new RegExp(
+    String.raw`\b(?:(?:[A-Z][a-z]+${SEP}(?:(?:and|of)${SEP})?){1,4}Code|Code${SEP}of${SEP}(?:Criminal|Civil)${SEP}Procedure)(?:,?${SEP}${ACT_YEAR})?(?![\w])`,
+    'g',
+  ),
+  new RegExp(
+    String.raw`\b(?:[A-Z][a-z]+|[A-Z]{2,})(?:${SEP}(?:(?:of|and|with|for|the)${SEP})?(?:[A-Z][a-z]+|[A-Z]{2,})){0,7}${SEP}Act(?:,?${SEP}${ACT_YEAR})(?![\w])`,
+    'g',
+  ),
   new RegExp(String.raw`(?<![\w.])(?:${phrase('Constitution of India')}|Constitution|CONSTITUTION)(?![\w])`, 'g'),
   /(?<![\w.])(?:IPC|I\.P\.C\.|Cr\.\s?P\.\s?C\.|Cr\.?PC|CrPC|CPC|C\.P\.C\.|NDPS|IBC|CGST)(?![\w])/g,
 ];

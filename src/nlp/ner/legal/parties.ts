@@ -24,21 +24,35 @@ const PARTY_RES: RegExp[] = [
   // A (Appellant) v B (Respondent)
   new RegExp(String.raw`(?<![\w'’.])(${NAME})${OTHERS}[ \t\u00a0]*\((${ROLE_WORD})\)`, 'g'),
   // A Claimant - and - B Defendant (a name of two words or more: "the Account Debtor (" is no party)
-  new RegExp(String.raw`(?<![\w'’.])(${WORD}[ \t\u00a0]+${NAME})[ \t\u00a0]+(${ROLE_WORD})(?=[ \t\u00a0]*(?:-[ \t\u00a0]*and[ \t\u00a0]*-|\r?\n|$|v[ \t\u00a0]|Versus|VERSUS))`, 'g'),
+  new RegExp(
+    String.raw`(?<![\w'’.])(${WORD}[ \t\u00a0]+${NAME})[ \t\u00a0]+(${ROLE_WORD})(?=[ \t\u00a0]*(?:-[ \t\u00a0]*and[ \t\u00a0]*-|\r?\n|$|v[ \t\u00a0]|Versus|VERSUS))`,
+    'g',
+  ),
   // A, Plaintiff, v. / B, Defendant. / X, Debtor.
-  new RegExp(String.raw`(?<![\w'’.])(${NAME})${OTHERS},[ \t\u00a0]+(${ROLE_WORD})(?=[ \t\u00a0]*[,.;]|[ \t\u00a0]*$|[ \t\u00a0]*\r?\n)`, 'g'),
+  new RegExp(
+    String.raw`(?<![\w'’.])(${NAME})${OTHERS},[ \t\u00a0]+(${ROLE_WORD})(?=[ \t\u00a0]*[,.;]|[ \t\u00a0]*$|[ \t\u00a0]*\r?\n)`,
+    'g',
+  ),
 ];
 
 /** "the appellant X", "Defendant X", "the petitioner, X" */
-const ROLE_THEN_NAME = new RegExp(String.raw`(?<![\w])(${ROLE_ONE})(?:[ \t\u00a0]+No\.[ \t\u00a0]*\d+)?,?[ \t\u00a0]+(?:(?:Mr|Mrs|Ms|Dr|Sri|Shri|Smt|M\/[sS])\.?[ \t\u00a0]+)?${NOT_START}(${NAME})`, 'g');
+const ROLE_THEN_NAME = new RegExp(
+  String.raw`(?<![\w])(${ROLE_ONE})(?:[ \t\u00a0]+No\.[ \t\u00a0]*\d+)?,?[ \t\u00a0]+(?:(?:Mr|Mrs|Ms|Dr|Sri|Shri|Smt|M\/[sS])\.?[ \t\u00a0]+)?${NOT_START}(${NAME})`,
+  'g',
+);
 /** "X, the appellant," */
 const NAME_THEN_ROLE = new RegExp(String.raw`(?<![\w'’.])(${NAME}),[ \t\u00a0]+the[ \t\u00a0]+(${ROLE_ONE})(?![\w])`, 'g');
-const IN_RE = new RegExp(String.raw`(?:In[ \t\u00a0]+re|IN[ \t\u00a0]+RE|In[ \t\u00a0]+the[ \t\u00a0]+Matter[ \t\u00a0]+of|IN[ \t\u00a0]+THE[ \t\u00a0]+MATTER[ \t\u00a0]+OF)[ \t\u00a0]*:?[ \t\u00a0]+(${NAME})`, 'g');
+const IN_RE = new RegExp(
+  String.raw`(?:In[ \t\u00a0]+re|IN[ \t\u00a0]+RE|In[ \t\u00a0]+the[ \t\u00a0]+Matter[ \t\u00a0]+of|IN[ \t\u00a0]+THE[ \t\u00a0]+MATTER[ \t\u00a0]+OF)[ \t\u00a0]*:?[ \t\u00a0]+(${NAME})`,
+  'g',
+);
 
 /** Words before a name that belong to the header, not the party ("Versus", "BETWEEN:", "Smt.", "M/s."). */
-const LEAD = /^(?:(?:Versus|VERSUS|Vs\.?|VS\.?|V\/[sS]\.?|v\.?|And|AND|Between|BETWEEN|The|THE|In|IN|Smt\.?|Sri\.?|Shri\.?|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|M\/[sS]\.?|Case|Name|Attorneys?|Counsel|For|FOR)[ \t\u00a0:]+)+/;
+const LEAD =
+  /^(?:(?:Versus|VERSUS|Vs\.?|VS\.?|V\/[sS]\.?|v\.?|And|AND|Between|BETWEEN|The|THE|In|IN|Smt\.?|Sri\.?|Shri\.?|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|M\/[sS]\.?|Case|Name|Attorneys?|Counsel|For|FOR)[ \t\u00a0:]+)+/;
 /** A party name never contains these (it is a cue or a heading, not a name). */
-const NOT_PARTY = /\b(?:Advocates?|ADVOCATES?|Counsel|COUNSEL|Court|COURT|Bench|BENCH|Through|THROUGH|Justice|JUSTICE|Judge|JUDGE|No|NO|Nos|Case|Section|Article|Order|Respondents?|RESPONDENTS?|Appellants?|APPELLANTS?|Petitioners?|PETITIONERS?|Plaintiffs?|Defendants?|Applicants?|Accused)\b/;
+const NOT_PARTY =
+  /\b(?:Advocates?|ADVOCATES?|Counsel|COUNSEL|Court|COURT|Bench|BENCH|Through|THROUGH|Justice|JUSTICE|Judge|JUDGE|No|NO|Nos|Case|Section|Article|Order|Respondents?|RESPONDENTS?|Appellants?|APPELLANTS?|Petitioners?|PETITIONERS?|Plaintiffs?|Defendants?|Applicants?|Accused)\b/;
 
 /** PERSON for a short name of name-like words without an organisation word ("Ramesh Vithal Kadam", "Mohd. Irfan Qureshi"). */
 function partyType(name: string): 'PERSON' | 'ORG' {
@@ -55,10 +69,18 @@ function party(text: string, start: number, end: number, role: PartyRole): Menti
   const probe = makeMention(text, 'OTHER', s, end, 'rules', 0.9);
   if (!probe || !/[A-Za-z]{2}/.test(probe.value) || NOT_PARTY.test(probe.value) || roleOf(probe.value)) return undefined;
   // "the Respondent State", "the Respondent Bank": a generic word names no party
-  if (!/\s/.test(probe.value) && (hasOrgWord(probe.value) || /^(?:State|STATE|Government|Union|Authority|Department)$/.test(probe.value))) return undefined;
+  if (!/\s/.test(probe.value) && (hasOrgWord(probe.value) || /^(?:State|STATE|Government|Union|Authority|Department)$/.test(probe.value)))
+    return undefined;
   const name = probe.value.replace(/\s+/g, ' ');
   // "In re: X" names a matter as often as a party: a PERSON only when it reads as a short name
-  const type = role !== 'in-re' ? partyType(name) : hasOrgWord(name) ? 'ORG' : partyType(name) === 'PERSON' && name.split(' ').length <= 3 ? 'PERSON' : 'OTHER';
+  const type =
+    role !== 'in-re'
+      ? partyType(name)
+      : hasOrgWord(name)
+        ? 'ORG'
+        : partyType(name) === 'PERSON' && name.split(' ').length <= 3
+          ? 'PERSON'
+          : 'OTHER';
   return makeMention(text, type, probe.start, probe.end, 'rules', 0.9, { role });
 }
 

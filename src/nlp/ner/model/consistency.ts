@@ -15,7 +15,20 @@ import { tokenize } from './tokenize.ts';
 
 const NAME_TYPES = new Set<EntityType>(['PERSON', 'ORG', 'LOCATION']);
 /** compromise lexicon tags that still allow a word to stand alone as a name. */
-const NAME_TAGS = new Set(['MaleName', 'FemaleName', 'FirstName', 'LastName', 'Person', 'Organization', 'City', 'Country', 'Region', 'Place', 'ProperNoun', 'SportsTeam']);
+const NAME_TAGS = new Set([
+  'MaleName',
+  'FemaleName',
+  'FirstName',
+  'LastName',
+  'Person',
+  'Organization',
+  'City',
+  'Country',
+  'Region',
+  'Place',
+  'ProperNoun',
+  'SportsTeam',
+]);
 const NOT_SURNAME = new Set(['jr', 'jr.', 'sr', 'sr.', 'ii', 'iii', 'iv', 'esq', 'esq.', 'phd', 'md']);
 const SUFFIX = new RegExp(`,?\\s+(?:${ORG_SUFFIXES.map(escapeRegex).join('|')})$`);
 
@@ -30,7 +43,10 @@ function distinctiveWord(word: string): boolean {
 export function shortForms(value: string, type: EntityType): string[] {
   const words = value.split(/\s+/);
   if (type === 'PERSON' && words.length >= 2) {
-    const last = words.filter((w) => !NOT_SURNAME.has(w.toLowerCase().replace(/,$/, ''))).at(-1)?.replace(/,$/, '');
+    const last = words
+      .filter((w) => !NOT_SURNAME.has(w.toLowerCase().replace(/,$/, '')))
+      .at(-1)
+      ?.replace(/,$/, '');
     return last && last !== words[0] && distinctiveWord(last) ? [last] : [];
   }
   if (type === 'ORG') {
@@ -40,7 +56,26 @@ export function shortForms(value: string, type: EntityType): string[] {
   return [];
 }
 
-const TITLES = new Set(['Mr', 'Mr.', 'Mrs', 'Mrs.', 'Ms', 'Ms.', 'Dr', 'Dr.', 'Prof.', 'President', 'Senator', 'Governor', 'Judge', 'Justice', 'General', 'Minister', 'Chairman', 'Mayor']);
+const TITLES = new Set([
+  'Mr',
+  'Mr.',
+  'Mrs',
+  'Mrs.',
+  'Ms',
+  'Ms.',
+  'Dr',
+  'Dr.',
+  'Prof.',
+  'President',
+  'Senator',
+  'Governor',
+  'Judge',
+  'Justice',
+  'General',
+  'Minister',
+  'Chairman',
+  'Mayor',
+]);
 const CAPITALISED = /^\p{Lu}/u;
 
 interface Form {
@@ -105,7 +140,15 @@ export function consistentMentions(text: string, mentions: readonly Mention[]): 
       const prev = words[i - 1];
       const next = words[i + n];
       const prevStartsSentence = sentenceStarts.has(i - 1) || tokens.lineStart[i - 1];
-      if (prev && CAPITALISED.test(prev) && !TITLES.has(prev) && !tokens.lineStart[i] && !sentenceStarts.has(i) && (!prevStartsSentence || distinctiveWord(prev))) continue;
+      if (
+        prev &&
+        CAPITALISED.test(prev) &&
+        !TITLES.has(prev) &&
+        !tokens.lineStart[i] &&
+        !sentenceStarts.has(i) &&
+        (!prevStartsSentence || distinctiveWord(prev))
+      )
+        continue;
       if (next && CAPITALISED.test(next) && !tokens.lineStart[i + n]) continue;
       found.push({ form, start, end });
       covered.fill(1, start, end);

@@ -58,8 +58,16 @@ function wordInfo(word: string, gaz: Gazetteer = gazetteer()): WordInfo {
 export function wordFeatures(t: WordInfo): string[] {
   const lw = t.lower;
   return [
-    `w=${t.word}`, `lw=${lw}`, `p2=${lw.slice(0, 2)}`, `p3=${lw.slice(0, 3)}`, `s2=${lw.slice(-2)}`, `s3=${lw.slice(-3)}`,
-    `s4=${lw.slice(-4)}`, `sh=${t.shape}`, `ss=${t.short}`, `tag=${t.tag}`,
+    `w=${t.word}`,
+    `lw=${lw}`,
+    `p2=${lw.slice(0, 2)}`,
+    `p3=${lw.slice(0, 3)}`,
+    `s2=${lw.slice(-2)}`,
+    `s3=${lw.slice(-3)}`,
+    `s4=${lw.slice(-4)}`,
+    `sh=${t.shape}`,
+    `ss=${t.short}`,
+    `tag=${t.tag}`,
   ];
 }
 
@@ -123,7 +131,17 @@ export function featureContext(tokens: Tokens, gaz: Gazetteer = gazetteer()): Fe
   for (const [from, to] of tokens.sentences) {
     for (let i = from + 1; i < to; i++) if (!tokens.lineStart[i] && CAPITALISED.test(tokens.words[i]!)) inside.add(tokens.words[i]!);
   }
-  return { tokens, info, gaz: gazetteerMatches(info.map((t) => t.lower), gaz), seenLower: lowerCaseWords(tokens.words), seenCapitalisedInside: inside, ...capitalisedRuns(tokens) };
+  return {
+    tokens,
+    info,
+    gaz: gazetteerMatches(
+      info.map((t) => t.lower),
+      gaz,
+    ),
+    seenLower: lowerCaseWords(tokens.words),
+    seenCapitalisedInside: inside,
+    ...capitalisedRuns(tokens),
+  };
 }
 
 /** Word info at `i` within the sentence [from, to), padding outside it. */

@@ -8,9 +8,21 @@ import { ORG_HEAD_WORDS, ORG_SUFFIXES, US_STATES } from '../gazetteers.ts';
 
 /** compromise lexicon tag -> gazetteer class (the first matching tag of an entry wins). */
 const CLASS_OF: Array<[string, string]> = [
-  ['Honorific', 'hon'], ['SportsTeam', 'team'], ['Organization', 'org'], ['Country', 'country'], ['City', 'city'],
-  ['Region', 'region'], ['Demonym', 'demonym'], ['Place', 'place'], ['MaleName', 'first'], ['FemaleName', 'first'],
-  ['FirstName', 'first'], ['LastName', 'last'], ['Person', 'person'], ['Month', 'date'], ['WeekDay', 'date'],
+  ['Honorific', 'hon'],
+  ['SportsTeam', 'team'],
+  ['Organization', 'org'],
+  ['Country', 'country'],
+  ['City', 'city'],
+  ['Region', 'region'],
+  ['Demonym', 'demonym'],
+  ['Place', 'place'],
+  ['MaleName', 'first'],
+  ['FemaleName', 'first'],
+  ['FirstName', 'first'],
+  ['LastName', 'last'],
+  ['Person', 'person'],
+  ['Month', 'date'],
+  ['WeekDay', 'date'],
 ];
 
 export interface Gazetteer {

@@ -1,7 +1,16 @@
 /** Labelling raw text with a sequence model: tokens -> features -> Viterbi -> entity spans with confidences. */
 import { ORG_SUFFIXES, withUpper } from '../gazetteers.ts';
 import { makeMention, type EntityType, type Mention } from '../types.ts';
-import { contextFeatures, featureContext, infoAt, neighbourFeature, NEIGHBOURS, wordFeatures, type FeatureContext, type WordInfo } from './features.ts';
+import {
+  contextFeatures,
+  featureContext,
+  infoAt,
+  neighbourFeature,
+  NEIGHBOURS,
+  wordFeatures,
+  type FeatureContext,
+  type WordInfo,
+} from './features.ts';
 import { tokenMargins, viterbi, type SequenceModel } from './perceptron.ts';
 import { tokenize, type Tokens } from './tokenize.ts';
 

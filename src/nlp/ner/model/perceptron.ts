@@ -119,7 +119,10 @@ export function trainPerceptron(data: readonly TrainingSentence[], tags: readonl
   const T = tags.length;
   const tagIndex = new Map(tags.map((t, i) => [t, i]));
   const features = internFeatures(data, options.minCount);
-  const sentences = data.map((s) => ({ ids: featureIds(features, s.features), gold: Int32Array.from(s.tags, (t) => tagIndex.get(t) ?? 0) }));
+  const sentences = data.map((s) => ({
+    ids: featureIds(features, s.features),
+    gold: Int32Array.from(s.tags, (t) => tagIndex.get(t) ?? 0),
+  }));
   const F = features.size;
   const w = new Float64Array(F * T);
   const u = new Float64Array(F * T); // step-weighted sums of updates, for averaging
@@ -171,7 +174,13 @@ export function trainPerceptron(data: readonly TrainingSentence[], tags: readonl
  * How far each token's tag on `path` is ahead: the best path's score minus the best score of any path
  * that gives the token another tag (max-marginals from a forward and a backward max pass).
  */
-export function tokenMargins(scores: Float64Array, n: number, tags: readonly string[], transitions: Float32Array, path: Int32Array): Float64Array {
+export function tokenMargins(
+  scores: Float64Array,
+  n: number,
+  tags: readonly string[],
+  transitions: Float32Array,
+  path: Int32Array,
+): Float64Array {
   const T = tags.length;
   const margins = new Float64Array(n);
   if (n === 0) return margins;
@@ -192,7 +201,8 @@ export function tokenMargins(scores: Float64Array, n: number, tags: readonly str
   for (let i = n - 2; i >= 0; i--) {
     for (let p = 0; p < T; p++) {
       let top = -Infinity;
-      for (let t = 0; t < T; t++) if (allowed[p * T + t]) top = Math.max(top, transitions[p * T + t]! + scores[(i + 1) * T + t]! + bwd[(i + 1) * T + t]!);
+      for (let t = 0; t < T; t++)
+        if (allowed[p * T + t]) top = Math.max(top, transitions[p * T + t]! + scores[(i + 1) * T + t]! + bwd[(i + 1) * T + t]!);
       bwd[i * T + p] = top;
     }
   }

@@ -61,7 +61,10 @@ function toTrainingSentences(doc: LabelledDocument): { sentences: TrainingSenten
   return { sentences, misaligned };
 }
 
-function trainingSentences(docs: readonly LabelledDocument[], oversample: Partial<Record<Corpus, number>>): { data: TrainingSentence[]; misaligned: number } {
+function trainingSentences(
+  docs: readonly LabelledDocument[],
+  oversample: Partial<Record<Corpus, number>>,
+): { data: TrainingSentence[]; misaligned: number } {
   const data: TrainingSentence[] = [];
   let misaligned = 0;
   for (const doc of docs) {

@@ -22,8 +22,16 @@ export interface LabelledDocument {
 }
 
 const TYPE: Record<string, EntityType> = {
-  PER: 'PERSON', ORG: 'ORG', LOC: 'LOCATION', MISC: 'OTHER',
-  person: 'PERSON', location: 'LOCATION', corporation: 'ORG', group: 'ORG', product: 'OTHER', 'creative-work': 'OTHER',
+  PER: 'PERSON',
+  ORG: 'ORG',
+  LOC: 'LOCATION',
+  MISC: 'OTHER',
+  person: 'PERSON',
+  location: 'LOCATION',
+  corporation: 'ORG',
+  group: 'ORG',
+  product: 'OTHER',
+  'creative-work': 'OTHER',
 };
 
 /** Rewrites one CoNLL block (token … tag) to `token TAG` lines in BIO with docpipe's entity types. */

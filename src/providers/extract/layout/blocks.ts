@@ -157,7 +157,13 @@ export function buildBlocks(words: readonly Word[], rot: Rot): Block[] {
       let newMin = minBase;
       for (let i = Pool.idx(minBase); i >= Pool.idx(minBase - lineSpace); i--) {
         for (const w of [...pool.bucket(i)]) {
-          if (w.base < minBase && w.base >= minBase - lineSpace && w.xMin < box.xMax && w.xMax > box.xMin && sameSize(w, FONT_DELTA_LINES)) {
+          if (
+            w.base < minBase &&
+            w.base >= minBase - lineSpace &&
+            w.xMin < box.xMax &&
+            w.xMax > box.xMin &&
+            sameSize(w, FONT_DELTA_LINES)
+          ) {
             add(i, w);
             found = true;
             newMin = w.base;
@@ -169,7 +175,13 @@ export function buildBlocks(words: readonly Word[], rot: Rot): Block[] {
       let newMax = maxBase;
       for (let i = Pool.idx(maxBase); i <= Pool.idx(maxBase + lineSpace); i++) {
         for (const w of [...pool.bucket(i)]) {
-          if (w.base > maxBase && w.base <= maxBase + lineSpace && w.xMin < box.xMax && w.xMax > box.xMin && sameSize(w, FONT_DELTA_LINES)) {
+          if (
+            w.base > maxBase &&
+            w.base <= maxBase + lineSpace &&
+            w.xMin < box.xMax &&
+            w.xMax > box.xMin &&
+            sameSize(w, FONT_DELTA_LINES)
+          ) {
             add(i, w);
             found = true;
             newMax = w.base;
@@ -180,7 +192,13 @@ export function buildBlocks(words: readonly Word[], rot: Rot): Block[] {
       // Words on the block's lines that overlap or nearly touch it.
       for (let i = Pool.idx(minBase - intra); i <= Pool.idx(maxBase + intra); i++) {
         for (const w of [...pool.bucket(i)]) {
-          if (w.base >= minBase - intra && w.base <= maxBase + intra && w.xMin < box.xMax + col1 && w.xMax > box.xMin - col1 && sameSize(w, FONT_DELTA_OVERLAP)) {
+          if (
+            w.base >= minBase - intra &&
+            w.base <= maxBase + intra &&
+            w.xMin < box.xMax + col1 &&
+            w.xMax > box.xMin - col1 &&
+            sameSize(w, FONT_DELTA_OVERLAP)
+          ) {
             add(i, w);
             found = true;
           }
@@ -251,7 +269,8 @@ function makeLine(words: Word[]): Line {
   // Letter-spaced text (single glyphs with even gaps) gets a wider space threshold.
   const allSingle = words.length > 1 && words.every((w) => Array.from(w.text).length === 1);
   const minGap = allSingle ? Math.min(...gaps) : 0;
-  const space = minGap > 0 ? Math.min(WIDE_CHAR_SPACING_MUL * minGap, MAX_WIDE_CHAR_SPACING * first.fontSize) : MAX_CHAR_SPACING * first.fontSize;
+  const space =
+    minGap > 0 ? Math.min(WIDE_CHAR_SPACING_MUL * minGap, MAX_WIDE_CHAR_SPACING * first.fontSize) : MAX_CHAR_SPACING * first.fontSize;
   const spaceAfter = words.map((_, i) => i < gaps.length && (gaps[i] as number) >= space);
   let text = '';
   words.forEach((w, i) => {

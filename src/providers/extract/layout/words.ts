@@ -135,7 +135,18 @@ export function runsToWords(runs: readonly TextRun[], page: PageBox): Word[] {
         current.xMax = Math.max(current.xMax, fx0, fx1);
         return;
       }
-      current = { text: ch, rot, xMin: Math.min(fx0, fx1), xMax: Math.max(fx0, fx1), yMin: base - run.ascent * fs, yMax: base - run.descent * fs, base, fontSize: fs, font: run.font, seq: seq++ };
+      current = {
+        text: ch,
+        rot,
+        xMin: Math.min(fx0, fx1),
+        xMax: Math.max(fx0, fx1),
+        yMin: base - run.ascent * fs,
+        yMax: base - run.descent * fs,
+        base,
+        fontSize: fs,
+        font: run.font,
+        seq: seq++,
+      };
       words.push(current);
     });
     open = current;
@@ -166,7 +177,14 @@ function dropDuplicates(words: Word[]): Word[] {
     const near = [-1, 0, 1].flatMap((d) => byBucket.get(`${w.rot}:${Math.floor(w.base / 4) + d}`) ?? []);
     const pri = 0.1 * w.fontSize;
     const sec = 0.2 * w.fontSize;
-    const dup = near.some((o) => o.text === w.text && Math.abs(o.xMin - w.xMin) < pri && Math.abs(o.xMax - w.xMax) < pri && Math.abs(o.yMin - w.yMin) < sec && Math.abs(o.yMax - w.yMax) < sec);
+    const dup = near.some(
+      (o) =>
+        o.text === w.text &&
+        Math.abs(o.xMin - w.xMin) < pri &&
+        Math.abs(o.xMax - w.xMax) < pri &&
+        Math.abs(o.yMin - w.yMin) < sec &&
+        Math.abs(o.yMax - w.yMax) < sec,
+    );
     if (dup) continue;
     kept.push(w);
     const list = byBucket.get(key);

@@ -32,7 +32,15 @@ export class LocalOcrEngine implements OcrEngine {
   }
 
   async pdfPage(pdf: PdfSource, page: number, size: { width: number; height: number }, signal?: AbortSignal): Promise<OcrText> {
-    const rendered = await this.renderer.render(pdf.key, pdf.bytes, page, size, signal, pdf.password, this.engine === 'native' ? 'pgm' : 'png');
+    const rendered = await this.renderer.render(
+      pdf.key,
+      pdf.bytes,
+      page,
+      size,
+      signal,
+      pdf.password,
+      this.engine === 'native' ? 'pgm' : 'png',
+    );
     signal?.throwIfAborted();
     return this.recogniser.recognise(rendered.image, { dpi: rendered.dpi }, signal);
   }

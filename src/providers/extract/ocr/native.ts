@@ -40,7 +40,10 @@ class TesseractSlot implements PoolResource {
   recognise(image: Buffer, opts: RecogniseOptions, signal?: AbortSignal): Promise<OcrText> {
     signal?.throwIfAborted();
     // tesseract reads stdin that is not an image as a list of file names: only image bytes go there
-    if (!isImage(image)) return Promise.reject(new PermanentError('tesseract: the bytes are not a PNG, JPEG, TIFF, BMP or PNM image', { code: 'DP_ERR_FILE_CORRUPT' }));
+    if (!isImage(image))
+      return Promise.reject(
+        new PermanentError('tesseract: the bytes are not a PNG, JPEG, TIFF, BMP or PNM image', { code: 'DP_ERR_FILE_CORRUPT' }),
+      );
     const args = ['stdin', 'stdout', '-l', 'eng', ...(opts.dpi ? ['--dpi', String(Math.round(opts.dpi))] : []), 'tsv'];
     const env = { ...(this.options.env ?? process.env), OMP_THREAD_LIMIT: '1' };
     return new Promise<OcrText>((resolve, reject) => {
@@ -55,7 +58,15 @@ class TesseractSlot implements PoolResource {
       };
       const onAbort = () => kill(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
       signal?.addEventListener('abort', onAbort, { once: true });
-      const timer = setTimeout(() => kill(new Error(`tesseract: a page took longer than ${Math.round((this.options.pageTimeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS) / 1000)} s; the process was killed`)), this.options.pageTimeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS);
+      const timer = setTimeout(
+        () =>
+          kill(
+            new Error(
+              `tesseract: a page took longer than ${Math.round((this.options.pageTimeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS) / 1000)} s; the process was killed`,
+            ),
+          ),
+        this.options.pageTimeoutMs ?? DEFAULT_PAGE_TIMEOUT_MS,
+      );
       const done = () => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
@@ -69,7 +80,11 @@ class TesseractSlot implements PoolResource {
       child.stdin.on('error', () => {});
       child.on('error', (e: NodeJS.ErrnoException) => {
         done();
-        reject(e.code === 'ENOENT' ? new Error(`tesseract binary "${this.options.binary}" not found (install tesseract-ocr and tesseract-ocr-eng)`) : e);
+        reject(
+          e.code === 'ENOENT'
+            ? new Error(`tesseract binary "${this.options.binary}" not found (install tesseract-ocr and tesseract-ocr-eng)`)
+            : e,
+        );
       });
       child.on('close', (code, sig) => {
         done();
@@ -91,7 +106,14 @@ class TesseractSlot implements PoolResource {
 /** The image formats leptonica reads, by their magic bytes. */
 export function isImage(b: Buffer): boolean {
   const hex = b.subarray(0, 4).toString('hex');
-  return hex === '89504e47' || hex.startsWith('ffd8ff') || hex === '49492a00' || hex === '4d4d002a' || hex.startsWith('424d') || /^P[1-6]\s/.test(b.subarray(0, 3).toString('latin1'));
+  return (
+    hex === '89504e47' ||
+    hex.startsWith('ffd8ff') ||
+    hex === '49492a00' ||
+    hex === '4d4d002a' ||
+    hex.startsWith('424d') ||
+    /^P[1-6]\s/.test(b.subarray(0, 3).toString('latin1'))
+  );
 }
 
 /** An unreadable image fails the document (permanent); anything else (killed, out of memory) is retryable. */

@@ -39,10 +39,17 @@ function probe(env: NodeJS.ProcessEnv, binary: string): TesseractInstall {
     version = run('--version').split('\n')[0]?.trim() ?? '';
   } catch (err) {
     const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-    return { binary, problem: missing ? `the tesseract binary is not installed (no "${binary}" on PATH)` : `"${binary} --version" failed: ${(err as Error).message.split('\n')[0]}` };
+    return {
+      binary,
+      problem: missing
+        ? `the tesseract binary is not installed (no "${binary}" on PATH)`
+        : `"${binary} --version" failed: ${(err as Error).message.split('\n')[0]}`,
+    };
   }
   try {
-    const langs = run('--list-langs').split('\n').map((l) => l.trim());
+    const langs = run('--list-langs')
+      .split('\n')
+      .map((l) => l.trim());
     if (!langs.includes('eng')) return { binary, version, problem: `${version} has no English language data (eng)` };
   } catch (err) {
     return { binary, version, problem: `"${binary} --list-langs" failed: ${(err as Error).message.split('\n')[0]}` };
@@ -56,7 +63,11 @@ export function chooseOcrEngine(setting: OcrEngineSetting | undefined, install: 
   const found = install();
   if (!found.problem) return 'native';
   if (setting === 'native') {
-    throw new DocpipeError('config', 'DP_ERR_PROVIDER_UNAVAILABLE', `providers.ocr.engine is native but ${found.problem}: install Debian's ${TESSERACT_PACKAGES} (apt-get install ${TESSERACT_PACKAGES.replace(' and ', ' ')}), or set providers.ocr.engine to auto or tesseract.js`);
+    throw new DocpipeError(
+      'config',
+      'DP_ERR_PROVIDER_UNAVAILABLE',
+      `providers.ocr.engine is native but ${found.problem}: install Debian's ${TESSERACT_PACKAGES} (apt-get install ${TESSERACT_PACKAGES.replace(' and ', ' ')}), or set providers.ocr.engine to auto or tesseract.js`,
+    );
   }
   return 'tesseract.js';
 }

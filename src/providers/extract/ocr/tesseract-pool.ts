@@ -25,7 +25,7 @@ class TesseractThread implements PoolResource {
 
   private constructor(
     private readonly worker: Worker,
-    private readonly thread: NodeJS.EventEmitter & { ref?(): void; unref?(): void } | undefined,
+    private readonly thread: (NodeJS.EventEmitter & { ref?(): void; unref?(): void }) | undefined,
   ) {
     this.deathPromise = new Promise<never>((_, reject) => {
       this.markDead = (err) => {
@@ -63,7 +63,8 @@ class TesseractThread implements PoolResource {
     } catch (err) {
       // tesseract.js rejects with plain strings; bytes leptonica cannot read fail the document, not the thread
       const message = err instanceof Error ? err.message : String(err);
-      if (/attempting to read image/i.test(message)) throw new PermanentError(`tesseract cannot read the image: ${message}`, { code: 'DP_ERR_FILE_CORRUPT' });
+      if (/attempting to read image/i.test(message))
+        throw new PermanentError(`tesseract cannot read the image: ${message}`, { code: 'DP_ERR_FILE_CORRUPT' });
       throw err instanceof Error ? err : new Error(`tesseract: ${message}`);
     } finally {
       this.thread?.unref?.();

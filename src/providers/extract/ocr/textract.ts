@@ -5,7 +5,13 @@
  * `s3://` sources. Throttling and 5xx are retried with backoff; credentials come from the AWS
  * default chain (environment, profile, instance role), never from code.
  */
-import { DetectDocumentTextCommand, GetDocumentTextDetectionCommand, StartDocumentTextDetectionCommand, TextractClient, type Block } from '@aws-sdk/client-textract';
+import {
+  DetectDocumentTextCommand,
+  GetDocumentTextDetectionCommand,
+  StartDocumentTextDetectionCommand,
+  TextractClient,
+  type Block,
+} from '@aws-sdk/client-textract';
 import { PermanentError } from '../../../errors.ts';
 import { sleep } from '../../../util/sleep.ts';
 import { withBackoff } from './backoff.ts';
@@ -25,9 +31,28 @@ export interface TextractSettings {
   jobTimeoutMs?: number;
 }
 
-const TRANSIENT = new Set(['ThrottlingException', 'ProvisionedThroughputExceededException', 'LimitExceededException', 'InternalServerError', 'ServiceUnavailableException', 'TimeoutError', 'RequestTimeout']);
-const PERMANENT = new Set(['UnsupportedDocumentException', 'BadDocumentException', 'DocumentTooLargeException', 'InvalidS3ObjectException']);
-const CREDENTIALS = new Set(['CredentialsProviderError', 'UnrecognizedClientException', 'InvalidSignatureException', 'AccessDeniedException', 'ExpiredTokenException']);
+const TRANSIENT = new Set([
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'LimitExceededException',
+  'InternalServerError',
+  'ServiceUnavailableException',
+  'TimeoutError',
+  'RequestTimeout',
+]);
+const PERMANENT = new Set([
+  'UnsupportedDocumentException',
+  'BadDocumentException',
+  'DocumentTooLargeException',
+  'InvalidS3ObjectException',
+]);
+const CREDENTIALS = new Set([
+  'CredentialsProviderError',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'AccessDeniedException',
+  'ExpiredTokenException',
+]);
 
 export function isTransientAwsError(err: unknown): boolean {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown; code?: string } | null;
@@ -41,8 +66,13 @@ export function isTransientAwsError(err: unknown): boolean {
 function classify(err: unknown, what: string): unknown {
   const name = (err as { name?: string } | null)?.name ?? '';
   const message = (err as { message?: string } | null)?.message ?? String(err);
-  if (PERMANENT.has(name)) return new PermanentError(`Textract rejected ${what}: ${name}: ${message}`, { code: 'DP_ERR_FILE_UNSUPPORTED', cause: err });
-  if (CREDENTIALS.has(name)) return new PermanentError(`Textract is not usable (${name}: ${message}); check the AWS credentials`, { code: 'DP_ERR_PROVIDER_UNAVAILABLE', cause: err });
+  if (PERMANENT.has(name))
+    return new PermanentError(`Textract rejected ${what}: ${name}: ${message}`, { code: 'DP_ERR_FILE_UNSUPPORTED', cause: err });
+  if (CREDENTIALS.has(name))
+    return new PermanentError(`Textract is not usable (${name}: ${message}); check the AWS credentials`, {
+      code: 'DP_ERR_PROVIDER_UNAVAILABLE',
+      cause: err,
+    });
   return err;
 }
 
@@ -68,7 +98,10 @@ export class TextractEngine implements OcrEngine {
   }
 
   async pdfPage(pdf: PdfSource, page: number, size: { width: number; height: number }, signal?: AbortSignal): Promise<OcrText> {
-    const bytes = pdf.pageCount === 1 && pdf.password === undefined ? pdf.bytes : (await this.renderer.render(pdf.key, pdf.bytes, page, size, signal, pdf.password)).image;
+    const bytes =
+      pdf.pageCount === 1 && pdf.password === undefined
+        ? pdf.bytes
+        : (await this.renderer.render(pdf.key, pdf.bytes, page, size, signal, pdf.password)).image;
     return this.detect(bytes, `page ${page}`, signal);
   }
 
@@ -81,7 +114,11 @@ export class TextractEngine implements OcrEngine {
   }
 
   private async detect(bytes: Uint8Array, what: string, signal?: AbortSignal): Promise<OcrText> {
-    const out = await this.call(() => this.client.send(new DetectDocumentTextCommand({ Document: { Bytes: bytes } }), { abortSignal: signal }), what, signal);
+    const out = await this.call(
+      () => this.client.send(new DetectDocumentTextCommand({ Document: { Bytes: bytes } }), { abortSignal: signal }),
+      what,
+      signal,
+    );
     return linesToText(out.Blocks ?? []);
   }
 
@@ -89,11 +126,23 @@ export class TextractEngine implements OcrEngine {
    * The asynchronous flow for an `s3://bucket/key` document: start, poll until done, read every
    * result page. Returns the text per document page.
    */
-  async s3Document(location: string, signal: AbortSignal | undefined, onJob: (jobId: string) => Promise<void>, heartbeat: () => Promise<void>): Promise<{ jobId: string; pages: OcrText[] }> {
+  async s3Document(
+    location: string,
+    signal: AbortSignal | undefined,
+    onJob: (jobId: string) => Promise<void>,
+    heartbeat: () => Promise<void>,
+  ): Promise<{ jobId: string; pages: OcrText[] }> {
     const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(location);
     if (!m) throw new PermanentError(`not an s3://bucket/key location: ${location}`, { code: 'DP_ERR_FILE_UNSUPPORTED' });
     const [, bucket, key] = m as unknown as [string, string, string];
-    const started = await this.call(() => this.client.send(new StartDocumentTextDetectionCommand({ DocumentLocation: { S3Object: { Bucket: bucket, Name: key } } }), { abortSignal: signal }), location, signal);
+    const started = await this.call(
+      () =>
+        this.client.send(new StartDocumentTextDetectionCommand({ DocumentLocation: { S3Object: { Bucket: bucket, Name: key } } }), {
+          abortSignal: signal,
+        }),
+      location,
+      signal,
+    );
     const jobId = started.JobId;
     if (!jobId) throw new Error('Textract StartDocumentTextDetection returned no JobId');
     await onJob(jobId);
@@ -101,7 +150,11 @@ export class TextractEngine implements OcrEngine {
     const blocks: Block[] = [];
     let nextToken: string | undefined;
     for (;;) {
-      const out = await this.call(() => this.client.send(new GetDocumentTextDetectionCommand({ JobId: jobId, NextToken: nextToken }), { abortSignal: signal }), location, signal);
+      const out = await this.call(
+        () => this.client.send(new GetDocumentTextDetectionCommand({ JobId: jobId, NextToken: nextToken }), { abortSignal: signal }),
+        location,
+        signal,
+      );
       if (out.JobStatus === 'IN_PROGRESS') {
         if (Date.now() > deadline) throw new Error(`Textract job ${jobId} still in progress after the job timeout`);
         await heartbeat();
@@ -110,7 +163,9 @@ export class TextractEngine implements OcrEngine {
         continue;
       }
       if (out.JobStatus === 'FAILED') {
-        throw new PermanentError(`Textract job ${jobId} failed: ${out.StatusMessage ?? 'no reason given'}`, { code: 'DP_ERR_FILE_CORRUPT' });
+        throw new PermanentError(`Textract job ${jobId} failed: ${out.StatusMessage ?? 'no reason given'}`, {
+          code: 'DP_ERR_FILE_CORRUPT',
+        });
       }
       blocks.push(...(out.Blocks ?? []));
       nextToken = out.NextToken;

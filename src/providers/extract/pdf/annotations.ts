@@ -81,7 +81,13 @@ const RUN_GAP_EM = 0.25;
  * The text runs of the annotation appearances in an operator list, in device space (`view` is the
  * page's viewport transform, PDF space to device space).
  */
-export function annotationRuns(fnArray: readonly number[], argsArray: readonly unknown[], ops: TextOps, view: readonly number[], fontOf: (name: string) => FontInfo | undefined): TextRun[] {
+export function annotationRuns(
+  fnArray: readonly number[],
+  argsArray: readonly unknown[],
+  ops: TextOps,
+  view: readonly number[],
+  fontOf: (name: string) => FontInfo | undefined,
+): TextRun[] {
   const runs: TextRun[] = [];
   const stack: M[] = [];
   let ctm: M = ID;
@@ -116,7 +122,15 @@ export function annotationRuns(fnArray: readonly number[], argsArray: readonly u
       const m = mul(trm, view);
       const [sx, sy] = apply(mul(mul([1, 0, 0, 1, 0, rise], tm), mul(ctm, view)), x0, 0);
       const [ex, ey] = apply(mul(mul([1, 0, 0, 1, 0, rise], tm), mul(ctm, view)), x1, 0);
-      return { str: s, matrix: m, width: Math.hypot(ex - sx, ey - sy), fontSize: Math.hypot(m[2], m[3]), ascent: font!.ascent, descent: font!.descent, font: fontName };
+      return {
+        str: s,
+        matrix: m,
+        width: Math.hypot(ex - sx, ey - sy),
+        fontSize: Math.hypot(m[2], m[3]),
+        ascent: font!.ascent,
+        descent: font!.descent,
+        font: fontName,
+      };
     };
     for (const g of glyphs as Array<Glyph | number | null>) {
       if (typeof g === 'number') {

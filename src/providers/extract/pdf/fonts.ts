@@ -28,9 +28,18 @@ const DEFAULT: FontMetrics = { ascent: 0.95, descent: -0.35 };
 
 /** Built-in metrics (AFM Ascender/Descender) of the standard 14 fonts, by family. */
 const BUILTIN: ReadonlyArray<{ re: RegExp; metrics: FontMetrics }> = [
-  { re: /^(?:Courier(?:New(?:PS)?(?:MT)?)?)(?:[,-](?:Bold|Italic|Oblique|BoldItalic|BoldOblique)(?:MT)?)?$/, metrics: { ascent: 0.629, descent: -0.157 } },
-  { re: /^(?:Arial(?:MT)?|Helvetica)(?:[,-](?:Bold|Italic|Oblique|BoldItalic|BoldOblique)(?:MT)?)?$/, metrics: { ascent: 0.718, descent: -0.207 } },
-  { re: /^(?:Times(?:-Roman)?|TimesNewRoman(?:PS)?(?:MT)?)(?:[,-](?:Roman|Bold|Italic|BoldItalic)(?:MT)?)?$/, metrics: { ascent: 0.683, descent: -0.217 } },
+  {
+    re: /^(?:Courier(?:New(?:PS)?(?:MT)?)?)(?:[,-](?:Bold|Italic|Oblique|BoldItalic|BoldOblique)(?:MT)?)?$/,
+    metrics: { ascent: 0.629, descent: -0.157 },
+  },
+  {
+    re: /^(?:Arial(?:MT)?|Helvetica)(?:[,-](?:Bold|Italic|Oblique|BoldItalic|BoldOblique)(?:MT)?)?$/,
+    metrics: { ascent: 0.718, descent: -0.207 },
+  },
+  {
+    re: /^(?:Times(?:-Roman)?|TimesNewRoman(?:PS)?(?:MT)?)(?:[,-](?:Roman|Bold|Italic|BoldItalic)(?:MT)?)?$/,
+    metrics: { ascent: 0.683, descent: -0.217 },
+  },
   { re: /^Symbol(?:,(?:Bold|Italic|BoldItalic))?$/, metrics: { ascent: 1.01, descent: -0.293 } },
   { re: /^ZapfDingbats$/, metrics: { ascent: 0.82, descent: -0.143 } },
 ];

@@ -26,7 +26,13 @@ export interface AnalysedPage {
  * Reads one page: its route (text layer or OCR) from the text lines and images, and for a
  * text-layer page its text in reading order (layout.ts, pdftotext's way of reading a page).
  */
-export async function analysePage(doc: PDFDocumentProxy, pageNumber: number, name: string, fonts: FontDescriptors, checkColour: boolean): Promise<AnalysedPage> {
+export async function analysePage(
+  doc: PDFDocumentProxy,
+  pageNumber: number,
+  name: string,
+  fonts: FontDescriptors,
+  checkColour: boolean,
+): Promise<AnalysedPage> {
   try {
     const page = await doc.getPage(pageNumber);
     const [x0 = 0, y0 = 0, x1 = 612, y1 = 792] = page.view;
@@ -34,7 +40,10 @@ export async function analysePage(doc: PDFDocumentProxy, pageNumber: number, nam
     const height = y1 - y0;
     const content = await page.getTextContent();
     const items = content.items.filter((i): i is TextItemLike & typeof i => 'str' in i);
-    const shifted = items.map((i) => ({ ...i, transform: [...i.transform.slice(0, 4), (i.transform[4] ?? 0) - x0, (i.transform[5] ?? 0) - y0] }));
+    const shifted = items.map((i) => ({
+      ...i,
+      transform: [...i.transform.slice(0, 4), (i.transform[4] ?? 0) - x0, (i.transform[5] ?? 0) - y0],
+    }));
     // ENABLE: the appearance streams of every annotation a reader sees, form fields included
     const ops = await page.getOperatorList({ annotationMode: AnnotationMode.ENABLE });
     const images = imageCoverage(ops.fnArray, ops.argsArray, OPS, [x0, y0, x1, y1]);
@@ -50,17 +59,30 @@ export async function analysePage(doc: PDFDocumentProxy, pageNumber: number, nam
 }
 
 /** The page's text in reading order: its content stream's text and the text its visible annotations draw. */
-function pageText(page: PDFPageProxy, content: { items: readonly object[]; styles: object }, ops: { fnArray: number[]; argsArray: unknown[] }, fonts: FontDescriptors): string {
+function pageText(
+  page: PDFPageProxy,
+  content: { items: readonly object[]; styles: object },
+  ops: { fnArray: number[]; argsArray: unknown[] },
+  fonts: FontDescriptors,
+): string {
   const { runs, box } = runsOfContent(page, content, fonts);
   const view = page.getViewport({ scale: 1 }).transform;
-  const annotations = ops.fnArray.includes(OPS.beginAnnotation) ? annotationRuns(ops.fnArray, ops.argsArray, OPS, view, (id) => fontInfo(page, id, fonts)) : [];
+  const annotations = ops.fnArray.includes(OPS.beginAnnotation)
+    ? annotationRuns(ops.fnArray, ops.argsArray, OPS, view, (id) => fontInfo(page, id, fonts))
+    : [];
   return layoutPage(annotations.length ? [...runs, ...annotations] : runs, box);
 }
 
 /** A loaded font's matrix and metrics (pdftotext's metrics where the PDF's descriptors give them). */
 function fontInfo(page: PDFPageProxy, id: string, fonts: FontDescriptors): FontInfo | undefined {
   if (!page.commonObjs.has(id)) return undefined;
-  const font = page.commonObjs.get(id) as { name?: string; fontMatrix?: number[]; ascent?: number; descent?: number; vertical?: boolean } | null;
+  const font = page.commonObjs.get(id) as {
+    name?: string;
+    fontMatrix?: number[];
+    ascent?: number;
+    descent?: number;
+    vertical?: boolean;
+  } | null;
   if (!font) return undefined;
   const known = fontMetrics(font.name, fonts);
   const ascent = known?.ascent ?? (font.ascent && font.ascent > 0 && font.ascent < 3 ? font.ascent : 0.95);
@@ -90,4 +112,3 @@ function imageIds(ops: { fnArray: number[]; argsArray: unknown[] }): string[] {
   });
   return [...ids];
 }
-

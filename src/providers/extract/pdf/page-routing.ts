@@ -84,7 +84,12 @@ export interface OpsCodes {
 type Matrix = [number, number, number, number, number, number];
 
 /** Walks an operator list tracking the CTM; returns how much of the page images paint. */
-export function imageCoverage(fnArray: readonly number[], argsArray: readonly unknown[], ops: OpsCodes, view: readonly [number, number, number, number]): { coverage: number; count: number } {
+export function imageCoverage(
+  fnArray: readonly number[],
+  argsArray: readonly unknown[],
+  ops: OpsCodes,
+  view: readonly [number, number, number, number],
+): { coverage: number; count: number } {
   const [x0, y0, x1, y1] = view;
   const stack: Matrix[] = [];
   let ctm: Matrix = [1, 0, 0, 1, 0, 0];
@@ -117,7 +122,12 @@ function multiply(m: Matrix, n: readonly number[]): Matrix {
 
 /** Area of the unit square under the CTM, clipped to the page's box. */
 function unitSquareArea(m: Matrix, [x0, y0, x1, y1]: readonly [number, number, number, number]): number {
-  const pts = [[0, 0], [1, 0], [0, 1], [1, 1]].map(([x = 0, y = 0]) => [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]] as const);
+  const pts = [
+    [0, 0],
+    [1, 0],
+    [0, 1],
+    [1, 1],
+  ].map(([x = 0, y = 0]) => [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]] as const);
   const xs = pts.map((p) => p[0]);
   const ys = pts.map((p) => p[1]);
   const w = Math.max(0, Math.min(x1, Math.max(...xs)) - Math.max(x0, Math.min(...xs)));

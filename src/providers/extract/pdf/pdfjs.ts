@@ -27,7 +27,11 @@ export const PDFJS_OPTIONS = Object.freeze({
  * is tried with each configured password in turn; the one that opened it is returned (the render
  * threads need it too).
  */
-export async function openPdf(bytes: Uint8Array, name: string, passwords: readonly string[] = []): Promise<{ doc: PDFDocumentProxy; password?: string }> {
+export async function openPdf(
+  bytes: Uint8Array,
+  name: string,
+  passwords: readonly string[] = [],
+): Promise<{ doc: PDFDocumentProxy; password?: string }> {
   for (let i = -1; i < passwords.length; i++) {
     const password = i < 0 ? undefined : passwords[i];
     const task = getDocument({ ...PDFJS_OPTIONS, data: new Uint8Array(bytes), ...(password === undefined ? {} : { password }) });
@@ -43,7 +47,10 @@ export async function openPdf(bytes: Uint8Array, name: string, passwords: readon
 }
 
 function encryptedError(name: string, tried: number): PermanentError {
-  const why = tried === 0 ? 'no password is configured (providers.ocr.pdf_passwords)' : `none of the ${tried} passwords in providers.ocr.pdf_passwords opens it`;
+  const why =
+    tried === 0
+      ? 'no password is configured (providers.ocr.pdf_passwords)'
+      : `none of the ${tried} passwords in providers.ocr.pdf_passwords opens it`;
   return new PermanentError(`${name}: the PDF is password-protected and ${why}`, { code: 'DP_ERR_FILE_ENCRYPTED' });
 }
 

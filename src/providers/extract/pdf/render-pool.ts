@@ -49,10 +49,21 @@ export class RenderPool {
     });
   }
 
-  async render(key: string, bytes: Uint8Array, page: number, size: { width: number; height: number }, signal?: AbortSignal, password?: string, format: ImageFormat = 'png'): Promise<RenderedPage> {
+  async render(
+    key: string,
+    bytes: Uint8Array,
+    page: number,
+    size: { width: number; height: number },
+    signal?: AbortSignal,
+    password?: string,
+    format: ImageFormat = 'png',
+  ): Promise<RenderedPage> {
     const scale = renderScale(size);
     const options = password === undefined ? PDFJS_OPTIONS : { ...PDFJS_OPTIONS, password };
-    const reply = await this.pool.run((t) => t.request<{ image: Uint8Array; width: number; height: number }>({ key, bytes, page, scale, format, options }), signal);
+    const reply = await this.pool.run(
+      (t) => t.request<{ image: Uint8Array; width: number; height: number }>({ key, bytes, page, scale, format, options }),
+      signal,
+    );
     const image = Buffer.from(reply.image.buffer, reply.image.byteOffset, reply.image.byteLength);
     return { image, format, width: reply.width, height: reply.height, dpi: scale * 72 };
   }

@@ -34,7 +34,11 @@ export async function pageRuns(page: PDFPageProxy, descriptors: FontDescriptors)
 }
 
 /** pageRuns for text content already read. */
-export function runsOfContent(page: PDFPageProxy, content: { items: readonly object[]; styles: object }, descriptors: FontDescriptors): { runs: TextRun[]; box: PageBox } {
+export function runsOfContent(
+  page: PDFPageProxy,
+  content: { items: readonly object[]; styles: object },
+  descriptors: FontDescriptors,
+): { runs: TextRun[]; box: PageBox } {
   const viewport = page.getViewport({ scale: 1 });
   const items = content.items.filter((i): i is ItemLike => 'str' in i);
   const styles = content.styles as Record<string, StyleLike | undefined>;

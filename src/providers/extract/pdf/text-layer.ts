@@ -82,7 +82,11 @@ function joinLine(items: Placed[]): string {
 
 function renderLines(lines: Line[]): string {
   const kept = lines.filter((l) => joinLine(l.items).trim());
-  const pitches = kept.slice(1).map((l, i) => (kept[i] as Line).y - l.y).filter((d) => d > 0).sort((p, q) => p - q);
+  const pitches = kept
+    .slice(1)
+    .map((l, i) => (kept[i] as Line).y - l.y)
+    .filter((d) => d > 0)
+    .sort((p, q) => p - q);
   const median = pitches[Math.floor((pitches.length - 1) / 2)] ?? 0;
   const out: string[] = [];
   let prev: Line | undefined;

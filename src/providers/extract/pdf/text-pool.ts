@@ -40,7 +40,11 @@ export class TextPool {
    * The analyses of pages 1..pageCount, in order. `onRun` is called after each run of pages (the
    * caller heartbeats); the first failure stops new runs and is thrown.
    */
-  async analyse(pdf: { key: string; bytes: Uint8Array; name: string; pageCount: number; password?: string }, onRun: () => Promise<void>, signal?: AbortSignal): Promise<AnalysedPage[]> {
+  async analyse(
+    pdf: { key: string; bytes: Uint8Array; name: string; pageCount: number; password?: string },
+    onRun: () => Promise<void>,
+    signal?: AbortSignal,
+  ): Promise<AnalysedPage[]> {
     const options = pdf.password === undefined ? PDFJS_OPTIONS : { ...PDFJS_OPTIONS, password: pdf.password };
     const runs: number[][] = [];
     const run = Math.max(RUN, Math.ceil(pdf.pageCount / this.size));
@@ -53,7 +57,10 @@ export class TextPool {
         const pages = runs[next++]!;
         try {
           signal?.throwIfAborted();
-          const reply = await this.pool.run((t) => t.request<{ pages: AnalysedPage[] }>({ key: pdf.key, bytes: pdf.bytes, name: pdf.name, pages, options }), signal);
+          const reply = await this.pool.run(
+            (t) => t.request<{ pages: AnalysedPage[] }>({ key: pdf.key, bytes: pdf.bytes, name: pdf.name, pages, options }),
+            signal,
+          );
           reply.pages.forEach((a, i) => (out[pages[i]! - 1] = a));
           await onRun();
         } catch (err) {

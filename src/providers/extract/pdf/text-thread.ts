@@ -24,7 +24,10 @@ function load(key: string, bytes: Uint8Array, options: object): Promise<Open> {
   if (open) {
     docs.delete(key);
   } else {
-    open = getDocument({ ...options, data: new Uint8Array(bytes) }).promise.then((doc) => ({ doc, fonts: scanFontDescriptors(Buffer.from(bytes)) }));
+    open = getDocument({ ...options, data: new Uint8Array(bytes) }).promise.then((doc) => ({
+      doc,
+      fonts: scanFontDescriptors(Buffer.from(bytes)),
+    }));
     open.catch(() => docs.delete(key));
   }
   docs.set(key, open);
@@ -64,7 +67,11 @@ parentPort?.on('message', (msg: Request | { forget: string }) => {
     (pages) => parentPort?.postMessage({ id: msg.id, pages }),
     (err: unknown) => {
       const e = err as { name?: string; message?: string } | null;
-      const error = { name: e?.name ?? 'Error', message: e?.message ?? String(err), ...(err instanceof DocpipeError ? { code: err.code } : {}) };
+      const error = {
+        name: e?.name ?? 'Error',
+        message: e?.message ?? String(err),
+        ...(err instanceof DocpipeError ? { code: err.code } : {}),
+      };
       parentPort?.postMessage({ id: msg.id, error });
     },
   );

@@ -50,7 +50,9 @@ export async function extractPdf(bytes: Buffer, name: string, key: string, deps:
     const pageCount = doc.numPages;
     pooled = deps.textPool !== undefined && pageCount >= PARALLEL_FROM_PAGES;
     if (pageCount > deps.maxPages) {
-      throw new PermanentError(`${name}: ${pageCount} pages, over providers.ocr.max_pages (${deps.maxPages})`, { code: 'DP_ERR_FILE_CORRUPT' });
+      throw new PermanentError(`${name}: ${pageCount} pages, over providers.ocr.max_pages (${deps.maxPages})`, {
+        code: 'DP_ERR_FILE_CORRUPT',
+      });
     }
     const analysed = await analysePages(doc, { bytes, name, key, pageCount, password }, deps);
     // image-only pages of a born-digital PDF: OCR'd (default), or kept as figures
@@ -62,10 +64,17 @@ export async function extractPdf(bytes: Buffer, name: string, key: string, deps:
         continue;
       }
       const colour = page.colour ?? (await colourOf(doc, i + 1, name));
-      if ((colour ?? 0) >= FIGURE_COLOUR) markFigure(page, `a colour image (${Math.round((colour ?? 0) * 100)}% coloured pixels), not OCR'd`);
+      if ((colour ?? 0) >= FIGURE_COLOUR)
+        markFigure(page, `a colour image (${Math.round((colour ?? 0) * 100)}% coloured pixels), not OCR'd`);
     }
     const texts = analysed.map((a) => a.text);
-    const pages: PageInfo[] = analysed.map((a, i) => ({ page: i + 1, method: 'text-layer', chars: countChars(a.text), confidence: 100, ...(a.figure ? { reason: a.route.reason } : {}) }));
+    const pages: PageInfo[] = analysed.map((a, i) => ({
+      page: i + 1,
+      method: 'text-layer',
+      chars: countChars(a.text),
+      confidence: 100,
+      ...(a.figure ? { reason: a.route.reason } : {}),
+    }));
     const ocrPages = analysed.flatMap((a, i) => (a.route.method === 'ocr' ? [i + 1] : []));
     if (ocrPages.length > 0) {
       engine = deps.engine();
@@ -75,19 +84,27 @@ export async function extractPdf(bytes: Buffer, name: string, key: string, deps:
       await forEachLimited(ocrPages, engine.concurrency, async (p) => {
         deps.signal?.throwIfAborted();
         const page = analysed[p - 1] as AnalysedPage;
-        const ocr = await ocrSpan(deps.span, ocrEngine.provider, p, () => ocrEngine.pdfPage(source, p, page.size, deps.signal)).catch((err: unknown) => {
-          throw err instanceof RenderError ? pdfError(err, name) : err;
-        });
+        const ocr = await ocrSpan(deps.span, ocrEngine.provider, p, () => ocrEngine.pdfPage(source, p, page.size, deps.signal)).catch(
+          (err: unknown) => {
+            throw err instanceof RenderError ? pdfError(err, name) : err;
+          },
+        );
         const confidence = Math.round(ocr.confidence * 10) / 10;
         // a figure (map, photo) among typed pages reads as noise: its OCR text is not kept
         const figure = figures.has(p - 1) && confidence < FIGURE_CONFIDENCE;
         const text = figure ? '' : ocr.text.replace(/[ \t]+\n/g, '\n').trim();
         texts[p - 1] = text;
-        pages[p - 1] = { page: p, method: 'ocr', chars: countChars(text), confidence, reason: figure ? `${FIGURE_REASON}: OCR confidence ${confidence}, no text kept` : page.route.reason };
+        pages[p - 1] = {
+          page: p,
+          method: 'ocr',
+          chars: countChars(text),
+          confidence,
+          reason: figure ? `${FIGURE_REASON}: OCR confidence ${confidence}, no text kept` : page.route.reason,
+        };
         await deps.heartbeat();
       });
     }
-    const provider = ocrPages.length === 0 ? 'pdf_text_layer' : engine?.provider ?? 'tesseract';
+    const provider = ocrPages.length === 0 ? 'pdf_text_layer' : (engine?.provider ?? 'tesseract');
     return {
       text: joinPages(texts, pages),
       pages,
@@ -107,12 +124,20 @@ export async function extractPdf(bytes: Buffer, name: string, key: string, deps:
 }
 
 /** Every page's analysis: in the text threads for a multi-page PDF, else here, one page after the other. */
-async function analysePages(doc: PDFDocumentProxy, pdf: { bytes: Buffer; name: string; key: string; pageCount: number; password?: string }, deps: PdfDeps): Promise<AnalysedPage[]> {
+async function analysePages(
+  doc: PDFDocumentProxy,
+  pdf: { bytes: Buffer; name: string; key: string; pageCount: number; password?: string },
+  deps: PdfDeps,
+): Promise<AnalysedPage[]> {
   if (deps.textPool && pdf.pageCount >= PARALLEL_FROM_PAGES) {
     let done = 0;
-    return deps.textPool().analyse(pdf, async () => {
-      if (++done % 6 === 0) await deps.heartbeat();
-    }, deps.signal);
+    return deps.textPool().analyse(
+      pdf,
+      async () => {
+        if (++done % 6 === 0) await deps.heartbeat();
+      },
+      deps.signal,
+    );
   }
   const analysed: AnalysedPage[] = [];
   const fonts = scanFontDescriptors(pdf.bytes);
