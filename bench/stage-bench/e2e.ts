@@ -5,6 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import postgres from 'postgres';
+import { readStateAndHistory } from '../../src/ops/doc.ts';
 import { startWorker } from '../lib/child.ts';
 import { peakRss } from '../lib/proc.ts';
 import type { CorpusFile } from './corpus.ts';
@@ -99,9 +100,10 @@ async function outcomes(redis: Redis): Promise<{ completed: number; failed: numb
     const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}:doc:*`, 'COUNT', 500);
     cursor = next;
     for (const key of keys.filter((k) => !k.endsWith(':events'))) {
-      const [state, updated] = await redis.hmget(key, 'state', 'updated_at');
-      const [firstEvent] = await redis.xrange(`${key}:events`, '-', '+', 'COUNT', 1);
-      const at = firstEvent ? Number(firstEvent[1][firstEvent[1].indexOf('at') + 1]) : NaN;
+      // a finished document's history is packed into its hash (state.history_after_finish), not a stream
+      const { hash, history } = await readStateAndHistory(redis, key, `${key}:events`);
+      const { state, updated_at: updated } = hash;
+      const at = history[0]?.at ?? NaN;
       if (Number.isFinite(at)) first = Math.min(first, at);
       if (state === 'completed') {
         completed++;
