@@ -40,6 +40,7 @@ function missingForCorpus() {
   if (!existsSync(path.resolve(repo, '../shared/corpus'))) missing.push('../shared/corpus beside the checkout (the third-party corpus)');
   const works = (cmd, args) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
   if (!works('pdftotext', ['-v'])) missing.push('pdftotext (apt-get install poppler-utils)');
+  if (!works('tesseract', ['--version'])) missing.push('tesseract (apt-get install tesseract-ocr tesseract-ocr-eng)');
   if (!existsSync('/usr/bin/chromium')) missing.push('/usr/bin/chromium (apt-get install chromium)');
   if (!works(process.env.DOCPIPE_TEST_PYTHON ?? '/usr/bin/python3', ['-c', 'import redis']))
     missing.push('python3 with redis-py (apt-get install python3-redis)');

@@ -1,8 +1,8 @@
 /**
  * The two local OCR engines on a generated scan whose text is known (native tesseract and
  * tesseract.js, the same text both ways), a corrupt image failing its document and not the engine,
- * and an aborted document's tesseract process killed. The native tests skip only when the
- * `tesseract` binary is absent (CI installs tesseract-ocr and tesseract-ocr-eng).
+ * and an aborted document's tesseract process killed. In the corpus suite, which needs the system
+ * tools (the runner checks `tesseract` first and names the packages: tesseract-ocr, tesseract-ocr-eng).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -11,13 +11,11 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { DocpipeError } from '../../src/errors.ts';
-import { DEFAULT_LIMITS, detectTesseract, Extractor, type ExtractResult } from '../../src/providers/extract/index.ts';
+import { DEFAULT_LIMITS, Extractor, type ExtractResult } from '../../src/providers/extract/index.ts';
 import { editDistance, normaliseWhitespace } from '../helpers/editdistance.ts';
 import { generatedPagePng, generatedScan, type GeneratedScan } from '../helpers/scans.ts';
 
 const repoRoot = path.resolve(fileURLToPath(import.meta.url), '../../..');
-const install = detectTesseract();
-const NO_BINARY = install.problem ? `native engine not tested: ${install.problem} (install tesseract-ocr and tesseract-ocr-eng)` : false;
 const deps = { transcriber: undefined, limits: { ...DEFAULT_LIMITS, maxPages: 100 }, heartbeat: async () => {} };
 
 let scan: GeneratedScan;
@@ -44,26 +42,22 @@ function accuracy(result: ExtractResult, truth: string): number {
 const results = new Map<string, ExtractResult>();
 
 for (const engine of ['native', 'tesseract.js'] as const) {
-  test(
-    `${engine}: a generated scan OCRs to its text (character accuracy at least 98%)`,
-    { skip: engine === 'native' && NO_BINARY },
-    async (t) => {
-      const r = await extractor(engine).extract({ bytes: scan.pdf, name: scan.name, type: '.pdf', key: `scan-${engine}` }, deps);
-      assert.equal(r.provider, 'tesseract');
-      assert.deepEqual(
-        r.pages.map((p) => p.method),
-        ['ocr'],
-      );
-      assert.ok((r.pages[0]?.confidence ?? 0) > 80, `confidence ${r.pages[0]?.confidence}`);
-      const a = accuracy(r, scan.pages[0]!);
-      t.diagnostic(`${engine}: character accuracy ${(a * 100).toFixed(2)}%, confidence ${r.pages[0]?.confidence}`);
-      assert.ok(a >= 0.98, `character accuracy ${(a * 100).toFixed(2)}%`);
-      results.set(engine, r);
-    },
-  );
+  test(`${engine}: a generated scan OCRs to its text (character accuracy at least 98%)`, async (t) => {
+    const r = await extractor(engine).extract({ bytes: scan.pdf, name: scan.name, type: '.pdf', key: `scan-${engine}` }, deps);
+    assert.equal(r.provider, 'tesseract');
+    assert.deepEqual(
+      r.pages.map((p) => p.method),
+      ['ocr'],
+    );
+    assert.ok((r.pages[0]?.confidence ?? 0) > 80, `confidence ${r.pages[0]?.confidence}`);
+    const a = accuracy(r, scan.pages[0]!);
+    t.diagnostic(`${engine}: character accuracy ${(a * 100).toFixed(2)}%, confidence ${r.pages[0]?.confidence}`);
+    assert.ok(a >= 0.98, `character accuracy ${(a * 100).toFixed(2)}%`);
+    results.set(engine, r);
+  });
 }
 
-test('both engines give the same text (within 1% edit distance)', { skip: NO_BINARY }, (t) => {
+test('both engines give the same text (within 1% edit distance)', (t) => {
   const native = results.get('native');
   const js = results.get('tesseract.js');
   assert.ok(native && js, 'both engine tests ran');
@@ -74,25 +68,21 @@ test('both engines give the same text (within 1% edit distance)', { skip: NO_BIN
 });
 
 for (const engine of ['native', 'tesseract.js'] as const) {
-  test(
-    `${engine}: a corrupt image fails its document (DP_ERR_FILE_CORRUPT), the engine goes on`,
-    { skip: engine === 'native' && NO_BINARY },
-    async () => {
-      const e = extractor(engine);
-      const truncated = pagePng.subarray(0, 2000);
-      await assert.rejects(
-        e.extract({ bytes: truncated, name: 'broken.png', type: '.png', key: `broken-${engine}` }, deps),
-        (err: unknown) => {
-          assert.ok(err instanceof DocpipeError, String(err));
-          assert.equal(err.code, 'DP_ERR_FILE_CORRUPT');
-          assert.equal(err.kind, 'permanent');
-          return true;
-        },
-      );
-      const next = await e.extract({ bytes: pagePng, name: 'page.png', type: '.png', key: `good-${engine}` }, deps);
-      assert.match(next.text, /MASTER SUPPLY AGREEMENT/);
-    },
-  );
+  test(`${engine}: a corrupt image fails its document (DP_ERR_FILE_CORRUPT), the engine goes on`, async () => {
+    const e = extractor(engine);
+    const truncated = pagePng.subarray(0, 2000);
+    await assert.rejects(
+      e.extract({ bytes: truncated, name: 'broken.png', type: '.png', key: `broken-${engine}` }, deps),
+      (err: unknown) => {
+        assert.ok(err instanceof DocpipeError, String(err));
+        assert.equal(err.code, 'DP_ERR_FILE_CORRUPT');
+        assert.equal(err.kind, 'permanent');
+        return true;
+      },
+    );
+    const next = await e.extract({ bytes: pagePng, name: 'page.png', type: '.png', key: `good-${engine}` }, deps);
+    assert.match(next.text, /MASTER SUPPLY AGREEMENT/);
+  });
 }
 
 /** tesseract processes that are children of this process (Linux /proc). */
@@ -110,20 +100,16 @@ function tesseractChildren(): number[] {
   });
 }
 
-test(
-  'native: aborting a document kills its tesseract process',
-  { skip: NO_BINARY || (process.platform !== 'linux' && 'reads /proc') },
-  async () => {
-    const e = extractor('native');
-    const controller = new AbortController();
-    const running = e.extract({ bytes: pagePng, name: 'page.png', type: '.png', key: 'abort' }, { ...deps, signal: controller.signal });
-    for (let i = 0; i < 200 && tesseractChildren().length === 0; i++) await new Promise((r) => setTimeout(r, 10));
-    assert.equal(tesseractChildren().length, 1, 'tesseract is running');
-    controller.abort(new Error('stage timeout'));
-    await assert.rejects(running, /stage timeout/);
-    assert.deepEqual(tesseractChildren(), [], 'no tesseract process left');
-  },
-);
+test('native: aborting a document kills its tesseract process', async () => {
+  const e = extractor('native');
+  const controller = new AbortController();
+  const running = e.extract({ bytes: pagePng, name: 'page.png', type: '.png', key: 'abort' }, { ...deps, signal: controller.signal });
+  for (let i = 0; i < 200 && tesseractChildren().length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(tesseractChildren().length, 1, 'tesseract is running');
+  controller.abort(new Error('stage timeout'));
+  await assert.rejects(running, /stage timeout/);
+  assert.deepEqual(tesseractChildren(), [], 'no tesseract process left');
+});
 
 test('the ocr stage stops at start-up when providers.ocr.engine is native and the binary is missing', async () => {
   const { default: stage } = await import('../../stages/ocr.ts');
