@@ -5,7 +5,7 @@
  * while a request is pending.
  */
 import { Worker } from 'node:worker_threads';
-import type { PoolResource } from './pool.ts';
+import { ResourcePool, type PoolResource } from './pool.ts';
 
 export interface ThreadError {
   name: string;
@@ -67,5 +67,39 @@ export class RequestThread implements PoolResource {
   async close(): Promise<void> {
     this.dead = true;
     await this.worker.terminate();
+  }
+}
+
+/**
+ * A fixed number of request threads running one worker module (render-worker.mjs, text-worker.mjs):
+ * a request goes to a free thread; `forget` drops a document from every live thread's cache.
+ */
+export class ThreadPool {
+  private readonly pool: ResourcePool<RequestThread>;
+  private readonly threads = new Set<RequestThread>();
+
+  constructor(size: number, url: URL, what: string, toError: (e: ThreadError) => Error) {
+    this.pool = new ResourcePool(size, async () => {
+      const t = new RequestThread(url, what, toError);
+      this.threads.add(t);
+      return t;
+    });
+  }
+
+  request<T>(msg: Record<string, unknown>, signal?: AbortSignal): Promise<T> {
+    return this.pool.run((t) => t.request<T>(msg), signal);
+  }
+
+  /** Drops a document from every thread's cache. */
+  forget(key: string): void {
+    for (const t of this.threads) {
+      if (t.dead) this.threads.delete(t);
+      else t.post({ forget: key });
+    }
+  }
+
+  async close(): Promise<void> {
+    this.threads.clear();
+    await this.pool.close();
   }
 }

@@ -1,7 +1,6 @@
 /** Renders PDF pages to images in worker threads (render-worker.mjs), so the event loop stays free. */
 import { PDFJS_OPTIONS } from './pdfjs.ts';
-import { ResourcePool } from '../pool.ts';
-import { RequestThread } from '../thread.ts';
+import { ThreadPool } from '../thread.ts';
 
 const WORKER_URL = new URL('./render-worker.mjs', import.meta.url);
 /** 300 dpi: what OCR engines are tuned for. */
@@ -38,15 +37,10 @@ export function renderScale(size: { width: number; height: number }): number {
 }
 
 export class RenderPool {
-  private readonly pool: ResourcePool<RequestThread>;
-  private readonly threads = new Set<RequestThread>();
+  private readonly threads: ThreadPool;
 
   constructor(size: number) {
-    this.pool = new ResourcePool(size, async () => {
-      const t = new RequestThread(WORKER_URL, 'render thread', (e) => new RenderError(e.name, e.message));
-      this.threads.add(t);
-      return t;
-    });
+    this.threads = new ThreadPool(size, WORKER_URL, 'render thread', (e) => new RenderError(e.name, e.message));
   }
 
   async render(
@@ -60,8 +54,8 @@ export class RenderPool {
   ): Promise<RenderedPage> {
     const scale = renderScale(size);
     const options = password === undefined ? PDFJS_OPTIONS : { ...PDFJS_OPTIONS, password };
-    const reply = await this.pool.run(
-      (t) => t.request<{ image: Uint8Array; width: number; height: number }>({ key, bytes, page, scale, format, options }),
+    const reply = await this.threads.request<{ image: Uint8Array; width: number; height: number }>(
+      { key, bytes, page, scale, format, options },
       signal,
     );
     const image = Buffer.from(reply.image.buffer, reply.image.byteOffset, reply.image.byteLength);
@@ -70,14 +64,10 @@ export class RenderPool {
 
   /** Drops a document from every thread's cache. */
   forget(key: string): void {
-    for (const t of this.threads) {
-      if (t.dead) this.threads.delete(t);
-      else t.post({ forget: key });
-    }
+    this.threads.forget(key);
   }
 
-  async close(): Promise<void> {
-    this.threads.clear();
-    await this.pool.close();
+  close(): Promise<void> {
+    return this.threads.close();
   }
 }

@@ -4,8 +4,8 @@
  */
 import os from 'node:os';
 import { PermanentError, type ErrorCode } from '../../../errors.ts';
-import { ResourcePool } from '../pool.ts';
-import { RequestThread, type ThreadError } from '../thread.ts';
+import { forEachLimited } from '../pool.ts';
+import { ThreadPool, type ThreadError } from '../thread.ts';
 import type { AnalysedPage } from './page-analysis.ts';
 import { PDFJS_OPTIONS } from './pdfjs.ts';
 import { RenderError } from './render-pool.ts';
@@ -25,15 +25,10 @@ function threadError(e: ThreadError): Error {
 }
 
 export class TextPool {
-  private readonly pool: ResourcePool<RequestThread>;
-  private readonly threads = new Set<RequestThread>();
+  private readonly threads: ThreadPool;
 
   constructor(readonly size = Math.min(8, os.availableParallelism())) {
-    this.pool = new ResourcePool(size, async () => {
-      const t = new RequestThread(WORKER_URL, 'text thread', threadError);
-      this.threads.add(t);
-      return t;
-    });
+    this.threads = new ThreadPool(size, WORKER_URL, 'text thread', threadError);
   }
 
   /**
@@ -50,39 +45,24 @@ export class TextPool {
     const run = Math.max(RUN, Math.ceil(pdf.pageCount / this.size));
     for (let p = 1; p <= pdf.pageCount; p += run) runs.push(Array.from({ length: Math.min(run, pdf.pageCount - p + 1) }, (_, i) => p + i));
     const out: AnalysedPage[] = new Array(pdf.pageCount);
-    let next = 0;
-    let failed: unknown;
-    const lane = async () => {
-      while (failed === undefined && next < runs.length) {
-        const pages = runs[next++]!;
-        try {
-          signal?.throwIfAborted();
-          const reply = await this.pool.run(
-            (t) => t.request<{ pages: AnalysedPage[] }>({ key: pdf.key, bytes: pdf.bytes, name: pdf.name, pages, options }),
-            signal,
-          );
-          reply.pages.forEach((a, i) => (out[pages[i]! - 1] = a));
-          await onRun();
-        } catch (err) {
-          failed ??= err;
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.size, runs.length) }, lane));
-    if (failed !== undefined) throw failed;
+    await forEachLimited(runs, this.size, async (pages) => {
+      signal?.throwIfAborted();
+      const reply = await this.threads.request<{ pages: AnalysedPage[] }>(
+        { key: pdf.key, bytes: pdf.bytes, name: pdf.name, pages, options },
+        signal,
+      );
+      reply.pages.forEach((a, i) => (out[pages[i]! - 1] = a));
+      await onRun();
+    });
     return out;
   }
 
   /** Drops a document from every thread's cache. */
   forget(key: string): void {
-    for (const t of this.threads) {
-      if (t.dead) this.threads.delete(t);
-      else t.post({ forget: key });
-    }
+    this.threads.forget(key);
   }
 
-  async close(): Promise<void> {
-    this.threads.clear();
-    await this.pool.close();
+  close(): Promise<void> {
+    return this.threads.close();
   }
 }
