@@ -16,7 +16,7 @@ import { Runner } from '../../src/worker/runner.ts';
 import { dropPrefix, OwnRedis, TEST_REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
 import { REPO, startRunner } from '../helpers/runner-process.ts';
 import { withEnv } from '../helpers/in-process.ts';
-import { completedDocs, dlq, pendingTotal } from '../helpers/engine.ts';
+import { completedDocs, dlq, pendingTotal, produceDocs } from '../helpers/engine.ts';
 
 const PIPELINE = path.join(REPO, 'test/fixtures/engine/pipeline.yaml');
 const silent = pino({ level: 'silent' });
@@ -32,28 +32,7 @@ function newPrefix(label: string): string {
   return p;
 }
 
-async function produceNode(redis: Redis, stream: string, count: number): Promise<Map<number, string>> {
-  const docs = new Map<number, string>();
-  const pipe = redis.pipeline();
-  for (let n = 1; n <= count; n++) {
-    const uuid = randomUUID();
-    docs.set(n, uuid);
-    pipe.xadd(
-      stream,
-      '*',
-      'document_uuid',
-      uuid,
-      'source_doc_sql_id',
-      String(n),
-      'n',
-      String(n),
-      'meta',
-      JSON.stringify({ tags: ['a', 'b'] }),
-    );
-  }
-  await pipe.exec();
-  return docs;
-}
+const produceNode = (redis: Redis, stream: string, count: number) => produceDocs(redis, stream, count);
 
 /** Runs the fixture pipeline in this process until idle. */
 async function runInProcess(env: Record<string, string>, during?: (runner: Runner) => Promise<void>): Promise<Runner> {

@@ -3,6 +3,7 @@
  * retrying, running, queued): `status --json`, `doc --json` and `dlq list` agree with what redis-cli
  * reads, and a redrive brings a dead-lettered document to `completed` once its handler is fixed.
  */
+import { produceDocs } from '../helpers/engine.ts';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -59,27 +60,7 @@ async function run(
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-function produce(redis: Redis, count: number): Promise<Map<number, string>> {
-  const docs = new Map<number, string>();
-  const pipe = redis.pipeline();
-  for (let n = 1; n <= count; n++) {
-    const uuid = randomUUID();
-    docs.set(n, uuid);
-    pipe.xadd(
-      `${prefix}:extract:pending`,
-      '*',
-      'document_uuid',
-      uuid,
-      'source_doc_sql_id',
-      String(n),
-      'n',
-      String(n),
-      'meta',
-      JSON.stringify({ tags: ['a', 'b'] }),
-    );
-  }
-  return pipe.exec().then(() => docs);
-}
+const produce = (redis: Redis, count: number) => produceDocs(redis, `${prefix}:extract:pending`, count);
 
 describe('operator commands against a running pipeline', { timeout: 120_000 }, () => {
   const redis = new Redis(TEST_REDIS_URL);
