@@ -16,7 +16,7 @@ import type { OcrEngine } from './ocr/engine.ts';
 import { chooseOcrEngine, detectTesseract, ocrWorkers, type LocalOcrEngineName } from './ocr/select.ts';
 import { extractPdf, joinPages } from './pdf/text.ts';
 import { decodeText, extractPlainText } from './plain-text.ts';
-import { RenderPool } from './pdf/render-pool.ts';
+import { RenderPool, type ImageFormat } from './pdf/render-pool.ts';
 import { TextPool } from './pdf/text-pool.ts';
 import { TextractEngine } from './ocr/textract.ts';
 import { countChars, type ExtractResult, type PageInfo } from './types.ts';
@@ -84,23 +84,31 @@ export class Extractor {
     return chooseOcrEngine(this.settings.engine, () => detectTesseract());
   }
 
+  /** The render threads of this process (rendering and inspecting PDF pages), created on first use. */
+  private renders(): RenderPool {
+    const kind = this.settings.provider === 'textract' ? 'textract' : this.localEngine();
+    return (this.renderer ??= new RenderPool(ocrWorkers(this.settings.workers, kind)));
+  }
+
   /** The OCR engine of this process, created on first use. */
   ocr(): OcrEngine {
     if (this.engine) return this.engine;
+    const renderer = this.renders();
     if (this.settings.provider === 'textract') {
-      const workers = ocrWorkers(this.settings.workers, 'textract');
-      this.renderer ??= new RenderPool(workers);
       this.engine = new TextractEngine(
-        { region: this.settings.region, endpoint: this.settings.endpoint, concurrency: workers, ...this.tuning },
-        this.renderer,
+        { region: this.settings.region, endpoint: this.settings.endpoint, concurrency: renderer.size, ...this.tuning },
+        renderer,
       );
     } else {
-      const engine = this.localEngine();
-      const workers = ocrWorkers(this.settings.workers, engine);
-      this.renderer ??= new RenderPool(workers);
-      this.engine = new LocalOcrEngine(workers, this.renderer, engine, detectTesseract().binary);
+      this.engine = new LocalOcrEngine(renderer.size, renderer, this.localEngine(), detectTesseract().binary);
     }
     return this.engine;
+  }
+
+  /** The page image the OCR engine takes from an inspection: Textract renders its own (a one-page PDF goes as it is). */
+  private ocrImageFormat(): ImageFormat | undefined {
+    if (this.settings.provider === 'textract') return undefined;
+    return this.localEngine() === 'native' ? 'pgm' : 'png';
   }
 
   textract(): TextractEngine {
@@ -115,6 +123,8 @@ export class Extractor {
       case '.pdf':
         return extractPdf(bytes, name, req.key, {
           engine: () => this.ocr(),
+          renderer: () => this.renders(),
+          ocrImageFormat: () => this.ocrImageFormat(),
           maxPages: deps.limits.maxPages,
           ocrFigures: deps.limits.ocrFigures,
           passwords: this.settings.pdf_passwords,

@@ -1,4 +1,5 @@
 /** The OCR engine interface the PDF and image extractors use; local (tesseract) or Textract. */
+import type { RenderedPage } from '../pdf/render-pool.ts';
 import type { OcrText } from './tesseract-pool.ts';
 
 export type { OcrText } from './tesseract-pool.ts';
@@ -17,7 +18,17 @@ export interface OcrEngine {
   readonly provider: 'tesseract' | 'textract';
   /** Pages OCR'd at once by this engine. */
   readonly concurrency: number;
-  pdfPage(pdf: PdfSource, page: number, size: { width: number; height: number }, signal?: AbortSignal): Promise<OcrText>;
+  /**
+   * OCRs a page of the PDF: `image` is the page's image when an inspection made it (in the format
+   * `pageImage` names), else the engine renders the page itself.
+   */
+  pdfPage(
+    pdf: PdfSource,
+    page: number,
+    size: { width: number; height: number },
+    signal?: AbortSignal,
+    image?: RenderedPage,
+  ): Promise<OcrText>;
   image(bytes: Buffer, signal?: AbortSignal): Promise<OcrText>;
   /** Releases per-document caches (render threads keep the last PDFs open). */
   forget(key: string): void;

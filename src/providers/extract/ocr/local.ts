@@ -3,7 +3,7 @@
  * binary (a pool of single-threaded processes) or by tesseract.js threads.
  */
 import type { OcrEngine, OcrText, PdfSource } from './engine.ts';
-import { RenderPool } from '../pdf/render-pool.ts';
+import type { ImageFormat, RenderedPage, RenderPool } from '../pdf/render-pool.ts';
 import { NativeTesseractPool } from './native.ts';
 import type { LocalOcrEngineName } from './select.ts';
 import { TesseractPool } from './tesseract-pool.ts';
@@ -31,16 +31,20 @@ export class LocalOcrEngine implements OcrEngine {
     }
   }
 
-  async pdfPage(pdf: PdfSource, page: number, size: { width: number; height: number }, signal?: AbortSignal): Promise<OcrText> {
-    const rendered = await this.renderer.render(
-      pdf.key,
-      pdf.bytes,
-      page,
-      size,
-      signal,
-      pdf.password,
-      this.engine === 'native' ? 'pgm' : 'png',
-    );
+  /** The page image it takes ready-made: grey PGM for the native binary, PNG for tesseract.js. */
+  get pageImage(): ImageFormat {
+    return this.engine === 'native' ? 'pgm' : 'png';
+  }
+
+  async pdfPage(
+    pdf: PdfSource,
+    page: number,
+    size: { width: number; height: number },
+    signal?: AbortSignal,
+    image?: RenderedPage,
+  ): Promise<OcrText> {
+    if (image && image.format === this.pageImage) return this.recogniser.recognise(image.image, { dpi: image.dpi }, signal);
+    const rendered = await this.renderer.render(pdf.key, pdf.bytes, page, size, signal, pdf.password, this.pageImage);
     signal?.throwIfAborted();
     return this.recogniser.recognise(rendered.image, { dpi: rendered.dpi }, signal);
   }

@@ -16,7 +16,7 @@ const SAMPLES = 20_000;
 /** How long to wait for pdf.js to hand over an image's data. */
 const WAIT_MS = 2000;
 
-interface ImageData {
+export interface ImageData {
   width: number;
   height: number;
   kind?: number;
@@ -57,7 +57,8 @@ export async function pageColourShare(page: PDFPageProxy, imageIds: readonly str
   return best;
 }
 
-function imageOf(page: PDFPageProxy, id: string): Promise<ImageData | undefined> {
+/** A decoded image pdf.js made for the page's operator list (undefined when it gives none in time). */
+export function imageOf(page: PDFPageProxy, id: string): Promise<ImageData | undefined> {
   const objs = id.startsWith('g_') ? page.commonObjs : page.objs;
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(undefined), WAIT_MS);
@@ -71,4 +72,17 @@ function imageOf(page: PDFPageProxy, id: string): Promise<ImageData | undefined>
       resolve(undefined);
     }
   });
+}
+
+/** pdf.js object ids of the images a page paints (OPS codes passed in: this module does not load pdf.js). */
+export function imageIds(
+  ops: { fnArray: number[]; argsArray: unknown[] },
+  codes: { paintImageXObject: number; paintImageXObjectRepeat: number },
+): string[] {
+  const ids = new Set<string>();
+  ops.fnArray.forEach((fn, i) => {
+    const id = (ops.argsArray[i] as unknown[] | null)?.[0];
+    if ((fn === codes.paintImageXObject || fn === codes.paintImageXObjectRepeat) && typeof id === 'string') ids.add(id);
+  });
+  return [...ids];
 }

@@ -1,13 +1,15 @@
 /**
- * One page of a PDF read with pdf.js: its route (text layer or OCR) from the text lines and images,
- * and for a text-layer page its text in reading order (layout/, pdftotext's way of reading a page).
- * Runs on the main thread or in a text thread (text-pool.ts): what it returns is plain data.
+ * One page of a PDF read with pdf.js from a document opened without images (PDFJS_TEXT_OPTIONS):
+ * its text in reading order (layout/, pdftotext's way of reading a page) and its route. A page with
+ * too little text to be sure it is read from its text layer is left `pending`: its images decide
+ * (RenderPool.inspect, in a render thread, decodes them once). Decoding images was most of the cost
+ * of reading a page, and is wasted on a page of text. Runs on the main thread or in a text thread
+ * (text-pool.ts): what it returns is plain data.
  */
 import { AnnotationMode, OPS, type PDFDocumentProxy, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { annotationRuns, type FontInfo } from './annotations.ts';
-import { pageColourShare } from './figures.ts';
 import { fontMetrics, type FontDescriptors } from './fonts.ts';
-import { imageCoverage, routePage, type Route } from './page-routing.ts';
+import { needsImages, routeCounted, textCounts, type Route, type TextCounts } from './page-routing.ts';
 import { pdfError } from './pdfjs.ts';
 import { runsOfContent } from './runs.ts';
 import { textLines, type TextItemLike } from './text-layer.ts';
@@ -16,23 +18,20 @@ import { layoutPage } from '../layout/index.ts';
 export interface AnalysedPage {
   text: string;
   figure?: boolean;
+  /** The route; for a pending page, the route it has if its images do not change it. */
   route: Route;
   size: { width: number; height: number };
-  /** An image-only page after typed pages: the share of coloured pixels in its images. */
+  counts: TextCounts;
+  /** Too little text to route the page without its images. */
+  pending?: boolean;
+  /** Share of coloured pixels in its images (an image-only page, inspected). */
   colour?: number;
+  /** An image-only page of a born-digital PDF: a figure unless its OCR reads as text. */
+  candidate?: boolean;
 }
 
-/**
- * Reads one page: its route (text layer or OCR) from the text lines and images, and for a
- * text-layer page its text in reading order (layout.ts, pdftotext's way of reading a page).
- */
-export async function analysePage(
-  doc: PDFDocumentProxy,
-  pageNumber: number,
-  name: string,
-  fonts: FontDescriptors,
-  checkColour: boolean,
-): Promise<AnalysedPage> {
+/** Reads one page's text and counts, and routes it when its text alone decides. */
+export async function analysePage(doc: PDFDocumentProxy, pageNumber: number, name: string, fonts: FontDescriptors): Promise<AnalysedPage> {
   try {
     const page = await doc.getPage(pageNumber);
     const [x0 = 0, y0 = 0, x1 = 612, y1 = 792] = page.view;
@@ -44,15 +43,14 @@ export async function analysePage(
       ...i,
       transform: [...i.transform.slice(0, 4), (i.transform[4] ?? 0) - x0, (i.transform[5] ?? 0) - y0],
     }));
+    const counts = textCounts(textLines(shifted), height);
     // ENABLE: the appearance streams of every annotation a reader sees, form fields included
     const ops = await page.getOperatorList({ annotationMode: AnnotationMode.ENABLE });
-    const images = imageCoverage(ops.fnArray, ops.argsArray, OPS, [x0, y0, x1, y1]);
-    const route = routePage({ width, height, lines: textLines(shifted), imageCoverage: images.coverage, imageCount: images.count });
     // After getOperatorList: the fonts are loaded, so runs get the PDF's font metrics.
-    const text = route.method === 'text-layer' ? pageText(page, content, ops, fonts) : '';
-    const colour = checkColour && route.method === 'ocr' && route.textChars === 0 ? await pageColourShare(page, imageIds(ops)) : undefined;
+    const text = pageText(page, content, ops, fonts);
     page.cleanup();
-    return { text, route, size: { width, height }, ...(colour === undefined ? {} : { colour }) };
+    const route = routeCounted(counts, { imageCoverage: 0, imageCount: 0 });
+    return { text, route, size: { width, height }, counts, ...(needsImages(counts) ? { pending: true } : {}) };
   } catch (err) {
     throw pdfError(err, `${name} page ${pageNumber}`);
   }
@@ -88,27 +86,4 @@ function fontInfo(page: PDFPageProxy, id: string, fonts: FontDescriptors): FontI
   const ascent = known?.ascent ?? (font.ascent && font.ascent > 0 && font.ascent < 3 ? font.ascent : 0.95);
   const descent = known?.descent ?? (font.descent && font.descent < 0 && font.descent > -3 ? font.descent : -0.35);
   return { fontMatrix: font.fontMatrix, ascent, descent, vertical: font.vertical };
-}
-
-/** Share of coloured pixels in the images of a page (read again: pages are not kept). */
-export async function colourOf(doc: PDFDocumentProxy, pageNumber: number, name: string): Promise<number | undefined> {
-  try {
-    const page = await doc.getPage(pageNumber);
-    const ops = await page.getOperatorList();
-    const share = await pageColourShare(page, imageIds(ops));
-    page.cleanup();
-    return share;
-  } catch (err) {
-    throw pdfError(err, `${name} page ${pageNumber}`);
-  }
-}
-
-/** pdf.js object ids of the images a page paints. */
-function imageIds(ops: { fnArray: number[]; argsArray: unknown[] }): string[] {
-  const ids = new Set<string>();
-  ops.fnArray.forEach((fn, i) => {
-    const id = (ops.argsArray[i] as unknown[] | null)?.[0];
-    if ((fn === OPS.paintImageXObject || fn === OPS.paintImageXObjectRepeat) && typeof id === 'string') ids.add(id);
-  });
-  return [...ids];
 }

@@ -44,18 +44,42 @@ const SCAN_COVERAGE = 0.5;
 const MIN_BODY_CHARS_ON_SCAN = 200;
 
 export function routePage(facts: PageFacts): Route {
+  return routeCounted(textCounts(facts.lines, facts.height), facts);
+}
+
+/** A page's text-layer characters, and those outside stamps. */
+export interface TextCounts {
+  textChars: number;
+  bodyChars: number;
+}
+
+export function textCounts(lines: PageFacts['lines'], pageHeight: number): TextCounts {
   let textChars = 0;
   let bodyChars = 0;
-  for (const line of facts.lines) {
+  for (const line of lines) {
     const n = countChars(line.text);
     textChars += n;
-    if (!isStamp(line, facts.height)) bodyChars += n;
+    if (!isStamp(line, pageHeight)) bodyChars += n;
   }
+  return { textChars, bodyChars };
+}
+
+/**
+ * Whether the page's images can change its route: with this much body text a page is read from its
+ * text layer whatever it paints, so its images need not be decoded to route it.
+ */
+export function needsImages(counts: TextCounts): boolean {
+  return counts.bodyChars < MIN_BODY_CHARS_ON_SCAN;
+}
+
+/** The route from the text counts and the images the page paints. */
+export function routeCounted(counts: TextCounts, images: Pick<PageFacts, 'imageCoverage' | 'imageCount'>): Route {
+  const { textChars, bodyChars } = counts;
   const base = { textChars, bodyChars };
-  if (facts.imageCount > 0 && bodyChars < MIN_BODY_CHARS) {
+  if (images.imageCount > 0 && bodyChars < MIN_BODY_CHARS) {
     return { ...base, method: 'ocr', reason: textChars > bodyChars ? 'only a stamp over an image' : 'image without a text layer' };
   }
-  if (facts.imageCoverage >= SCAN_COVERAGE && bodyChars < MIN_BODY_CHARS_ON_SCAN) {
+  if (images.imageCoverage >= SCAN_COVERAGE && bodyChars < MIN_BODY_CHARS_ON_SCAN) {
     return { ...base, method: 'ocr', reason: 'scanned page with little text' };
   }
   return { ...base, method: 'text-layer', reason: textChars === 0 ? 'blank page' : 'text layer' };

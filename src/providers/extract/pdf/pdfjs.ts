@@ -23,6 +23,13 @@ export const PDFJS_OPTIONS = Object.freeze({
 });
 
 /**
+ * For reading text and routing pages: no image is decoded (every image is left out of operator
+ * lists), the costly part of reading a scan, wasted on a page of text. The render threads, which
+ * need the images, open the PDF with PDFJS_OPTIONS.
+ */
+export const PDFJS_TEXT_OPTIONS = Object.freeze({ ...PDFJS_OPTIONS, maxImageSize: 0 });
+
+/**
  * Opens a PDF from bytes (copied: pdf.js detaches the buffer it is given). A password-protected PDF
  * is tried with each configured password in turn; the one that opened it is returned (the render
  * threads need it too).
@@ -31,10 +38,11 @@ export async function openPdf(
   bytes: Uint8Array,
   name: string,
   passwords: readonly string[] = [],
+  options: object = PDFJS_OPTIONS,
 ): Promise<{ doc: PDFDocumentProxy; password?: string }> {
   for (let i = -1; i < passwords.length; i++) {
     const password = i < 0 ? undefined : passwords[i];
-    const task = getDocument({ ...PDFJS_OPTIONS, data: new Uint8Array(bytes), ...(password === undefined ? {} : { password }) });
+    const task = getDocument({ ...options, data: new Uint8Array(bytes), ...(password === undefined ? {} : { password }) });
     try {
       const doc = await task.promise;
       return password === undefined ? { doc } : { doc, password };

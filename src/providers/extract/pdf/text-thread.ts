@@ -51,8 +51,7 @@ interface Request {
 async function analyse(msg: Request) {
   const { doc, fonts } = await load(msg.key, msg.bytes, msg.options);
   const out = [];
-  // an image-only page's colour is read while pdf.js has its images (used only if it turns out a figure)
-  for (const p of msg.pages) out.push(await analysePage(doc, p, msg.name, fonts, true));
+  for (const p of msg.pages) out.push(await analysePage(doc, p, msg.name, fonts));
   return out;
 }
 
