@@ -107,8 +107,7 @@ export class Extractor {
 
   /** The page image the OCR engine takes from an inspection: Textract renders its own (a one-page PDF goes as it is). */
   private ocrImageFormat(): ImageFormat | undefined {
-    if (this.settings.provider === 'textract') return undefined;
-    return this.localEngine() === 'native' ? 'pgm' : 'png';
+    return this.settings.provider === 'textract' ? undefined : 'pgm';
   }
 
   textract(): TextractEngine {

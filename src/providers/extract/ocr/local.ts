@@ -1,6 +1,7 @@
 /**
- * Local OCR: pages rendered at about 300 dpi in render threads, recognised by the native tesseract
- * binary (a pool of single-threaded processes) or by tesseract.js threads.
+ * Local OCR: page images (a bare scan as it is, other pages rendered at about 300 dpi in render
+ * threads) recognised by the native tesseract binary (a pool of single-threaded processes) or by
+ * tesseract.js threads.
  */
 import type { OcrEngine, OcrText, PdfSource } from './engine.ts';
 import type { ImageFormat, RenderedPage, RenderPool } from '../pdf/render-pool.ts';
@@ -31,10 +32,8 @@ export class LocalOcrEngine implements OcrEngine {
     }
   }
 
-  /** The page image it takes ready-made: grey PGM for the native binary, PNG for tesseract.js. */
-  get pageImage(): ImageFormat {
-    return this.engine === 'native' ? 'pgm' : 'png';
-  }
+  /** The page image it takes: 8-bit grey PGM (both engines read it; no PNG encoding). */
+  readonly pageImage: ImageFormat = 'pgm';
 
   async pdfPage(
     pdf: PdfSource,
