@@ -95,19 +95,23 @@ export async function extractPdf(bytes: Buffer, name: string, key: string, deps:
 
     const pending = analysed.flatMap((a, i) => (a.pending ? [i] : []));
     if (pending.length > 0) {
-      inspected = true;
       const renderer = deps.renderer();
+      inspected = true;
       // Whether the PDF is born-digital (figures are told apart only there) is often clear before
       // any image is read; then each page is inspected and OCR'd in one go, its image decoded once.
       let bornDigital = bornDigitalBound(analysed);
       const inspect = async (i: number, image: ImageFormat | undefined) => {
         const page = analysed[i] as AnalysedPage;
-        const seen = await renderer.inspect(
-          source,
-          i + 1,
-          { size: page.size, counts: page.counts, colour: bornDigital !== false && page.counts.textChars === 0, image },
-          deps.signal,
-        );
+        const seen = await renderer
+          .inspect(
+            source,
+            i + 1,
+            { size: page.size, counts: page.counts, colour: bornDigital !== false && page.counts.textChars === 0, image },
+            deps.signal,
+          )
+          .catch((err: unknown) => {
+            throw err instanceof RenderError ? pdfError(err, `${name} page ${i + 1}`) : err;
+          });
         page.route = routeCounted(page.counts, seen);
         delete page.pending;
         if (seen.colour !== undefined) page.colour = seen.colour;
