@@ -12,32 +12,14 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { createCanvas } from '@napi-rs/canvas';
-import { AnnotationMode, getDocument, OPS, type PDFDocumentProxy, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import { AnnotationMode, OPS, type PDFPageProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { imageIds, imageOf, pageColourShare } from './figures.ts';
+import { OpenDocs } from './open-docs.ts';
 import { imageCoverage, routeCounted, type TextCounts } from './page-routing.ts';
 import { renderScale, type ImageFormat } from './render-pool.ts';
 import { DIRECT_MAX_DPI, DIRECT_MIN_DPI, greyPgm, scanImageOf } from './scan-image.ts';
 
-const MAX_CACHED = 2;
-/** key -> the open document, most recently used last. */
-const docs = new Map<string, Promise<PDFDocumentProxy>>();
-
-function load(key: string, bytes: Uint8Array, options: object): Promise<PDFDocumentProxy> {
-  let doc = docs.get(key);
-  if (doc) {
-    docs.delete(key);
-  } else {
-    doc = getDocument({ ...options, data: new Uint8Array(bytes) }).promise;
-    doc.catch(() => docs.delete(key));
-  }
-  docs.set(key, doc);
-  while (docs.size > MAX_CACHED) {
-    const [oldKey, old] = docs.entries().next().value as [string, Promise<PDFDocumentProxy>];
-    docs.delete(oldKey);
-    old.then((d) => d.destroy()).catch(() => {});
-  }
-  return doc;
-}
+const docs = new OpenDocs((doc) => ({ doc }));
 
 interface PageImage {
   image: Buffer;
@@ -85,7 +67,7 @@ interface RenderRequest {
 }
 
 async function render(msg: RenderRequest): Promise<PageImage> {
-  const doc = await load(msg.key, msg.bytes, msg.options);
+  const { doc } = await docs.open(msg.key, msg.bytes, msg.options);
   const page = await doc.getPage(msg.page);
   try {
     return await renderPage(page, msg.scale, msg.format);
@@ -109,7 +91,7 @@ interface InspectRequest {
 }
 
 async function inspect(msg: InspectRequest) {
-  const doc = await load(msg.key, msg.bytes, msg.options);
+  const { doc } = await docs.open(msg.key, msg.bytes, msg.options);
   const page = await doc.getPage(msg.page);
   try {
     const [x0 = 0, y0 = 0, x1 = 612, y1 = 792] = page.view;
@@ -153,9 +135,7 @@ function reply(id: number, out: Record<string, unknown>, image?: Buffer): void {
 
 parentPort?.on('message', (msg: ((RenderRequest | InspectRequest) & { id: number }) | { forget: string }) => {
   if ('forget' in msg) {
-    const doc = docs.get(msg.forget);
-    docs.delete(msg.forget);
-    doc?.then((d) => d.destroy()).catch(() => {});
+    docs.forget(msg.forget);
     return;
   }
   const done =

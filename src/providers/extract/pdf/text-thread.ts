@@ -5,9 +5,10 @@
  *           out { id, pages: AnalysedPage[] } | { id, error: { name, message, code? } }
  */
 import { parentPort } from 'node:worker_threads';
-import { getDocument, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { DocpipeError } from '../../../errors.ts';
 import { scanFontDescriptors, type FontDescriptors } from './fonts.ts';
+import { OpenDocs } from './open-docs.ts';
 import { analysePage } from './page-analysis.ts';
 
 interface Open {
@@ -15,29 +16,7 @@ interface Open {
   fonts: FontDescriptors;
 }
 
-const MAX_CACHED = 2;
-/** key -> the open document, most recently used last. */
-const docs = new Map<string, Promise<Open>>();
-
-function load(key: string, bytes: Uint8Array, options: object): Promise<Open> {
-  let open = docs.get(key);
-  if (open) {
-    docs.delete(key);
-  } else {
-    open = getDocument({ ...options, data: new Uint8Array(bytes) }).promise.then((doc) => ({
-      doc,
-      fonts: scanFontDescriptors(Buffer.from(bytes)),
-    }));
-    open.catch(() => docs.delete(key));
-  }
-  docs.set(key, open);
-  while (docs.size > MAX_CACHED) {
-    const [oldKey, old] = docs.entries().next().value as [string, Promise<Open>];
-    docs.delete(oldKey);
-    old.then((o) => o.doc.destroy()).catch(() => {});
-  }
-  return open;
-}
+const docs = new OpenDocs<Open>((doc, bytes) => ({ doc, fonts: scanFontDescriptors(Buffer.from(bytes)) }));
 
 interface Request {
   id: number;
@@ -49,7 +28,7 @@ interface Request {
 }
 
 async function analyse(msg: Request) {
-  const { doc, fonts } = await load(msg.key, msg.bytes, msg.options);
+  const { doc, fonts } = await docs.open(msg.key, msg.bytes, msg.options);
   const out = [];
   for (const p of msg.pages) out.push(await analysePage(doc, p, msg.name, fonts));
   return out;
@@ -57,9 +36,7 @@ async function analyse(msg: Request) {
 
 parentPort?.on('message', (msg: Request | { forget: string }) => {
   if ('forget' in msg) {
-    const open = docs.get(msg.forget);
-    docs.delete(msg.forget);
-    open?.then((o) => o.doc.destroy()).catch(() => {});
+    docs.forget(msg.forget);
     return;
   }
   analyse(msg).then(
