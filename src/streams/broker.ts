@@ -142,14 +142,20 @@ export class Broker {
       snapshot: this.machine.snapshotOf(to),
       nextStage: this.config.stages[stage.index + 1]?.name ?? stage.name,
       foldHistory: to === 'completed' && this.config.state.historyAfterFinish === 'packed',
-      items: items.map((it) => ({
-        ...this.docKeys(it.documentUuid),
-        entryId: it.entryId,
-        attempt: it.attempt,
-        durationMs: it.durationMs,
-        next: it.next,
-      })),
+      docKeys: this.docKeyPairs(items),
+      items,
     });
+  }
+
+  /** Each item's state hash and history stream, flat: [doc 1, events 1, doc 2, …] (no object per item on the hot path). */
+  private docKeyPairs(items: ReadonlyArray<{ documentUuid: string }>): string[] {
+    const out = new Array<string>(items.length * 2);
+    for (let i = 0; i < items.length; i++) {
+      const uuid = items[i]!.documentUuid;
+      out[2 * i] = this.keys.doc(uuid);
+      out[2 * i + 1] = this.keys.docEvents(uuid);
+    }
+    return out;
   }
 
   private docKeys(documentUuid: string): { doc: string; events: string } {

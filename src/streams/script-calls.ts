@@ -121,7 +121,9 @@ export interface HandoffCall extends StatsKeys {
   nextStage: string;
   /** Fold each document's history stream into its hash (a completed document, history packed). */
   foldHistory: boolean;
-  items: ReadonlyArray<{ doc: string; events: string; entryId: string; attempt: number; durationMs: number; next: readonly string[] }>;
+  /** Each item's state hash and history stream, flat: [doc 1, events 1, doc 2, events 2, …]. */
+  docKeys: readonly string[];
+  items: ReadonlyArray<{ entryId: string; attempt: number; durationMs: number; next: readonly string[] }>;
 }
 
 /** Per item, the next entry id, or "" when the item was stale (its document had moved on). */
@@ -140,8 +142,9 @@ export function handoff(redis: RedisClient, c: HandoffCall): Promise<string[]> {
     c.nextStage,
     c.foldHistory ? '1' : '0',
   ];
-  for (const it of c.items) {
-    keys.push(it.doc, it.events);
+  for (let i = 0; i < c.items.length; i++) {
+    const it = c.items[i]!;
+    keys.push(c.docKeys[2 * i]!, c.docKeys[2 * i + 1]!);
     // [msg id, attempt, duration, k1, v1, …] as one JSON argument (see handoff.lua); ids and
     // numbers need no escaping
     const fields = it.next.length ? `,${JSON.stringify(it.next).slice(1)}` : ']';
