@@ -62,9 +62,20 @@ const UNESCAPE: Record<string, string> = { '\\\\': '\\', '\\t': '\t', '\\n': '\n
 export function unpackHistory(packed: string): HistoryEvent[] {
   if (packed === '') return [];
   return packed.split('\n').map((line) => {
-    const [id = '', ...values] = line.split('\t').map((v) => v.replace(/\\[\\tn]/g, (e) => UNESCAPE[e]!));
-    return eventFrom(id, Object.fromEntries(PACKED_FIELDS.map((name, i) => [name, values[i]])));
+    const tab = line.indexOf('\t');
+    return unpackEvent(tab < 0 ? line : line.slice(0, tab), tab < 0 ? '' : line.slice(tab + 1));
   });
+}
+
+/** One event packed as a line (a history stream entry's `e` field; a packed line after its id). */
+function unpackEvent(id: string, packed: string): HistoryEvent {
+  const values = packed.split('\t').map((v) => v.replace(/\\[\\tn]/g, (e) => UNESCAPE[e]!));
+  return eventFrom(id, Object.fromEntries(PACKED_FIELDS.map((name, i) => [name, values[i]])));
+}
+
+/** A history stream entry: the event packed in its `e` field, or (older entries) as fields of their own. */
+function streamEvent(id: string, list: readonly string[]): HistoryEvent {
+  return list.length === 2 && list[0] === 'e' ? unpackEvent(id, list[1] ?? '') : eventFrom(id, fieldsFromArray(list));
 }
 
 /**
@@ -81,7 +92,7 @@ export async function readStateAndHistory(
   for (const [err] of replies) if (err) throw err;
   const hash = (replies[0]?.[1] ?? {}) as Record<string, string>;
   const events = (replies[1]?.[1] ?? []) as Array<[string, string[]]>;
-  const streamed = events.map(([id, list]) => eventFrom(id, fieldsFromArray(list)));
+  const streamed = events.map(([id, list]) => streamEvent(id, list));
   return { hash, history: [...unpackHistory(hash['history'] ?? ''), ...streamed] };
 }
 

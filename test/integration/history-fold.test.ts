@@ -115,6 +115,36 @@ describe('history after a document finishes', { timeout: 60_000 }, () => {
     );
   });
 
+  test('each event is one entry with one field `e`; an entry with the fields as fields of their own (written before) is read and folded alike', async () => {
+    const uuid = randomUUID();
+    const old = { event: 'NOTE', from: 'a\tb', to: 'x', at: 5, msg_id: '1-1', consumer: 'old', attempt: 2, error: ERROR, duration_ms: 7 };
+    const fieldsOf = (e: HistoryEvent) => ({
+      event: e.event,
+      from: e.from,
+      to: e.to,
+      at: e.at,
+      msg_id: e.msg_id,
+      consumer: e.consumer,
+      attempt: e.attempt,
+      error: e.error,
+      duration_ms: e.duration_ms,
+    });
+    await runThrough(brokerWith({}), uuid, async () => {
+      const entries = await redis.xrange(eventsKey(uuid), '-', '+');
+      for (const [, list] of entries)
+        assert.deepEqual(
+          list.filter((_, i) => i % 2 === 0),
+          ['e'],
+        );
+      await redis.xadd(eventsKey(uuid), '*', ...Object.entries(old).flatMap(([k, v]) => [k, String(v)]));
+      assert.deepEqual(fieldsOf((await readDocument(ops, uuid)).history.at(-1)!), old);
+    });
+    const doc = await readDocument(ops, uuid);
+    assert.equal(await redis.exists(eventsKey(uuid)), 0);
+    assert.deepEqual(fieldsOf(doc.history.find((e) => e.event === 'NOTE')!), old);
+    assert.equal(doc.history.find((e) => e.event === 'RETRY')!.error, ERROR);
+  });
+
   test("history_after_finish: stream keeps the stream (with the hash's expiry) and packs nothing", async () => {
     const uuid = randomUUID();
     await runThrough(brokerWith({ historyAfterFinish: 'stream' }), uuid);

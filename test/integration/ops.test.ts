@@ -215,12 +215,14 @@ describe('operator commands against a running pipeline', { timeout: 120_000 }, (
     assert.equal(doc.state, cliRaw('HGET', `${prefix}:doc:${uuid}`, 'state')[0]);
     assert.equal(doc.error, cliRaw('HGET', `${prefix}:doc:${uuid}`, 'error')[0]);
     assert.match(doc.error ?? '', /is poison/);
+    // each history entry is the event packed into one field `e`: event, from, to, … tab-separated
     const events = await redis.xrange(`${prefix}:doc:${uuid}:events`, '-', '+');
     assert.deepEqual(
       doc.history.map((e) => [e.id, e.event, e.from, e.to]),
       events.map(([id, f]) => {
-        const m = fieldsFromArray(f);
-        return [id, m['event'], m['from'], m['to']];
+        assert.deepEqual(Object.keys(fieldsFromArray(f)), ['e']);
+        const [event, from, to] = fieldsFromArray(f)['e']!.split('\t');
+        return [id, event, from, to];
       }),
     );
     // a START is recorded only for handlers that run long (the fixture's are fast)
