@@ -29,6 +29,11 @@ export const PDFJS_OPTIONS = Object.freeze({
  */
 export const PDFJS_TEXT_OPTIONS = Object.freeze({ ...PDFJS_OPTIONS, maxImageSize: 0 });
 
+/** The options to open a PDF with (PDFJS_OPTIONS or PDFJS_TEXT_OPTIONS), with the password that opened it. */
+export function withPassword(base: object, password: string | undefined): object {
+  return password === undefined ? base : { ...base, password };
+}
+
 /**
  * Opens a PDF from bytes (copied: pdf.js detaches the buffer it is given). A password-protected PDF
  * is tried with each configured password in turn; the one that opened it is returned (the render

@@ -4,7 +4,7 @@
  * reading a scan: the main thread never does it).
  */
 import type { TextCounts } from './page-routing.ts';
-import { PDFJS_OPTIONS } from './pdfjs.ts';
+import { PDFJS_OPTIONS, withPassword } from './pdfjs.ts';
 import { ThreadPool } from '../thread.ts';
 
 const WORKER_URL = new URL('./render-worker.mjs', import.meta.url);
@@ -67,7 +67,7 @@ export class RenderPool {
     format: ImageFormat = 'png',
   ): Promise<RenderedPage> {
     const scale = renderScale(size);
-    const options = password === undefined ? PDFJS_OPTIONS : { ...PDFJS_OPTIONS, password };
+    const options = withPassword(PDFJS_OPTIONS, password);
     const reply = await this.threads.request<{ image: Uint8Array; width: number; height: number; dpi: number }>(
       { op: 'render', key, bytes, page, scale, format, options },
       signal,
@@ -87,7 +87,7 @@ export class RenderPool {
     facts: { size: { width: number; height: number }; counts: TextCounts; colour: boolean; image?: ImageFormat | undefined },
     signal?: AbortSignal,
   ): Promise<PageInspection> {
-    const options = pdf.password === undefined ? PDFJS_OPTIONS : { ...PDFJS_OPTIONS, password: pdf.password };
+    const options = withPassword(PDFJS_OPTIONS, pdf.password);
     const reply = await this.threads.request<{
       images: { coverage: number; count: number };
       colour?: number;

@@ -7,7 +7,7 @@ import { PermanentError, type ErrorCode } from '../../../errors.ts';
 import { forEachLimited } from '../pool.ts';
 import { ThreadPool, type ThreadError } from '../thread.ts';
 import type { AnalysedPage } from './page-analysis.ts';
-import { PDFJS_TEXT_OPTIONS } from './pdfjs.ts';
+import { PDFJS_TEXT_OPTIONS, withPassword } from './pdfjs.ts';
 import { RenderError } from './render-pool.ts';
 
 const WORKER_URL = new URL('./text-worker.mjs', import.meta.url);
@@ -40,7 +40,7 @@ export class TextPool {
     onRun: () => Promise<void>,
     signal?: AbortSignal,
   ): Promise<AnalysedPage[]> {
-    const options = pdf.password === undefined ? PDFJS_TEXT_OPTIONS : { ...PDFJS_TEXT_OPTIONS, password: pdf.password };
+    const options = withPassword(PDFJS_TEXT_OPTIONS, pdf.password);
     const runs: number[][] = [];
     const run = Math.max(RUN, Math.ceil(pdf.pageCount / this.size));
     for (let p = 1; p <= pdf.pageCount; p += run) runs.push(Array.from({ length: Math.min(run, pdf.pageCount - p + 1) }, (_, i) => p + i));
