@@ -11,7 +11,7 @@ import { extractAudio } from './audio.ts';
 import { extractDocx } from './docx.ts';
 import { extractEml } from './eml.ts';
 import { htmlToText } from './html-text.ts';
-import { LocalOcrEngine } from './ocr/local.ts';
+import { LOCAL_PAGE_IMAGE, LocalOcrEngine } from './ocr/local.ts';
 import type { OcrEngine } from './ocr/engine.ts';
 import { chooseOcrEngine, detectTesseract, ocrWorkers, type LocalOcrEngineName } from './ocr/select.ts';
 import { extractPdf, joinPages } from './pdf/text.ts';
@@ -86,8 +86,9 @@ export class Extractor {
 
   /** The render threads of this process (rendering and inspecting PDF pages), created on first use. */
   private renders(): RenderPool {
+    if (this.renderer) return this.renderer;
     const kind = this.settings.provider === 'textract' ? 'textract' : this.localEngine();
-    return (this.renderer ??= new RenderPool(ocrWorkers(this.settings.workers, kind)));
+    return (this.renderer = new RenderPool(ocrWorkers(this.settings.workers, kind)));
   }
 
   /** The OCR engine of this process, created on first use. */
@@ -107,7 +108,7 @@ export class Extractor {
 
   /** The page image the OCR engine takes from an inspection: Textract renders its own (a one-page PDF goes as it is). */
   private ocrImageFormat(): ImageFormat | undefined {
-    return this.settings.provider === 'textract' ? undefined : 'pgm';
+    return this.settings.provider === 'textract' ? undefined : LOCAL_PAGE_IMAGE;
   }
 
   textract(): TextractEngine {

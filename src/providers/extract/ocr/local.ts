@@ -14,6 +14,9 @@ interface Recogniser {
   close(): Promise<void>;
 }
 
+/** The page image both local engines take: 8-bit grey PGM (no PNG encoding). */
+export const LOCAL_PAGE_IMAGE: ImageFormat = 'pgm';
+
 export class LocalOcrEngine implements OcrEngine {
   readonly provider = 'tesseract';
   private readonly recogniser: Recogniser;
@@ -32,8 +35,7 @@ export class LocalOcrEngine implements OcrEngine {
     }
   }
 
-  /** The page image it takes: 8-bit grey PGM (both engines read it; no PNG encoding). */
-  readonly pageImage: ImageFormat = 'pgm';
+  readonly pageImage = LOCAL_PAGE_IMAGE;
 
   async pdfPage(
     pdf: PdfSource,
