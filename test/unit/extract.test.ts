@@ -3,7 +3,7 @@ import { deflateRawSync } from 'node:zlib';
 import { test } from 'node:test';
 import { withBackoff } from '../../src/providers/extract/ocr/backoff.ts';
 import { htmlToText } from '../../src/providers/extract/html-text.ts';
-import { imageCoverage, routePage } from '../../src/providers/extract/pdf/page-routing.ts';
+import { imageCoverage, routeCounted, textCounts } from '../../src/providers/extract/pdf/page-routing.ts';
 import { decodeText } from '../../src/providers/extract/plain-text.ts';
 import { isTransientAwsError, linesToText } from '../../src/providers/extract/ocr/textract.ts';
 import { layoutTextItems } from '../../src/providers/extract/pdf/text-layer.ts';
@@ -42,13 +42,13 @@ test('routing: a stamp over an image goes to OCR; body text stays on the text la
   const full = imageCoverage([1, 3, 6, 2], [null, [612, 0, 0, 792, 0, 0], ['img', 10, 10], null], ops, [0, 0, 612, 792]);
   assert.deepEqual(full, { coverage: 1, count: 1 });
   const stamp = [{ y: 760, text: 'Case: 21-1298 Document: 42 Page: 1 Date Filed: 08/31/2022' }];
-  assert.equal(routePage({ width: 612, height: 792, lines: stamp, imageCoverage: 0.01, imageCount: 1 }).method, 'ocr');
-  assert.equal(routePage({ width: 612, height: 792, lines: stamp, imageCoverage: 0, imageCount: 0 }).method, 'text-layer');
+  assert.equal(routeCounted(textCounts(stamp, 792), { imageCoverage: 0.01, imageCount: 1 }).method, 'ocr');
+  assert.equal(routeCounted(textCounts(stamp, 792), { imageCoverage: 0, imageCount: 0 }).method, 'text-layer');
   const body = Array.from({ length: 20 }, (_, i) => ({
     y: 600 - i * 20,
     text: 'The district court found the contentions wanting and refused.',
   }));
-  assert.equal(routePage({ width: 612, height: 792, lines: [...stamp, ...body], imageCoverage: 1, imageCount: 1 }).method, 'text-layer');
+  assert.equal(routeCounted(textCounts([...stamp, ...body], 792), { imageCoverage: 1, imageCount: 1 }).method, 'text-layer');
 });
 
 test('zip guard: a central directory that lies about sizes is still caught', () => {

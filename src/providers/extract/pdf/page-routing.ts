@@ -5,12 +5,8 @@
  */
 import { countChars } from '../types.ts';
 
-export interface PageFacts {
-  /** Page size in PDF points. */
-  width: number;
-  height: number;
-  /** Text-layer lines with their baseline y (PDF space: 0 at the bottom). */
-  lines: ReadonlyArray<{ y: number; text: string }>;
+/** What a page's images say, from its operator list (imageCoverage below). */
+export interface ImageFacts {
   /** Fraction of the page area painted by images (0..1, overlaps counted once at most per image). */
   imageCoverage: number;
   /** Number of image paint operations on the page. */
@@ -43,17 +39,14 @@ const MIN_BODY_CHARS = 40;
 const SCAN_COVERAGE = 0.5;
 const MIN_BODY_CHARS_ON_SCAN = 200;
 
-export function routePage(facts: PageFacts): Route {
-  return routeCounted(textCounts(facts.lines, facts.height), facts);
-}
-
 /** A page's text-layer characters, and those outside stamps. */
 export interface TextCounts {
   textChars: number;
   bodyChars: number;
 }
 
-export function textCounts(lines: PageFacts['lines'], pageHeight: number): TextCounts {
+/** Counts the text-layer lines (baseline y in PDF space: 0 at the bottom) of a page `pageHeight` points high. */
+export function textCounts(lines: ReadonlyArray<{ y: number; text: string }>, pageHeight: number): TextCounts {
   let textChars = 0;
   let bodyChars = 0;
   for (const line of lines) {
@@ -73,7 +66,7 @@ export function needsImages(counts: TextCounts): boolean {
 }
 
 /** The route from the text counts and the images the page paints. */
-export function routeCounted(counts: TextCounts, images: Pick<PageFacts, 'imageCoverage' | 'imageCount'>): Route {
+export function routeCounted(counts: TextCounts, images: ImageFacts): Route {
   const { textChars, bodyChars } = counts;
   const base = { textChars, bodyChars };
   if (images.imageCount > 0 && bodyChars < MIN_BODY_CHARS) {
