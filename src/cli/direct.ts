@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { PipelineConfig } from '../config/types.ts';
 import type { Broker } from '../streams/broker.ts';
 import type { Sql } from '../store/db.ts';
+import { DETECTED_TYPES } from '../providers/detect.ts';
 import { listInputFiles, probeFile } from '../providers/probe.ts';
 import { createSourceDocument } from '../store/documents.ts';
 import { markOutcome } from '../store/intake.ts';
@@ -22,22 +23,7 @@ export interface SubmitResult {
 }
 
 /** Every non-empty regular file is submitted: the first stage decides what it can read (and dead-letters the rest with a reason). */
-const ANY_TYPE: ReadonlySet<string> = new Set([
-  '.pdf',
-  '.docx',
-  '.doc',
-  '.txt',
-  '.eml',
-  '.html',
-  '.png',
-  '.jpg',
-  '.tiff',
-  '.mp3',
-  '.wav',
-  '.m4a',
-  '.zip',
-  'unknown',
-]);
+const ANY_TYPE: ReadonlySet<string> = new Set(DETECTED_TYPES);
 
 /**
  * Direct mode (`--input`, `docpipe submit`): creates the source_documents rows (type detected from

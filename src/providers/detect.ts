@@ -2,8 +2,24 @@
  * File type detection from content (magic bytes), with the extension as a hint only where the
  * content cannot tell (plain text). Returns the seed's `detected_file_type` values.
  */
-export type DetectedType =
-  '.pdf' | '.docx' | '.doc' | '.txt' | '.eml' | '.mp3' | '.wav' | '.m4a' | '.png' | '.jpg' | '.tiff' | '.zip' | '.html' | 'unknown';
+/** Every type detectFileType answers. */
+export const DETECTED_TYPES = [
+  '.pdf',
+  '.docx',
+  '.doc',
+  '.txt',
+  '.eml',
+  '.mp3',
+  '.wav',
+  '.m4a',
+  '.png',
+  '.jpg',
+  '.tiff',
+  '.zip',
+  '.html',
+  'unknown',
+] as const;
+export type DetectedType = (typeof DETECTED_TYPES)[number];
 
 const ascii = (b: Buffer, start: number, end: number) => b.subarray(start, end).toString('latin1');
 
