@@ -52,32 +52,20 @@ export function k8sName(...parts: string[]): string {
 }
 
 function workerArgs(stage: StageConfig, o: Pick<DeployOptions, 'pipeline' | 'metricsPort' | 'graceSeconds'>): string[] {
-  // inside a pod or container /metrics must answer on the pod's address (the CLI's default is loopback)
-  return [
-    o.pipeline,
-    '--stage',
-    stage.name,
-    '--metrics-port',
-    String(o.metricsPort),
-    '--metrics-host',
-    '0.0.0.0',
-    '--grace',
-    String(o.graceSeconds),
-  ];
+  return [o.pipeline, '--stage', stage.name, ...serviceArgs(o)];
 }
 
 /** Queue intake and the outcome write-back, without stage workers. */
 function coordinatorArgs(o: Pick<DeployOptions, 'pipeline' | 'metricsPort' | 'graceSeconds'>): string[] {
-  return [
-    o.pipeline,
-    '--coordinator',
-    '--metrics-port',
-    String(o.metricsPort),
-    '--metrics-host',
-    '0.0.0.0',
-    '--grace',
-    String(o.graceSeconds),
-  ];
+  return [o.pipeline, '--coordinator', ...serviceArgs(o)];
+}
+
+/**
+ * What every deployed process takes: /metrics on the pod's address (inside a pod or container it
+ * must answer there; the CLI's default is loopback) and the stop grace.
+ */
+function serviceArgs(o: Pick<DeployOptions, 'metricsPort' | 'graceSeconds'>): string[] {
+  return ['--metrics-port', String(o.metricsPort), '--metrics-host', '0.0.0.0', '--grace', String(o.graceSeconds)];
 }
 
 /** Intake and the outcome write-back both work on the store: without one there is nothing to coordinate. */
